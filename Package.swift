@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PortfolioLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "PortfolioLedger", targets: ["PortfolioLedger"]),
+        .library(name: "LedgerMath", targets: ["LedgerMath"]),
+        .library(name: "SQLiteDB", targets: ["SQLiteDB"]),
+        .executable(name: "portfolio-ledger", targets: ["portfolio-ledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        // The system SQLite (libsqlite3-dev). Only SQLiteDB imports it.
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite3"])]
+        ),
+        .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+
+        // `migrations/*.sql` are the schema's single source of truth; a build-tool plugin turns
+        // them into string literals in this target (see DESIGN §2 for why a target of its own).
+        .executableTarget(name: "MigrationsEmbedder"),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["MigrationsEmbedder"]
+        ),
+        .target(
+            name: "LedgerMigrations",
+            path: "migrations",
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+
+        .target(
+            name: "LedgerMath",
+            dependencies: [.product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(
+            name: "PortfolioLedger",
+            dependencies: ["SQLiteDB", "LedgerMath", "LedgerMigrations"]
+        ),
+        .executableTarget(
+            name: "portfolio-ledger",
+            dependencies: [
+                "PortfolioLedger", "LedgerMath", "SQLiteDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
+        .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"]),
+        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

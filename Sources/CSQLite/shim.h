@@ -1,0 +1,7 @@
+#ifndef PORTFOLIO_LEDGER_CSQLITE_SHIM_H
+#define PORTFOLIO_LEDGER_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a macro cast ((sqlite3_destructor_type)-1) that Swift cannot import.
+static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
+#endif
