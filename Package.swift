@@ -28,7 +28,8 @@ let package = Package(
         .plugin(
             name: "EmbedMigrationsPlugin",
             capability: .buildTool(),
-            dependencies: ["MigrationsEmbedder"]
+            dependencies: ["MigrationsEmbedder"],
+            path: "Sources/EmbedMigrationsPlugin"
         ),
         .target(
             name: "LedgerMigrations",

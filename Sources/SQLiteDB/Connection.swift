@@ -1,0 +1,245 @@
+import CSQLite
+
+/// One connection to a SQLite database file, opened with the sequence of DESIGN §3.
+///
+/// Not thread-safe by design: a connection belongs to one owner at a time (the ledger wraps its
+/// connections in a lock). Several connections — in this process or others — may use one file;
+/// WAL lets readers proceed while one writer writes.
+/// See <https://www.sqlite.org/wal.html> and <https://www.sqlite.org/pragma.html>.
+public final class Connection {
+    /// How to open the file.
+    public enum Mode: Sendable, Equatable {
+        /// Read and write; create the file when `create` is true and it does not exist.
+        case readWrite(create: Bool)
+        /// Read only: every write statement fails with `SQLITE_READONLY`.
+        case readOnly
+    }
+
+    /// `PRAGMA synchronous` levels. See <https://www.sqlite.org/pragma.html#pragma_synchronous>.
+    public enum Synchronous: String, Sendable {
+        /// In WAL mode, durable across power loss: every commit syncs the WAL.
+        case full = "FULL"
+        /// In WAL mode, consistent but the last commits may be lost on power loss.
+        case normal = "NORMAL"
+    }
+
+    /// Settings applied when opening.
+    public struct Options: Sendable {
+        /// How long a statement waits for another connection's lock before `SQLITE_BUSY` (ms).
+        public var busyTimeoutMilliseconds: Int32 = 5_000
+        /// Durability level; FULL by default because the files hold financial history.
+        public var synchronous: Synchronous = .full
+        /// The file's `application_id`: a read-write open stamps it on an empty database and every
+        /// open refuses a non-empty database that carries another id (`nil` = no check).
+        public var applicationID: Int32?
+        public init(busyTimeoutMilliseconds: Int32 = 5_000, synchronous: Synchronous = .full, applicationID: Int32? = nil) {
+            self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+            self.synchronous = synchronous
+            self.applicationID = applicationID
+        }
+    }
+
+    /// The oldest SQLite accepted: 3.37.0 introduced STRICT tables.
+    public static let minimumSQLiteVersionNumber: Int32 = 3_037_000
+
+    /// The version of the SQLite library in use, e.g. "3.40.1".
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
+    @usableFromInline let handle: OpaquePointer
+    /// The path the connection was opened with.
+    public let path: String
+    /// How the connection was opened.
+    public let mode: Mode
+    private var statementCache: [String: Statement] = [:]
+    /// Nesting depth of savepoints opened by ``write(_:)`` inside a transaction.
+    var savepointDepth = 0
+    private var isClosed = false
+
+    /// Opens `path` (see ``Mode`` and ``Options``) and runs the open sequence: extended result
+    /// codes, SQLite ≥ 3.37, busy timeout, application id check, `foreign_keys=ON`, WAL (verified),
+    /// explicit `synchronous`. The application id is checked before anything is written, so a file
+    /// that is not ours (another database, or not a database at all) is refused unmodified.
+    ///
+    /// - Throws: ``OpenError`` for a file that is not acceptable, ``SQLiteError`` otherwise.
+    public init(path: String, mode: Mode = .readWrite(create: true), options: Options = Options()) throws {
+        guard sqlite3_libversion_number() >= Connection.minimumSQLiteVersionNumber else {
+            throw OpenError.sqliteTooOld(found: Connection.sqliteVersion, required: "3.37.0")
+        }
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        }
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let error = SQLiteError.from(code: code, db: db, sql: nil)
+            sqlite3_close_v2(db)
+            if code == SQLITE_CANTOPEN { throw OpenError.cannotOpen(path: path, reason: error.message) }
+            throw error
+        }
+        self.handle = db
+        self.path = path
+        self.mode = mode
+        do {
+            sqlite3_extended_result_codes(db, 1)
+            sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+            try runOpenSequence(options: options)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    private func runOpenSequence(options: Options) throws {
+        // The first read: a file that is not a database fails here, before anything is written.
+        let foundID: Int32
+        let isEmpty: Bool
+        do {
+            foundID = try scalar("PRAGMA application_id", as: Int32.self)
+            isEmpty = try scalar("SELECT count(*) FROM sqlite_schema", as: Int64.self) == 0
+        } catch let error as SQLiteError where error.primaryCode == .notADatabase {
+            throw OpenError.notADatabase(path: path)
+        }
+        if let expected = options.applicationID, foundID != expected {
+            // Only an empty database opened for writing may be claimed: anything else is not ours.
+            let canClaim = isEmpty && foundID == 0 && mode == .readWrite(create: true)
+            guard canClaim else { throw OpenError.foreignFile(path: path, applicationID: foundID, isEmpty: isEmpty) }
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        guard try scalar("PRAGMA foreign_keys", as: Int64.self) == 1 else {
+            throw OpenError.pragmaRefused(pragma: "foreign_keys", answer: "0")
+        }
+        if mode != .readOnly {
+            let journal = try scalar("PRAGMA journal_mode = WAL", as: String.self)
+            guard journal.lowercased() == "wal" else { throw OpenError.pragmaRefused(pragma: "journal_mode=WAL", answer: journal) }
+            try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+            if let expected = options.applicationID, foundID != expected {
+                // PRAGMA arguments cannot be bound; the value is an Int32 from our own code.
+                try execute("PRAGMA application_id = \(expected)")
+            }
+        }
+    }
+
+    /// Finalizes every cached statement and closes the connection. Safe to call twice.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        for statement in statementCache.values { statement.finalize() }
+        statementCache.removeAll()
+        // close_v2 defers the close until any statement still held elsewhere is finalized.
+        sqlite3_close_v2(handle)
+    }
+
+    // MARK: Statements
+
+    /// Runs `body` with the cached prepared statement for `sql`, then resets it and clears its
+    /// bindings — even when `body` throws. A nested use of the same SQL gets a fresh statement.
+    @inlinable public func withStatement<R>(_ sql: String, _ body: (Statement) throws -> R) throws -> R {
+        let statement = try checkOutStatement(sql)
+        defer { checkIn(statement) }
+        return try body(statement)
+    }
+
+    @usableFromInline func checkOutStatement(_ sql: String) throws -> Statement {
+        if let cached = statementCache[sql], !cached.isInUse {
+            cached.isInUse = true
+            return cached
+        }
+        let statement = try Statement(connection: self, sql: sql)
+        statement.isInUse = true
+        if statementCache[sql] == nil { statementCache[sql] = statement }
+        return statement
+    }
+
+    @usableFromInline func checkIn(_ statement: Statement) {
+        statement.reset()
+        statement.isInUse = false
+    }
+
+    /// Number of statements currently cached (for tests and diagnostics).
+    public var cachedStatementCount: Int { statementCache.count }
+
+    /// Runs one statement with bound values to completion; returns the number of rows changed.
+    @inlinable @discardableResult
+    public func execute<each V: SQLiteBindable>(_ sql: String, _ values: repeat each V) throws -> Int {
+        try withStatement(sql) { statement in
+            try statement.bind(repeat each values)
+            while try statement.step() {}
+            return Int(sqlite3_changes64(handle))
+        }
+    }
+
+    /// Runs a script of several statements without parameters (e.g. a migration file).
+    /// Never pass user values here: they cannot be bound.
+    public func executeScript(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(message)
+            throw SQLiteError(extendedCode: ResultCode(rawValue: sqlite3_extended_errcode(handle)), message: text, sql: sql)
+        }
+    }
+
+    /// Runs a query with bound values and calls `row` for each result row.
+    @inlinable public func query<each V: SQLiteBindable>(_ sql: String, _ values: repeat each V, row: (Statement) throws -> Void) throws {
+        try withStatement(sql) { statement in
+            try statement.bind(repeat each values)
+            while try statement.step() { try row(statement) }
+        }
+    }
+
+    /// The first column of the first row, or `nil` when there is no row.
+    @inlinable public func scalarIfAny<T: SQLiteColumnReadable, each V: SQLiteBindable>(_ sql: String, _ values: repeat each V, as type: T.Type = T.self) throws -> T? {
+        try withStatement(sql) { statement in
+            try statement.bind(repeat each values)
+            return try statement.step() ? try statement.column(0, as: T.self) : nil
+        }
+    }
+
+    /// The first column of the first row; throws when the query returns no row.
+    @inlinable public func scalar<T: SQLiteColumnReadable, each V: SQLiteBindable>(_ sql: String, _ values: repeat each V, as type: T.Type = T.self) throws -> T {
+        guard let value = try scalarIfAny(sql, repeat each values, as: T.self) else {
+            throw SQLiteError(extendedCode: .error, message: "query returned no row", sql: sql)
+        }
+        return value
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// True when no transaction is open (autocommit mode).
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    /// Total rows changed by this connection since it opened.
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+}
+
+/// Why a file could not be opened as a database of ours.
+public enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The linked SQLite is older than the minimum (STRICT tables need 3.37).
+    case sqliteTooOld(found: String, required: String)
+    /// The file could not be opened (missing, a directory, no permission…).
+    case cannotOpen(path: String, reason: String)
+    /// The file is not a SQLite database at all.
+    case notADatabase(path: String)
+    /// A SQLite database that belongs to another application (or an unclaimed non-empty one).
+    case foreignFile(path: String, applicationID: Int32, isEmpty: Bool)
+    /// SQLite did not accept a setting the open sequence requires.
+    case pragmaRefused(pragma: String, answer: String)
+
+    public var description: String {
+        switch self {
+        case .sqliteTooOld(let found, let required): "SQLite \(found) is too old: \(required) or newer is required (STRICT tables)"
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
+        case .notADatabase(let path): "\(path) is not a SQLite database"
+        case .foreignFile(let path, let id, let isEmpty):
+            isEmpty ? "\(path) is an empty database that was not created by this library (application_id \(id))"
+                : "\(path) is a SQLite database of another application (application_id \(id))"
+        case .pragmaRefused(let pragma, let answer): "SQLite refused \(pragma) (answered \(answer))"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CSQLite
+
+/// A prepared SQL statement.
+///
+/// Statements are prepared once and cached by their connection (keyed by SQL text); use them
+/// through ``Connection/withStatement(_:_:)``, ``Connection/execute(_:_:)`` or
+/// ``Connection/query(_:_:row:)``, which reset the statement and clear its bindings after every
+/// use — a statement left mid-iteration would hold a WAL read snapshot open and block checkpoints.
+/// The statement is finalized when it is released (`deinit`) or when its connection closes.
+///
+/// Not thread-safe: like its ``Connection``, use it from one thread at a time.
+public final class Statement {
+    @usableFromInline let handle: OpaquePointer
+    @usableFromInline unowned(unsafe) let connection: Connection
+    /// The SQL text this statement was prepared from.
+    public let sql: String
+    /// True while a caller holds it; the cache hands out a fresh statement for re-entrant use.
+    var isInUse = false
+    private var isFinalized = false
+
+    init(connection: Connection, sql: String) throws {
+        var handle: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let code = sql.withCString { sqlite3_prepare_v3(connection.handle, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, &tail) }
+        guard code == SQLITE_OK, let handle else {
+            throw SQLiteError.from(code: code, db: connection.handle, sql: sql)
+        }
+        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+            sqlite3_finalize(handle)
+            throw SQLiteError(extendedCode: .misuse, message: "a prepared statement must hold exactly one SQL statement", sql: sql)
+        }
+        self.handle = handle
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { finalize() }
+
+    func finalize() {
+        guard !isFinalized else { return }
+        isFinalized = true
+        sqlite3_finalize(handle)
+    }
+
+    /// Number of `?` parameters.
+    public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
+    /// Number of result columns.
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    /// Name of result column `index` (0-based).
+    public func columnName(_ index: Int32) -> String { String(cString: sqlite3_column_name(handle, index)) }
+    /// True when the statement cannot change the database (e.g. a SELECT).
+    /// See <https://www.sqlite.org/c3ref/stmt_readonly.html>.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    /// Binds values to parameters 1, 2, … in order. Generic over each value's type, so nothing is
+    /// boxed. The count must match the statement's parameters.
+    @inlinable public func bind<each V: SQLiteBindable>(_ values: repeat each V) throws {
+        var index: Int32 = 0
+        for value in repeat each values {
+            index += 1
+            try value.bind(to: self, at: index)
+        }
+        guard index == parameterCount else {
+            throw SQLiteError(extendedCode: .range, message: "bound \(index) value(s) to a statement with \(parameterCount) parameter(s)", sql: sql)
+        }
+    }
+
+    /// Binds one value to the 1-based parameter `index`.
+    @inlinable public func bind<V: SQLiteBindable>(_ value: V, at index: Int32) throws {
+        try value.bind(to: self, at: index)
+    }
+
+    /// Advances to the next row: true when a row is available, false when done.
+    @inlinable @discardableResult public func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw SQLiteError.from(code: code, db: connection.handle, sql: sql)
+    }
+
+    /// Reads column `index` (0-based) of the current row as `T`.
+    @inlinable public func column<T: SQLiteColumnReadable>(_ index: Int32, as type: T.Type = T.self) throws -> T {
+        try T.read(from: self, at: index)
+    }
+
+    /// True when column `index` of the current row is NULL.
+    @inlinable public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
+    /// Resets the statement so it can run again and clears its bindings.
+    @inlinable public func reset() {
+        // sqlite3_reset repeats the last step's error, which was already thrown by step().
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    @usableFromInline func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else { throw SQLiteError.from(code: code, db: connection.handle, sql: sql) }
+    }
+
+    @usableFromInline func requireNonNull(_ index: Int32, as typeName: String) throws {
+        if sqlite3_column_type(handle, index) == SQLITE_NULL {
+            throw SQLiteError(extendedCode: .mismatch,
+                              message: "column \(index) (\(columnName(index))) is NULL, expected \(typeName)", sql: sql)
+        }
+    }
+}

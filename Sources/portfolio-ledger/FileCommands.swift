@@ -1,0 +1,94 @@
+import ArgumentParser
+import PortfolioLedger
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a new, empty ledger file (owner-only permissions, current schema)."
+    )
+
+    @Argument(help: "Path of the ledger file to create. An existing file is never overwritten.")
+    var path: String
+
+    func run() throws {
+        let db = try LedgerFile.create(at: path)
+        db.close()
+        printLine("created \(path) (schema version \(LedgerFile.schemaVersion))")
+    }
+}
+
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Bring a ledger file's schema up to this version's (each migration in its own transaction)."
+    )
+
+    @Argument(help: "Path of an existing ledger file.")
+    var path: String
+
+    func run() throws {
+        let applied = try LedgerFile.migrate(at: path)
+        if applied.isEmpty {
+            printLine("\(path) is up to date (schema version \(LedgerFile.schemaVersion))")
+        } else {
+            for name in applied { printLine("applied \(name)") }
+            printLine("\(path) is at schema version \(LedgerFile.schemaVersion)")
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a ledger file's integrity (read-only). Exits 3 when anything is found."
+    )
+
+    @Argument(help: "Path of an existing ledger file.")
+    var path: String
+
+    func run() throws {
+        let report = try LedgerFile.check(at: path)
+        if report.isClean {
+            printLine("ok: \(path) passed integrity_check and foreign_key_check")
+            return
+        }
+        for problem in report.integrityProblems { printLine("integrity: \(problem)") }
+        for violation in report.foreignKeyViolations {
+            let row = violation.rowID.map { "rowid \($0)" } ?? "a row"
+            printLine("foreign key: \(violation.table) \(row) refers to a missing row of \(violation.parentTable)")
+        }
+        let count = report.integrityProblems.count + report.foreignKeyViolations.count
+        throw CLIFailure(message: "\(path): \(count) integrity finding(s)", exitCode: CLIFailure.integrityFindings)
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Write a consistent copy of a ledger while it may be in use (SQLite online backup).",
+        discussion: "To restore, stop writers and copy the backup file over the ledger file (removing its -wal and -shm files), then run `portfolio-ledger check`."
+    )
+
+    @Argument(help: "Path of an existing ledger file.")
+    var path: String
+
+    @Argument(help: "Path of the copy to create. An existing file is never overwritten.")
+    var destination: String
+
+    func run() throws {
+        try LedgerFile.backup(from: path, to: destination)
+        printLine("backed up \(path) to \(destination)")
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a ledger from bundled real market data and print the full report."
+    )
+
+    func run() throws {
+        printLine("The demo (a CryptoPunk-backed loan hedged with an SPX iron condor, on real data) is not built yet.")
+        printLine("Available now: init, migrate, check, backup. See docs/cli.md.")
+    }
+}
