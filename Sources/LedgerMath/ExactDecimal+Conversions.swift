@@ -29,16 +29,18 @@ extension ExactDecimal {
     /// `units × 10^(−decimals)`: a raw on-chain integer (e.g. wei) as a token amount.
     public init(units: BigInt, decimals: Int) { self.init(significand: units, scale: decimals) }
 
-    /// This amount as an integer number of smallest units at `decimals` (e.g. wei for 18).
+    /// This amount as an integer number of smallest units at `decimals` (≥ 0; e.g. wei for 18).
     /// - Throws: ``ExactDecimalError/notWholeUnits(value:decimals:)`` if it has more fractional digits.
     public func units(decimals: Int) throws(ExactDecimalError) -> BigInt {
-        guard scale <= decimals else { throw .notWholeUnits(value: description, decimals: decimals) }
+        guard decimals >= 0, scale <= decimals else { throw .notWholeUnits(value: description, decimals: decimals) }
         return significand * Self.pow10(decimals - scale)
     }
 
     /// This amount in smallest units at `decimals`, rounding any finer digits with `mode`.
+    /// Negative `decimals` count as 0.
     public func units(decimals: Int, rounding mode: RoundingMode) -> BigInt {
-        let r = rounded(scale: decimals, mode: mode)
-        return r.significand * Self.pow10(decimals - r.scale)
+        let places = max(0, decimals)
+        let r = rounded(scale: places, mode: mode)
+        return r.significand * Self.pow10(places - r.scale)
     }
 }

@@ -10,6 +10,7 @@ extension Connection {
     /// When `body` throws, everything it did is rolled back and its error — the first error — is
     /// rethrown, even if the rollback itself also fails.
     /// See <https://www.sqlite.org/lang_transaction.html> and <https://www.sqlite.org/lang_savepoint.html>.
+    @discardableResult
     public func write<R>(_ body: (Connection) throws -> R) throws -> R {
         if !isAutocommit { return try savepoint(body) }
         try execute("BEGIN IMMEDIATE")
@@ -33,6 +34,7 @@ extension Connection {
     /// Runs `body` in a read transaction: every query inside sees one consistent snapshot of the
     /// database, whatever other connections commit meanwhile (WAL). Inside an open transaction
     /// `body` simply runs in it.
+    @discardableResult
     public func read<R>(_ body: (Connection) throws -> R) throws -> R {
         if !isAutocommit { return try body(self) }
         try execute("BEGIN DEFERRED")
