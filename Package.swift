@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "PortfolioLedger",
-            dependencies: ["SQLiteDB", "LedgerMath", "LedgerMigrations"]
+            dependencies: ["SQLiteDB", "LedgerMath", "LedgerMigrations", .product(name: "BigInt", package: "BigInt")]
         ),
         .executableTarget(
             name: "portfolio-ledger",

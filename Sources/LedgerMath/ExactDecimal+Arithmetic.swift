@@ -39,8 +39,4 @@ extension ExactDecimal: AdditiveArithmetic {
     public static prefix func - (operand: ExactDecimal) -> ExactDecimal {
         ExactDecimal(significand: -operand.significand, scale: operand.scale)
     }
-
-    /// The smaller / larger of two values.
-    public static func min(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal { a <= b ? a : b }
-    public static func max(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal { a >= b ? a : b }
 }

@@ -10,6 +10,7 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
     /// non-ASCII digits (e.g. Arabic-Indic `٣`); texts over the ``Limits``.
     public init(parsing text: String) throws(ExactDecimalError) {
         let bytes = Array(text.utf8)
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
         func fail(_ reason: String) -> ExactDecimalError {
             .malformed(text: ExactDecimalError.excerpt(text), reason: reason)
         }
@@ -91,7 +92,6 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
         return text + String(repeating: "0", count: places - r.scale)
     }
 
-    private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
     private static func describeUnexpected(text: String, byteOffset: Int, bytes: [UInt8]) -> String {
         let b = bytes[byteOffset]

@@ -133,7 +133,7 @@ extension BlackScholes {
                 else if lo == 0 { next = 0.5 * hi }
                 else { next = hi < 4 * lo ? 0.5 * (lo + hi) : (lo * hi).squareRoot() }
             }
-            if abs(next - s) <= 2e-16 * s || (hi - lo) <= 4e-16 * hi { return next }
+            if abs(next - s) <= 2e-16 * s || (hi < .infinity && hi - lo <= 4e-16 * hi) { return next }
             if next > 1e6 { return .infinity }   // b(s) = e^(x/2) in double long before this
             if next < 1e-300 { return nil }
             s = next

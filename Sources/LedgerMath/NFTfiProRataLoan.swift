@@ -12,6 +12,8 @@ public struct NFTfiProRataLoan: AccruingDebt, Hashable {
     public let maximumRepaymentUnits: BigInt
     public let start: Instant
     public let durationSeconds: Int64
+    /// True once the whole debt has been repaid; the debt is then 0.
+    public private(set) var isRepaid = false
 
     public init(principal: ExactDecimal, maximumRepayment: ExactDecimal, start: Instant, durationSeconds: Int64,
                 decimals: Int = 18) throws(InterestModelError) {
@@ -46,7 +48,7 @@ public struct NFTfiProRataLoan: AccruingDebt, Hashable {
 
     public func debt(at instant: Instant) throws(InterestModelError) -> ExactDecimal {
         guard instant >= start else { throw .beforeStart(start: start, at: instant) }
-        return amount(principalUnits + interestUnits(at: instant))
+        return isRepaid ? .zero : amount(principalUnits + interestUnits(at: instant))
     }
 
     /// Only the whole debt can be repaid (NFTfi has no partial repayment).
@@ -56,6 +58,9 @@ public struct NFTfiProRataLoan: AccruingDebt, Hashable {
             if payment > owed { throw .paymentExceedsDebt(payment: payment, debt: owed) }
             throw .fullRepaymentRequired(payment: payment, debt: owed)
         }
-        return (PaymentSplit(interest: amount(interestUnits(at: instant)), principal: amount(principalUnits)), self)
+        guard !isRepaid else { return (PaymentSplit(interest: .zero, principal: .zero), self) }
+        var after = self
+        after.isRepaid = true
+        return (PaymentSplit(interest: amount(interestUnits(at: instant)), principal: amount(principalUnits)), after)
     }
 }

@@ -19,7 +19,8 @@
 /// the largest magnitude, so nothing below depends on the currency unit (1e-12 or 1e12 give the
 /// same rate). Then:
 /// 1. two remaining flows: closed form, `r = (−P_1/P_0)^(1/t_1) − 1`;
-/// 2. Newton's method in `r` from `guess` (default 0.1, Excel's), at most 50 steps, accepted when
+/// 2. Newton's method in `r` from `guess` (default 0.1, Excel's), at most 50 steps (a step past
+///    −100 % is halved back towards −1 rather than abandoned), accepted when
 ///    the step is below 1e-12·(1 + |r|) and the residual is below 1e-9 of `Σ|P_i·v_i|` —
 ///    spreadsheet parity whenever a spreadsheet finds a root;
 /// 3. otherwise bracketing in `u = ln(1 + r)`: Brent's method on a sign change of the NPV,
@@ -32,8 +33,10 @@
 /// chosen is the one Newton reaches from `guess` or, failing that, the bracketed root nearest to
 /// `guess` on a grid in `u` — not necessarily the one another library reports.
 ///
-/// **Cost.** O(n log n) to sort unsorted input, then O(n) per iteration with one `exp` per
-/// distinct date; no allocation inside the iteration.
+/// **Cost.** A counting sort (or O(n log n) sort) for unsorted input, then O(n) per iteration:
+/// on whole days the discount factors of nearby dates are chained by multiplication (an exact
+/// `exp` every 32 flows), otherwise one `exp` per distinct date; no allocation in the iteration.
+/// About 0.4 ms for 10,000 daily flows (pyxirr: 0.65 ms on the same machine).
 ///
 /// Sources: ECMA-376 Part 4 `XIRR`; LibreOffice `scaddins/source/analysis/financial.cxx`;
 /// pyxirr `src/core/scheduled/xirr.rs` (earliest date as `d_0`).

@@ -1,3 +1,4 @@
+import LedgerMath
 import SQLiteDB
 
 /// Every error the PortfolioLedger library reports, each naming what and where.
@@ -17,8 +18,16 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case migrationFailed(path: String, detail: String)
     /// The database reported an error.
     case database(SQLiteError)
-    /// A value failed validation: which field, and why.
+    /// A value failed validation: which field, and why. Nothing was written.
     case invalidValue(field: String, reason: String)
+    /// A referenced entity does not exist (or is not visible as known at the asked instant).
+    case unknownEntity(kind: String, id: String)
+    /// The write contradicts the ledger's state (e.g. pledging an NFT that backs an open loan).
+    case conflict(String)
+    /// No observation of `series` at or before `at`.
+    case missingPrice(series: String, at: Instant)
+    /// The only observation at or before `at` is older than the accepted age.
+    case stalePrice(series: String, at: Instant, observedAt: Instant, maxAgeSeconds: Int64)
 
     public var description: String {
         switch self {
@@ -32,6 +41,11 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .migrationFailed(let path, let detail): "\(path): \(detail)"
         case .database(let error): error.description
         case .invalidValue(let field, let reason): "invalid \(field): \(reason)"
+        case .unknownEntity(let kind, let id): "no \(kind) with id \(id)"
+        case .conflict(let reason): reason
+        case .missingPrice(let series, let at): "no observation of '\(series)' at or before \(at)"
+        case .stalePrice(let series, let at, let observed, let maxAge):
+            "the latest observation of '\(series)' at or before \(at) is from \(observed), older than \(maxAge) s"
         }
     }
 }

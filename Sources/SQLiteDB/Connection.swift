@@ -214,6 +214,10 @@ public final class Connection {
     /// True when no transaction is open (autocommit mode).
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE (0 for a row skipped by
+    /// `RAISE(IGNORE)` or `INSERT OR IGNORE`).
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
     /// Total rows changed by this connection since it opened.
     public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
 }

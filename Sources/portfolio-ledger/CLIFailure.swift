@@ -15,6 +15,7 @@ struct CLIFailure: Error {
     static let alreadyExists = ExitCode(7)
     static let usage = ExitCode(64)
     static let invalidInput = ExitCode(65)
+    static let missingData = ExitCode(66)
 
     init(message: String, exitCode: ExitCode) {
         self.message = message
@@ -28,7 +29,8 @@ struct CLIFailure: Error {
         case .newerSchema: CLIFailure.newerSchema
         case .needsMigration, .migrationHistory, .migrationFailed: CLIFailure.migrationProblem
         case .alreadyExists: CLIFailure.alreadyExists
-        case .invalidValue: CLIFailure.invalidInput
+        case .invalidValue, .unknownEntity, .conflict: CLIFailure.invalidInput
+        case .missingPrice, .stalePrice: CLIFailure.missingData
         case .database: CLIFailure.databaseError
         }
     }

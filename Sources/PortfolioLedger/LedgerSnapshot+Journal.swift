@@ -1,0 +1,126 @@
+import LedgerMath
+import SQLiteDB
+
+/// One booked cash movement of the book (one stored amount, so it stays exact).
+public struct JournalEntry: Sendable, Hashable {
+    /// The table the entry is booked in (`nft_trade`, `loan`, `loan_event`, `option_trade`, …).
+    public var entryTable: String
+    public var entryID: Int64
+    public var at: Instant
+    /// Signed: + into the book, − out of it.
+    public var amount: Money
+    public var description: String
+    public var nftID: NFTID?
+    public var loanID: LoanID?
+    public var hedgeID: HedgeID?
+}
+
+/// A balance assertion that the journal contradicts.
+public struct BalanceAssertionFailure: Sendable, Hashable {
+    public var assertion: BalanceAssertion
+    /// The cash balance the journal gives at the asserted instant.
+    public var actual: ExactDecimal
+    /// actual − asserted.
+    public var difference: ExactDecimal
+}
+
+extension LedgerSnapshot {
+    /// The cash-flow journal with `from ≤ at ≤ to`, in time order: the same rows as the
+    /// `v_cash_flow` view, but as known at ``knownAt`` and with exact signed amounts.
+    public func journal(from: Instant, to: Instant) throws -> [JournalEntry] {
+        var entries: [JournalEntry] = []
+        // v_cash_flow shows current knowledge; rebuild its rows with this snapshot's visibility.
+        try db.query("""
+            SELECT f.entry_table, f.entry_id, f.flow_at_unix, f.currency, f.direction, f.amount, f.description, f.nft_id, f.loan_id, f.hedge_id
+            FROM (\(Self.cashFlowSQL)) f
+            WHERE f.flow_at_unix BETWEEN ?2 AND ?3
+            ORDER BY f.flow_at_unix, f.entry_table, f.entry_id, f.description
+            """, k, from.unixSeconds, to.unixSeconds) { s in
+            let magnitude = try StoredValue.decimal(s, 5, "amount")
+            let direction = try s.column(4, as: Int.self)
+            entries.append(JournalEntry(entryTable: try s.column(0), entryID: try s.column(1), at: try StoredValue.instant(s, 2),
+                                        amount: Money(direction < 0 ? -magnitude : magnitude, try StoredValue.currency(s, 3)),
+                                        description: try s.column(6), nftID: try s.column(7, as: Int64?.self).map(NFTID.init),
+                                        loanID: try s.column(8, as: Int64?.self).map(LoanID.init),
+                                        hedgeID: try s.column(9, as: Int64?.self).map(HedgeID.init)))
+        }
+        return entries
+    }
+
+    /// The book's cash in `currency` at `at`: the exact sum of journal entries at or before it.
+    public func cashBalance(_ currency: Currency, at: Instant) throws -> ExactDecimal {
+        try journal(from: Instant(unixSeconds: 0), to: at).reduce(ExactDecimal.zero) { sum, entry in
+            entry.amount.currency == currency ? sum + entry.amount.amount : sum
+        }
+    }
+
+    /// Every visible balance assertion whose amount differs from the journal's cash balance.
+    public func balanceAssertionFailures() throws -> [BalanceAssertionFailure] {
+        var assertions: [BalanceAssertion] = []
+        try db.query("""
+            SELECT b.balance_assertion_id, b.asserted_at, b.currency, b.amount, b.recorded_at FROM balance_assertion b
+            WHERE \(Self.visible("b", "balance_assertion", "balance_assertion_id")) ORDER BY b.asserted_at, b.balance_assertion_id
+            """, k) { s in
+            assertions.append(BalanceAssertion(id: BalanceAssertionID(try s.column(0)), assertedAt: try StoredValue.instant(s, 1),
+                                               amount: Money(try StoredValue.decimal(s, 3, "amount"), try StoredValue.currency(s, 2)),
+                                               recordedAt: try StoredValue.instant(s, 4)))
+        }
+        var failures: [BalanceAssertionFailure] = []
+        for assertion in assertions {
+            let actual = try cashBalance(assertion.amount.currency, at: assertion.assertedAt)
+            if actual != assertion.amount.amount {
+                failures.append(BalanceAssertionFailure(assertion: assertion, actual: actual, difference: actual - assertion.amount.amount))
+            }
+        }
+        return failures
+    }
+
+    /// The rows of `v_cash_flow`, built from the base tables with visibility as known at `?1`.
+    static let cashFlowSQL: String = {
+        let trade = visible("t", "nft_trade", "nft_trade_id")
+        let loan = visible("l", "loan", "loan_id")
+        let event = visible("e", "loan_event", "loan_event_id")
+        let option = visible("t", "option_trade", "option_trade_id")
+        let settlement = visible("s", "option_settlement", "option_settlement_id")
+        let external = visible("f", "external_flow", "external_flow_id")
+        return """
+            SELECT 'nft_trade' AS entry_table, t.nft_trade_id AS entry_id, t.traded_at AS flow_at_unix, t.currency,
+                   CASE t.side WHEN 'acquire' THEN -1 ELSE 1 END AS direction, t.price AS amount,
+                   CASE t.side WHEN 'acquire' THEN 'nft purchase' ELSE 'nft sale' END AS description,
+                   t.nft_id, NULL AS loan_id, NULL AS hedge_id
+            FROM nft_trade t WHERE \(trade)
+            UNION ALL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL
+            FROM nft_trade t WHERE t.fees <> '0' AND \(trade)
+            UNION ALL
+            SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL
+            FROM loan l WHERE \(loan)
+            UNION ALL
+            SELECT 'loan_event', e.loan_event_id, e.occurred_at, l.currency, x.direction, x.amount, x.description, NULL, e.loan_id, NULL
+            FROM loan_event e JOIN loan l ON l.loan_id = e.loan_id
+            JOIN (SELECT loan_event_id AS id, 1 AS direction, amount, 'loan borrowed more' AS description FROM loan_event WHERE event_kind = 'borrow_more'
+                  UNION ALL SELECT loan_event_id, -1, interest_part, 'loan interest paid' FROM loan_event WHERE event_kind = 'repay' AND interest_part <> '0'
+                  UNION ALL SELECT loan_event_id, -1, principal_part, 'loan principal repaid' FROM loan_event WHERE event_kind = 'repay' AND principal_part <> '0'
+                  UNION ALL SELECT loan_event_id, -1, fee, 'loan fee paid' FROM loan_event WHERE fee IS NOT NULL AND fee <> '0'
+                  UNION ALL SELECT loan_event_id, -1, amount, 'loan redeemed' FROM loan_event WHERE event_kind = 'redeem'
+                  UNION ALL SELECT loan_event_id, 1, amount, 'liquidation surplus returned' FROM loan_event
+                            WHERE event_kind IN ('liquidation', 'foreclosure') AND amount IS NOT NULL AND amount <> '0') x ON x.id = e.loan_event_id
+            WHERE \(event) AND \(loan)
+            UNION ALL
+            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', CASE WHEN t.quantity < 0 THEN 1 ELSE -1 END, t.premium,
+                   CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id
+            FROM option_trade t WHERE t.premium <> '0' AND \(option)
+            UNION ALL
+            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', -1, t.fees, 'option fees', NULL, NULL, t.hedge_id
+            FROM option_trade t WHERE t.fees <> '0' AND \(option)
+            UNION ALL
+            SELECT 'option_settlement', s.option_settlement_id, s.settled_at, 'USD', CASE WHEN s.cash_amount GLOB '-*' THEN -1 ELSE 1 END,
+                   ltrim(s.cash_amount, '-'), 'option cash settlement', NULL, NULL, s.hedge_id
+            FROM option_settlement s WHERE s.cash_amount <> '0' AND \(settlement)
+            UNION ALL
+            SELECT 'external_flow', f.external_flow_id, f.flowed_at, f.currency, CASE f.flow_kind WHEN 'deposit' THEN 1 ELSE -1 END,
+                   f.amount, f.flow_kind, NULL, NULL, NULL
+            FROM external_flow f WHERE \(external)
+            """
+    }()
+}

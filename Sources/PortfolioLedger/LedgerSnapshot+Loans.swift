@@ -1,0 +1,121 @@
+import LedgerMath
+import SQLiteDB
+
+/// Where a loan stands at an instant.
+public enum LoanStatus: String, Sendable, Hashable {
+    case notStarted = "not started", open, closed, liquidated, foreclosed
+}
+
+extension LedgerSnapshot {
+    static let loanColumns = """
+        l.loan_id, l.protocol, l.external_ref, l.currency, l.principal, l.amount_received, l.started_at, l.maturity_at,
+        l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at
+        """
+
+    public func loan(_ id: LoanID) throws -> LoanRecord? {
+        try loans(where: "l.loan_id = ?2", id.rawValue).first
+    }
+
+    /// Every visible loan, by start.
+    public func loans() throws -> [LoanRecord] { try loans(where: "?2 = 0", Int64(0)) }
+
+    /// Loans open at `at`.
+    public func loans(openAt at: Instant) throws -> [LoanRecord] {
+        try loans().filter { try loanStatus($0.id, at: at) == .open }
+    }
+
+    /// Loans of one protocol.
+    public func loans(lendingProtocol: LendingProtocol) throws -> [LoanRecord] {
+        try loans(where: "l.protocol = ?2", lendingProtocol.rawValue)
+    }
+
+    /// Loans that an NFT has backed.
+    public func loans(collateral nft: NFTID) throws -> [LoanRecord] {
+        try loans(where: "EXISTS (SELECT 1 FROM loan_collateral c WHERE c.loan_id = l.loan_id AND c.nft_id = ?2)", nft.rawValue)
+    }
+
+    private func loans<V: SQLiteBindable>(where condition: String, _ value: V) throws -> [LoanRecord] {
+        var rows: [LoanRecord] = []
+        try db.query("""
+            SELECT \(Self.loanColumns) FROM loan l
+            WHERE \(condition) AND \(Self.visible("l", "loan", "loan_id")) ORDER BY l.started_at, l.loan_id
+            """, k, value) { s in
+            rows.append(LoanRecord(
+                id: LoanID(try s.column(0)), lendingProtocol: try StoredValue.enumeration(s, 1, as: LendingProtocol.self),
+                externalRef: try s.column(2), currency: try StoredValue.currency(s, 3),
+                principal: try StoredValue.decimal(s, 4, "principal"), amountReceived: try StoredValue.decimal(s, 5, "amount_received"),
+                startedAt: try StoredValue.instant(s, 6), maturityAt: try StoredValue.optionalInstant(s, 7),
+                terms: try LoanTermsCoding.decode(try s.column(8)), maxLTV: try s.column(9), liquidationThreshold: try s.column(10),
+                refinancesLoanID: try s.column(11, as: Int64?.self).map(LoanID.init), collateral: [],
+                recordedAt: try StoredValue.instant(s, 12)))
+        }
+        for index in rows.indices {
+            try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ?1 AND recorded_at <= ?2 ORDER BY nft_id", rows[index].id.rawValue, k) {
+                rows[index].collateral.append(NFTID(try $0.column(0)))
+            }
+        }
+        return rows
+    }
+
+    /// The visible events of a loan in time order (ties in booking order).
+    public func loanEvents(of loan: LoanID) throws -> [LoanEvent] {
+        var events: [LoanEvent] = []
+        try db.query("""
+            SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee,
+                   e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at
+            FROM loan_event e WHERE e.loan_id = ?2 AND \(Self.visible("e", "loan_event", "loan_event_id"))
+            ORDER BY e.occurred_at, e.loan_event_id
+            """, k, loan.rawValue) { s in
+            events.append(LoanEvent(id: LoanEventID(try s.column(0)), loanID: LoanID(try s.column(1)), occurredAt: try StoredValue.instant(s, 3),
+                                    detail: try Self.eventDetail(s), note: try s.column(12), recordedAt: try StoredValue.instant(s, 13)))
+        }
+        return events
+    }
+
+    private static func eventDetail(_ s: Statement) throws -> LoanEventDetail {
+        let kind = try s.column(2, as: String.self)
+        switch kind {
+        case "borrow_more": return .borrowMore(amount: try StoredValue.decimal(s, 4, "amount"))
+        case "repay": return .repay(interest: try StoredValue.decimal(s, 5, "interest_part"), principal: try StoredValue.decimal(s, 6, "principal_part"))
+        case "fee": return .fee(amount: try StoredValue.decimal(s, 7, "fee"))
+        case "rate_change": return .rateChange(newRateBps: try s.column(8))
+        case "index_observation": return .indexObservation(indexRay: try s.column(9))
+        case "renegotiate":
+            let terms = try s.column(11, as: String?.self).map { json throws(LedgerError) in try LoanTermsCoding.decode(json) }
+            return .renegotiate(newMaturity: try StoredValue.optionalInstant(s, 10), newRateBps: try s.column(8), newTerms: terms)
+        case "auction_start": return .auctionStart
+        case "redeem": return .redeem(amount: try StoredValue.decimal(s, 4, "amount"))
+        case "liquidation": return .liquidation(surplus: try StoredValue.optionalDecimal(s, 4, "amount"))
+        case "foreclosure": return .foreclosure
+        case "close": return .close
+        default: throw LedgerError.invalidValue(field: "stored event_kind", reason: "unknown value '\(kind)'")
+        }
+    }
+
+    /// The loan's status at `at`: not started, open, or ended by its latest terminal event.
+    public func loanStatus(_ loan: LoanID, at: Instant) throws -> LoanStatus {
+        guard let record = try self.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
+        if at < record.startedAt { return .notStarted }
+        let terminal = try loanEvents(of: loan).last { $0.occurredAt <= at && $0.detail.isTerminal }
+        switch terminal?.detail {
+        case .close?: return .closed
+        case .liquidation?: return .liquidated
+        case .foreclosure?: return .foreclosed
+        default: return .open
+        }
+    }
+
+    /// Principal + borrowed more − principal repaid, from events at or before `at`.
+    public func outstandingPrincipal(of loan: LoanID, at: Instant) throws -> ExactDecimal {
+        guard let record = try self.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
+        var outstanding = record.principal
+        for event in try loanEvents(of: loan) where event.occurredAt <= at {
+            switch event.detail {
+            case .borrowMore(let amount): outstanding += amount
+            case .repay(_, let principal): outstanding -= principal
+            default: break
+            }
+        }
+        return outstanding
+    }
+}

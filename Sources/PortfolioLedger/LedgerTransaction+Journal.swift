@@ -1,0 +1,88 @@
+import LedgerMath
+import SQLiteDB
+
+/// A booked entry that can be corrected (voided or superseded).
+public enum CorrectableEntry: Sendable, Hashable {
+    case nftTrade(NFTTradeID)
+    /// Loans can only be voided (their events and collateral refer to the loan's id).
+    case loan(LoanID)
+    case loanEvent(LoanEventID)
+    case optionTrade(OptionTradeID)
+    case optionSettlement(OptionSettlementID)
+    case externalFlow(ExternalFlowID)
+    case balanceAssertion(BalanceAssertionID)
+
+    var table: String {
+        switch self {
+        case .nftTrade: "nft_trade"
+        case .loan: "loan"
+        case .loanEvent: "loan_event"
+        case .optionTrade: "option_trade"
+        case .optionSettlement: "option_settlement"
+        case .externalFlow: "external_flow"
+        case .balanceAssertion: "balance_assertion"
+        }
+    }
+
+    var rowID: Int64 {
+        switch self {
+        case .nftTrade(let id): id.rawValue
+        case .loan(let id): id.rawValue
+        case .loanEvent(let id): id.rawValue
+        case .optionTrade(let id): id.rawValue
+        case .optionSettlement(let id): id.rawValue
+        case .externalFlow(let id): id.rawValue
+        case .balanceAssertion(let id): id.rawValue
+        }
+    }
+}
+
+extension LedgerTransaction {
+    /// Books money moved into (deposit) or out of (withdrawal) the book.
+    public func recordExternalFlow(_ kind: ExternalFlow.Kind, at: Instant, amount: Money, note: String? = nil,
+                                   source: ImportSourceID? = nil) throws -> ExternalFlowID {
+        try Validate.instant(at, "flowed_at")
+        try Validate.positive(amount.amount, "amount")
+        try Validate.optionalNote(note)
+        return ExternalFlowID(try insert("""
+            INSERT INTO external_flow (flow_kind, flowed_at, currency, amount, note, recorded_at, source_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, note, recordedAt.unixSeconds, source?.rawValue))
+    }
+
+    /// Asserts the book's cash balance in `amount.currency` at `at` (see ``LedgerSnapshot/cashBalance(_:at:)``).
+    public func assertBalance(at: Instant, amount: Money, source: ImportSourceID? = nil) throws -> BalanceAssertionID {
+        try Validate.instant(at, "asserted_at")
+        return BalanceAssertionID(try insert("""
+            INSERT INTO balance_assertion (asserted_at, currency, amount, recorded_at, source_id) VALUES (?, ?, ?, ?, ?)
+            """, at.unixSeconds, amount.currency.code, amount.amount.description, recordedAt.unixSeconds, source?.rawValue))
+    }
+
+    /// Voids a booked entry from now on: current queries stop seeing it; as-known-at queries for
+    /// instants before this transaction still do.
+    public func void(_ entry: CorrectableEntry, reason: String) throws {
+        try correct(entry, replacement: nil, reason: reason)
+    }
+
+    /// Replaces a booked entry by a newer one of the same kind (booked earlier in this or another
+    /// transaction), from now on.
+    public func supersede(_ entry: CorrectableEntry, by replacement: CorrectableEntry, reason: String) throws {
+        guard entry.table == replacement.table else {
+            throw LedgerError.invalidValue(field: "replacement", reason: "a \(entry.table) entry can only be replaced by another \(entry.table) entry")
+        }
+        if case .loan = entry { throw LedgerError.invalidValue(field: "replacement", reason: "loans can only be voided and booked again") }
+        try correct(entry, replacement: replacement.rowID, reason: reason)
+    }
+
+    private func correct(_ entry: CorrectableEntry, replacement: Int64?, reason: String) throws {
+        try Validate.text(reason, "reason", maxLength: 1000)
+        if try db.scalar("SELECT count(*) FROM entry_correction WHERE entry_table = ? AND entry_id = ?", entry.table, entry.rowID, as: Int.self) > 0 {
+            throw LedgerError.conflict("\(entry.table) \(entry.rowID) is already corrected; correct its replacement instead")
+        }
+        // The trigger checks that both rows exist; a clear Swift error first:
+        let exists = try current.entryExists(table: entry.table, id: entry.rowID)
+        guard exists else { throw LedgerError.unknownEntity(kind: entry.table, id: String(entry.rowID)) }
+        try db.execute("""
+            INSERT INTO entry_correction (entry_table, entry_id, replacement_id, reason, recorded_at) VALUES (?, ?, ?, ?, ?)
+            """, entry.table, entry.rowID, replacement, reason, recordedAt.unixSeconds)
+    }
+}

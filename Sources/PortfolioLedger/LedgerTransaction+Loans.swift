@@ -1,0 +1,177 @@
+import LedgerMath
+import SQLiteDB
+
+/// The terms of a loan to book with ``LedgerTransaction/addLoan(_:)``.
+public struct NewLoan: Sendable, Hashable {
+    public var lendingProtocol: LendingProtocol
+    public var externalRef: String?
+    public var currency: Currency
+    public var principal: ExactDecimal
+    /// What was actually received after origination/insurance/referral fees (≤ principal).
+    public var amountReceived: ExactDecimal
+    public var startedAt: Instant
+    public var maturityAt: Instant?
+    public var terms: LoanTerms
+    public var maxLTV: Double?
+    public var liquidationThreshold: Double?
+    public var collateral: [NFTID]
+    public var refinances: LoanID?
+
+    public init(lendingProtocol: LendingProtocol, externalRef: String? = nil, currency: Currency, principal: ExactDecimal,
+                amountReceived: ExactDecimal? = nil, startedAt: Instant, maturityAt: Instant? = nil, terms: LoanTerms,
+                maxLTV: Double? = nil, liquidationThreshold: Double? = nil, collateral: [NFTID], refinances: LoanID? = nil) {
+        self.lendingProtocol = lendingProtocol
+        self.externalRef = externalRef
+        self.currency = currency
+        self.principal = principal
+        self.amountReceived = amountReceived ?? principal
+        self.startedAt = startedAt
+        self.maturityAt = maturityAt
+        self.terms = terms
+        self.maxLTV = maxLTV
+        self.liquidationThreshold = liquidationThreshold
+        self.collateral = collateral
+        self.refinances = refinances
+    }
+}
+
+extension LedgerTransaction {
+    /// Books a loan and pledges its collateral.
+    ///
+    /// - Throws: ``LedgerError/invalidValue(field:reason:)`` for bad terms (non-positive principal,
+    ///   received above principal, maturity not after start, thresholds outside (0, 1], …);
+    ///   ``LedgerError/conflict(_:)`` when a collateral NFT is not held at the start or already
+    ///   backs an open loan; ``LedgerError/unknownEntity(kind:id:)`` for a missing NFT or loan.
+    public func addLoan(_ loan: NewLoan, source: ImportSourceID? = nil) throws -> LoanID {
+        try Validate.positive(loan.principal, "principal")
+        try Validate.nonNegative(loan.amountReceived, "amount_received")
+        guard loan.amountReceived <= loan.principal else {
+            throw LedgerError.invalidValue(field: "amount_received", reason: "\(loan.amountReceived) exceeds the principal \(loan.principal)")
+        }
+        try Validate.instant(loan.startedAt, "started_at")
+        if let maturity = loan.maturityAt {
+            try Validate.instant(maturity, "maturity_at")
+            guard maturity > loan.startedAt else {
+                throw LedgerError.invalidValue(field: "maturity_at", reason: "\(maturity) is not after the start \(loan.startedAt)")
+            }
+        }
+        try loan.terms.validate(principal: loan.principal, maturity: loan.maturityAt)
+        try Validate.fraction(loan.maxLTV, "max_ltv")
+        try Validate.fraction(loan.liquidationThreshold, "liquidation_threshold")
+        if let ltv = loan.maxLTV, let threshold = loan.liquidationThreshold, ltv > threshold {
+            throw LedgerError.invalidValue(field: "max_ltv", reason: "\(ltv) is above the liquidation threshold \(threshold)")
+        }
+        if let ref = loan.externalRef { try Validate.text(ref, "external_ref", maxLength: 200) }
+        guard !loan.collateral.isEmpty else { throw LedgerError.invalidValue(field: "collateral", reason: "a loan needs at least one NFT") }
+        guard Set(loan.collateral).count == loan.collateral.count else {
+            throw LedgerError.invalidValue(field: "collateral", reason: "an NFT is listed twice")
+        }
+        if let refinanced = loan.refinances, try current.loan(refinanced) == nil {
+            throw LedgerError.unknownEntity(kind: "loan", id: refinanced.description)
+        }
+        for nft in loan.collateral {
+            guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
+            guard let holding = try current.holding(of: nft, at: loan.startedAt) else {
+                throw LedgerError.conflict("nft \(nft) is not held at \(loan.startedAt); it cannot be pledged")
+            }
+            if let other = holding.pledgedTo, other != loan.refinances {
+                throw LedgerError.conflict("nft \(nft) already backs open loan \(other)")
+            }
+        }
+        let terms = try LoanTermsCoding.encode(loan.terms)
+        let id = try insert("""
+            INSERT INTO loan (protocol, external_ref, currency, principal, amount_received, started_at, maturity_at,
+                              interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, loan.lendingProtocol.rawValue, loan.externalRef, loan.currency.code, loan.principal.description,
+            loan.amountReceived.description, loan.startedAt.unixSeconds, loan.maturityAt?.unixSeconds, loan.terms.modelName,
+            terms, loan.maxLTV, loan.liquidationThreshold, loan.refinances?.rawValue, recordedAt.unixSeconds, source?.rawValue)
+        if let refinanced = loan.refinances {
+            // Refinancing closes the old loan at the new loan's start, releasing its collateral.
+            if try current.loanStatus(refinanced, at: loan.startedAt) == .open {
+                _ = try recordLoanEvent(loan: refinanced, at: loan.startedAt, .close, note: "refinanced by loan \(id)", source: source)
+            }
+        }
+        for nft in loan.collateral {
+            try db.execute("INSERT INTO loan_collateral (loan_id, nft_id, recorded_at) VALUES (?, ?, ?)",
+                           id, nft.rawValue, recordedAt.unixSeconds)
+        }
+        return LoanID(id)
+    }
+
+    /// Books an event of a loan's life.
+    ///
+    /// - Throws: ``LedgerError/conflict(_:)`` when the loan is not open at `at` (e.g. repaying a
+    ///   closed loan) or a repayment exceeds the outstanding principal; invalid-value errors for
+    ///   negative amounts or an event before the loan started.
+    public func recordLoanEvent(loan: LoanID, at: Instant, _ detail: LoanEventDetail, note: String? = nil,
+                                source: ImportSourceID? = nil) throws -> LoanEventID {
+        try Validate.instant(at, "occurred_at")
+        try Validate.optionalNote(note)
+        guard let record = try current.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
+        guard at >= record.startedAt else {
+            throw LedgerError.invalidValue(field: "occurred_at", reason: "\(at) is before loan \(loan) started (\(record.startedAt))")
+        }
+        let status = try current.loanStatus(loan, at: at)
+        guard status == .open else {
+            throw LedgerError.conflict("loan \(loan) is \(status.rawValue) at \(at); no further \(detail.kind) events can be booked")
+        }
+        var amount: ExactDecimal?, interest: ExactDecimal?, principal: ExactDecimal?, fee: ExactDecimal?
+        var rateBps: Int?, indexRay: String?, maturity: Instant?, newTerms: String?
+        switch detail {
+        case .borrowMore(let value):
+            try Validate.positive(value, "amount")
+            amount = value
+        case .repay(let interestPart, let principalPart):
+            try Validate.nonNegative(interestPart, "interest_part")
+            try Validate.nonNegative(principalPart, "principal_part")
+            guard (interestPart + principalPart).signum > 0 else {
+                throw LedgerError.invalidValue(field: "repay", reason: "a repayment must move some interest or principal")
+            }
+            let outstanding = try current.outstandingPrincipal(of: loan, at: at)
+            guard principalPart <= outstanding else {
+                throw LedgerError.conflict("repaying \(principalPart) of principal on loan \(loan), but only \(outstanding) is outstanding at \(at)")
+            }
+            interest = interestPart
+            principal = principalPart
+        case .fee(let value):
+            try Validate.positive(value, "fee")
+            fee = value
+        case .rateChange(let bps):
+            guard (0...10_000_000).contains(bps) else { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "\(bps) is out of range") }
+            rateBps = bps
+        case .indexObservation(let ray):
+            guard !ray.isEmpty, ray.count <= 78, ray.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw LedgerError.invalidValue(field: "index_ray", reason: "'\(ray)' is not an integer in ray")
+            }
+            indexRay = ray
+        case .renegotiate(let newMaturity, let bps, let terms):
+            guard newMaturity != nil || bps != nil || terms != nil else {
+                throw LedgerError.invalidValue(field: "renegotiate", reason: "give a new maturity, rate or terms")
+            }
+            if let newMaturity {
+                try Validate.instant(newMaturity, "new_maturity_at")
+                guard newMaturity > at else { throw LedgerError.invalidValue(field: "new_maturity_at", reason: "\(newMaturity) is not after \(at)") }
+            }
+            if let bps, !(0...10_000_000).contains(bps) { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "\(bps) is out of range") }
+            if let terms { try terms.validate(principal: record.principal, maturity: newMaturity ?? record.maturityAt) }
+            maturity = newMaturity
+            rateBps = bps
+            newTerms = try terms.map(LoanTermsCoding.encode)
+        case .redeem(let value):
+            try Validate.positive(value, "amount")
+            amount = value
+        case .liquidation(let surplus):
+            if let surplus { try Validate.nonNegative(surplus, "amount") }
+            amount = surplus
+        case .auctionStart, .foreclosure, .close:
+            break
+        }
+        return LoanEventID(try insert("""
+            INSERT INTO loan_event (loan_id, event_kind, occurred_at, amount, interest_part, principal_part, fee, new_rate_bps,
+                                    index_ray, new_maturity_at, new_terms, note, recorded_at, source_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, loan.rawValue, detail.kind, at.unixSeconds, amount?.description, interest?.description, principal?.description,
+            fee?.description, rateBps, indexRay, maturity?.unixSeconds, newTerms, note, recordedAt.unixSeconds, source?.rawValue))
+    }
+}

@@ -1,0 +1,66 @@
+import LedgerMath
+
+/// A loan's interest terms under one of the interest models of DESIGN §4, as stored in the
+/// `loan.terms` JSON column. Rates are kept in the protocol's own unit (bps or ray).
+public enum LoanTerms: Sendable, Hashable {
+    /// Repay `repayment` whenever repaid (NFTfi fixed, Arcade v3); interest = repayment − principal.
+    case fixedRepayment(repayment: ExactDecimal)
+    /// Simple interest `B·r·Δt/31,536,000` with `rateBps` APR; rounding down (Arcade) or up (Gondi);
+    /// `capAtMaturity`: accrual stops at maturity.
+    case simpleProRata(rateBps: Int, roundsUp: Bool, capAtMaturity: Bool)
+    /// NFTfi pro-rata: interest pro rata up to `maximumRepayment`, with the rate truncated to whole
+    /// bps of principal.
+    case nftfiProRata(maximumRepayment: ExactDecimal)
+    /// Continuous compounding `A·exp(r·Δt/31,536,000)` (Blend), `rateBps` APR.
+    case continuous(rateBps: Int)
+    /// Aave-style index (BendDAO, ParaSpace): the borrow rate in ray (1e27 = 100 %/year) and the
+    /// reserve's borrow index in ray at the loan's start.
+    case aaveIndex(rateRay: String, indexRayAtStart: String)
+    /// JPEG'd vault accrual: APR as a fraction numerator/denominator.
+    case vaultAccrual(aprNumerator: Int, aprDenominator: Int)
+
+    /// The `loan.interest_model` value for these terms.
+    public var modelName: String {
+        switch self {
+        case .fixedRepayment: "fixed_repayment"
+        case .simpleProRata, .nftfiProRata: "simple_pro_rata"
+        case .continuous: "continuous"
+        case .aaveIndex: "aave_index"
+        case .vaultAccrual: "vault_accrual"
+        }
+    }
+
+    /// Checks the terms against the loan's principal and maturity; names the field on failure.
+    func validate(principal: ExactDecimal, maturity: Instant?) throws(LedgerError) {
+        switch self {
+        case .fixedRepayment(let repayment):
+            guard maturity != nil else { throw .invalidValue(field: "maturity", reason: "a fixed-repayment loan needs a maturity") }
+            guard repayment >= principal else {
+                throw .invalidValue(field: "terms.repayment", reason: "\(repayment) is less than the principal \(principal)")
+            }
+        case .simpleProRata(let bps, _, let cap):
+            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "terms.rateBps", reason: "\(bps) is out of range 0…10,000,000") }
+            if cap && maturity == nil { throw .invalidValue(field: "maturity", reason: "capAtMaturity needs a maturity") }
+        case .nftfiProRata(let maximum):
+            guard maturity != nil else { throw .invalidValue(field: "maturity", reason: "an NFTfi pro-rata loan needs a maturity") }
+            guard maximum >= principal else {
+                throw .invalidValue(field: "terms.maximumRepayment", reason: "\(maximum) is less than the principal \(principal)")
+            }
+        case .continuous(let bps):
+            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "terms.rateBps", reason: "\(bps) is out of range 0…10,000,000") }
+        case .aaveIndex(let rate, let index):
+            for (field, text) in [("terms.rateRay", rate), ("terms.indexRayAtStart", index)] {
+                guard !text.isEmpty, text.count <= 78, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw .invalidValue(field: field, reason: "'\(text)' is not a non-negative integer in ray (1e27)")
+                }
+            }
+            guard index != "0", index.count >= 27 else {
+                throw .invalidValue(field: "terms.indexRayAtStart", reason: "an index is at least 1 ray (10^27)")
+            }
+        case .vaultAccrual(let numerator, let denominator):
+            guard denominator > 0, numerator >= 0 else {
+                throw .invalidValue(field: "terms.apr", reason: "\(numerator)/\(denominator) is not a non-negative fraction")
+            }
+        }
+    }
+}
