@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"]),
-        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB"]),
+        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,6 @@
 import Foundation
+import LedgerMath
+import PortfolioLedger
 import SQLiteDB
 import Testing
 
@@ -13,7 +15,7 @@ import Testing
         #expect(created.stderr.isEmpty)
         let check = try CLIRunner.run(["check", path])
         #expect(check.exitCode == 0)
-        #expect(check.stdout == "ok: \(path) passed integrity_check and foreign_key_check\n")
+        #expect(check.stdout == "ok: \(path) passed integrity_check, foreign_key_check and its balance assertions\n")
         let migrate = try CLIRunner.run(["migrate", path])
         #expect(migrate.exitCode == 0)
         #expect(migrate.stdout.contains("is up to date"))
@@ -73,5 +75,24 @@ import Testing
             #expect(help.exitCode == 0)
             #expect(help.stdout.contains("USAGE: portfolio-ledger \(command)"))
         }
+    }
+}
+
+@Suite struct CheckBalanceAssertionTests {
+    let dir = TemporaryDirectory()
+
+    @Test func checkReportsAContradictedBalanceAssertion() throws {
+        let path = dir.path("b.ledger")
+        let ledger = try Ledger.create(at: path)
+        let eth = try Currency("ETH")
+        try ledger.write { tx in
+            _ = try tx.recordExternalFlow(.deposit, at: ISO8601.parse("2024-01-01"), amount: Money(ExactDecimal(parsing: "10.5"), eth))
+            _ = try tx.assertBalance(at: ISO8601.parse("2024-01-02"), amount: Money(ExactDecimal(parsing: "10.5"), eth))
+            _ = try tx.assertBalance(at: ISO8601.parse("2024-01-03"), amount: Money(ExactDecimal(parsing: "11"), eth))
+        }
+        let result = try CLIRunner.run(["check", path])
+        #expect(result.exitCode == 3)
+        #expect(result.stdout == "balance: ETH at 2024-01-03T00:00:00Z asserted 11, journal gives 10.5 (difference -0.5)\n")
+        #expect(result.stderr == "portfolio-ledger: error: \(path): 1 finding(s)\n")
     }
 }
