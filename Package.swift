@@ -24,18 +24,20 @@ let package = Package(
 
         // `migrations/*.sql` are the schema's single source of truth; a build-tool plugin turns
         // them into string literals in this target (see DESIGN §2 for why a target of its own).
-        .executableTarget(name: "MigrationsEmbedder"),
+        .executableTarget(name: "DataFileEmbedder"),
         .plugin(
-            name: "EmbedMigrationsPlugin",
+            name: "EmbedDataFilesPlugin",
             capability: .buildTool(),
-            dependencies: ["MigrationsEmbedder"],
-            path: "Sources/EmbedMigrationsPlugin"
+            dependencies: ["DataFileEmbedder"],
+            path: "Sources/EmbedDataFilesPlugin"
         ),
         .target(
             name: "LedgerMigrations",
             path: "migrations",
-            plugins: ["EmbedMigrationsPlugin"]
+            plugins: ["EmbedDataFilesPlugin"]
         ),
+        // A slice of real market data for `portfolio-ledger demo` (docs/data.md), embedded the same way.
+        .target(name: "DemoData", plugins: ["EmbedDataFilesPlugin"]),
 
         .target(
             name: "LedgerMath",
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "portfolio-ledger",
             dependencies: [
-                "PortfolioLedger", "LedgerMath", "SQLiteDB",
+                "PortfolioLedger", "LedgerMath", "SQLiteDB", "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

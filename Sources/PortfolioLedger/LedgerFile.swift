@@ -15,7 +15,7 @@ public enum LedgerFile {
     /// The migrations compiled into this library, in order.
     public static func migrator() throws -> Migrator {
         do {
-            return try Migrator(files: EmbeddedMigrations.files)
+            return try Migrator(files: EmbeddedMigrations.files.map { (fileName: $0.fileName, sql: $0.text) })
         } catch {
             throw LedgerError.migrationHistory(path: "<embedded migrations>", detail: error.description)
         }
