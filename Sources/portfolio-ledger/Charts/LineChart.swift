@@ -1,0 +1,161 @@
+import Foundation
+import LedgerMath
+
+/// A time-series line chart rendered as a standalone SVG document: titled, with labelled axes and
+/// units, optional horizontal reference lines (e.g. the liquidation threshold), and a legend.
+struct LineChart {
+    struct Series {
+        var name: String
+        var points: [(Instant, Double)]
+        var color: String
+        var dashed = false
+    }
+
+    struct ReferenceLine {
+        var value: Double
+        var label: String
+        var color: String
+    }
+
+    var title: String
+    var subtitle: String?
+    var yAxisLabel: String
+    var series: [Series]
+    var referenceLines: [ReferenceLine] = []
+    var width = 900.0
+    var height = 420.0
+
+    private let margin = (left: 78.0, right: 24.0, top: 58.0, bottom: 62.0)
+
+    /// The SVG text. Throws when there is nothing to draw.
+    func svg() throws -> String {
+        let all = series.flatMap(\.points).filter { $0.1.isFinite }
+        guard let first = all.first else { throw ChartError.noData(title) }
+        var xMin = first.0.unixSeconds, xMax = xMin
+        var yMin = first.1, yMax = first.1
+        for (t, v) in all {
+            xMin = min(xMin, t.unixSeconds); xMax = max(xMax, t.unixSeconds)
+            yMin = min(yMin, v); yMax = max(yMax, v)
+        }
+        for line in referenceLines { yMin = min(yMin, line.value); yMax = max(yMax, line.value) }
+        if xMax == xMin { xMax = xMin + 86_400 }
+        let yTicks = Self.niceTicks(yMin, yMax, count: 6)
+        yMin = yTicks.first ?? yMin
+        yMax = yTicks.last ?? yMax
+        if yMax == yMin { yMax = yMin + 1 }
+        let plotWidth = width - margin.left - margin.right, plotHeight = height - margin.top - margin.bottom
+        func x(_ t: Instant) -> Double { margin.left + Double(t.unixSeconds - xMin) / Double(xMax - xMin) * plotWidth }
+        func y(_ v: Double) -> Double { margin.top + (1 - (v - yMin) / (yMax - yMin)) * plotHeight }
+
+        var out = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif">
+            <rect width="100%" height="100%" fill="#ffffff"/>
+            <text x="\(margin.left)" y="24" font-size="17" font-weight="bold" fill="#222">\(Self.escape(title))</text>
+
+            """
+        if let subtitle { out += "<text x=\"\(margin.left)\" y=\"43\" font-size=\"12\" fill=\"#555\">\(Self.escape(subtitle))</text>\n" }
+        // Grid and y axis.
+        for tick in yTicks {
+            let ty = Self.f(y(tick))
+            out += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(ty)\" x2=\"\(Self.f(width - margin.right))\" y2=\"\(ty)\" stroke=\"#e5e5e5\"/>\n"
+            out += "<text x=\"\(Self.f(margin.left - 8))\" y=\"\(ty)\" font-size=\"11\" fill=\"#444\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.label(tick))</text>\n"
+        }
+        // x axis: month starts (or days for short ranges).
+        for (tick, text) in Self.timeTicks(xMin, xMax) {
+            let tx = Self.f(x(Instant(unixSeconds: tick)))
+            out += "<line x1=\"\(tx)\" y1=\"\(Self.f(height - margin.bottom))\" x2=\"\(tx)\" y2=\"\(Self.f(height - margin.bottom + 5))\" stroke=\"#444\"/>\n"
+            out += "<text x=\"\(tx)\" y=\"\(Self.f(height - margin.bottom + 18))\" font-size=\"11\" fill=\"#444\" text-anchor=\"middle\">\(text)</text>\n"
+        }
+        out += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(height - margin.bottom))\" x2=\"\(Self.f(width - margin.right))\" y2=\"\(Self.f(height - margin.bottom))\" stroke=\"#444\"/>\n"
+        out += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(margin.top))\" x2=\"\(Self.f(margin.left))\" y2=\"\(Self.f(height - margin.bottom))\" stroke=\"#444\"/>\n"
+        out += "<text x=\"18\" y=\"\(Self.f(margin.top + plotHeight / 2))\" font-size=\"12\" fill=\"#333\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(Self.f(margin.top + plotHeight / 2)))\">\(Self.escape(yAxisLabel))</text>\n"
+        out += "<text x=\"\(Self.f(margin.left + plotWidth / 2))\" y=\"\(Self.f(height - 14))\" font-size=\"12\" fill=\"#333\" text-anchor=\"middle\">date (UTC)</text>\n"
+        for line in referenceLines {
+            let ly = Self.f(y(line.value))
+            out += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(ly)\" x2=\"\(Self.f(width - margin.right))\" y2=\"\(ly)\" stroke=\"\(line.color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
+            out += "<text x=\"\(Self.f(width - margin.right - 4))\" y=\"\(Self.f(y(line.value) - 5))\" font-size=\"11\" fill=\"\(line.color)\" text-anchor=\"end\">\(Self.escape(line.label))</text>\n"
+        }
+        for item in series where !item.points.isEmpty {
+            let path = item.points.filter { $0.1.isFinite }.enumerated().map { index, point in
+                (index == 0 ? "M" : "L") + Self.f(x(point.0)) + " " + Self.f(y(point.1))
+            }.joined(separator: " ")
+            let dash = item.dashed ? " stroke-dasharray=\"4 3\"" : ""
+            out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"1.8\"\(dash)/>\n"
+        }
+        // Legend.
+        var legendX = margin.left + 8
+        for item in series {
+            let dash = item.dashed ? " stroke-dasharray=\"4 3\"" : ""
+            out += "<line x1=\"\(Self.f(legendX))\" y1=\"\(Self.f(margin.top + 10))\" x2=\"\(Self.f(legendX + 22))\" y2=\"\(Self.f(margin.top + 10))\" stroke=\"\(item.color)\" stroke-width=\"2\"\(dash)/>\n"
+            out += "<text x=\"\(Self.f(legendX + 28))\" y=\"\(Self.f(margin.top + 14))\" font-size=\"11\" fill=\"#222\">\(Self.escape(item.name))</text>\n"
+            legendX += 40 + Double(item.name.count) * 6.2
+        }
+        return out + "</svg>\n"
+    }
+
+    enum ChartError: Error, CustomStringConvertible {
+        case noData(String)
+        var description: String {
+            switch self { case .noData(let title): "nothing to chart for '\(title)': the series has no points in the period" }
+        }
+    }
+
+    /// Round tick values ("nice numbers") covering [low, high].
+    static func niceTicks(_ low: Double, _ high: Double, count: Int) -> [Double] {
+        let span = high - low
+        guard span > 0, span.isFinite else { return [low - 1, low, low + 1] }
+        let raw = span / Double(max(count - 1, 1))
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        let start = floor(low / step) * step
+        var ticks: [Double] = []
+        var value = start
+        while value <= high + step * 0.5 && ticks.count < 50 {
+            ticks.append(value)
+            value += step
+        }
+        if let last = ticks.last, last < high { ticks.append(last + step) }
+        return ticks
+    }
+
+    /// Ticks at the start of each month (or every few days in a short range), labelled YYYY-MM(-DD).
+    static func timeTicks(_ start: Int64, _ end: Int64) -> [(Int64, String)] {
+        let days = (end - start) / 86_400
+        if days <= 45 {
+            let step = max(1, days / 8) * 86_400
+            var ticks: [(Int64, String)] = []
+            var t = (start / 86_400 + 1) * 86_400
+            while t <= end {
+                ticks.append((t, ISO8601.formatDate(Instant(unixSeconds: t))))
+                t += step
+            }
+            return ticks
+        }
+        var ticks: [(Int64, String)] = []
+        var t = (start / 86_400) * 86_400
+        let monthStep = days > 730 ? 6 : (days > 240 ? 2 : 1)
+        while t <= end {
+            let date = ISO8601.formatDate(Instant(unixSeconds: t))
+            if date.hasSuffix("-01"), let month = Int(date.dropFirst(5).prefix(2)), (month - 1) % monthStep == 0 {
+                ticks.append((t, String(date.prefix(7))))
+            }
+            t += 86_400
+        }
+        return ticks
+    }
+
+    static func label(_ value: Double) -> String {
+        let magnitude = abs(value)
+        if magnitude >= 1_000_000 { return String(format: "%.1fM", value / 1_000_000) }
+        if magnitude >= 10_000 { return String(format: "%.0fk", value / 1_000) }
+        if magnitude >= 100 || value == value.rounded() { return String(format: "%.0f", value) }
+        return String(format: magnitude >= 1 ? "%.2f" : "%.3f", value)
+    }
+
+    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
