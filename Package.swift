@@ -58,7 +58,8 @@ let package = Package(
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"]),
+        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"],
+                    exclude: ["Fixtures"]),  // read in place via #filePath: old-schema ledger files
         .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath"]),
     ],
     swiftLanguageModes: [.v6]
