@@ -73,13 +73,13 @@ struct CalcOptionCommand: ParsableCommand {
             let withImpliedVol = results.contains { $0.impliedVol != nil }
             let header = ["line"] + OptionResult.keys(withImpliedVol: withImpliedVol)
             output.format.emit(json: .array(results.map(\.json))) {
-                CalcTable.grid(header: header,
+                PlainTable.grid(header: header,
                                rows: results.map { [String($0.line ?? 0)] + $0.cells(withImpliedVol: withImpliedVol) },
                                rightAligned: Set(header.indices))
             }
         } else {
             let result = try OptionInputs(cell: { name in flagValues.first { $0.name == name }?.value ?? "" }, location: .flags).evaluate()
-            output.format.emit(json: result.json) { CalcTable.keyValue(result.members) }
+            output.format.emit(json: result.json) { PlainTable.keyValue(result.members) }
         }
     }
 
@@ -184,13 +184,13 @@ struct OptionResult {
          "time_to_expiry_years"] + (withImpliedVol ? ["implied_vol"] : [])
     }
 
-    var members: [(key: String, value: CalcJSON)] {
+    var members: [(key: String, value: OutputJSON)] {
         let values = [greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.thetaPerYear, greeks.thetaPerDay,
                       greeks.rho, intrinsic, extrinsic, timeToExpiry] + (impliedVol.map { [$0] } ?? [])
         return zip(Self.keys(withImpliedVol: impliedVol != nil), values).map { ($0, .number($1)) }
     }
 
-    var json: CalcJSON { .object(members) }
+    var json: OutputJSON { .object(members) }
 
     /// Table cells in key order; `-` for a missing implied vol when other rows have one.
     func cells(withImpliedVol: Bool) -> [String] {

@@ -39,14 +39,14 @@ struct CalcXIRRCommand: ParsableCommand {
         }
         let result = XIRR.solve(dates: dates, amounts: amounts, basis: basis.timeBasis)
         let members = Self.members(result, flows: dates.count)
-        output.format.emit(json: .object(members)) { CalcTable.keyValue(members) }
+        output.format.emit(json: .object(members)) { PlainTable.keyValue(members) }
         if case .invalid(let reason) = result {
             throw InputLocation.failure(file: input, reason.description)
         }
     }
 
     /// The output object, keys in their fixed order.
-    static func members(_ result: XIRR.Result, flows: Int) -> [(key: String, value: CalcJSON)] {
+    static func members(_ result: XIRR.Result, flows: Int) -> [(key: String, value: OutputJSON)] {
         let status: String
         var multipleRoots = false
         switch result {

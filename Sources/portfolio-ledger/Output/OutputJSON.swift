@@ -2,18 +2,18 @@
 ///
 /// Numbers are analytics (`Double`, written in Swift's shortest round-trip form, e.g. `0.2`,
 /// `1e-05`; NaN and ±∞ become `null`) or counts (`Int`); exact decimals are written as strings by
-/// the commands, never as numbers.
-indirect enum CalcJSON {
+/// the commands, never as numbers. Used by `calc` and `report`.
+indirect enum OutputJSON {
     case string(String)
     case number(Double)
     case integer(Int)
     case bool(Bool)
     case null
-    case array([CalcJSON])
-    case object([(key: String, value: CalcJSON)])
+    case array([OutputJSON])
+    case object([(key: String, value: OutputJSON)])
 
     /// `.number(value)`, or `.null` when there is no value.
-    static func number(_ value: Double?) -> CalcJSON { value.map(CalcJSON.number) ?? .null }
+    static func number(_ value: Double?) -> OutputJSON { value.map(OutputJSON.number) ?? .null }
 
     /// Pretty-printed with two-space indentation; arrays of scalars stay on one line.
     var rendered: String {
@@ -57,7 +57,7 @@ indirect enum CalcJSON {
         }
     }
 
-    private func writeContainer(_ items: [(String?, CalcJSON)], open: String, close: String,
+    private func writeContainer(_ items: [(String?, OutputJSON)], open: String, close: String,
                                 to out: inout String, indent: Int) {
         guard !items.isEmpty else {
             out += open + close
@@ -93,32 +93,9 @@ indirect enum CalcJSON {
     }
 }
 
-/// Plain-text tables: columns padded to their widest cell, two spaces apart, no trailing blanks.
-enum CalcTable {
-    /// One `key  value` line per member, keys left-aligned.
-    static func keyValue(_ members: [(key: String, value: CalcJSON)]) -> String {
-        grid(header: nil, rows: members.map { [$0.key, $0.value.cell] }, rightAligned: [])
-    }
-
-    /// A header line (if any) and one line per row; columns in `rightAligned` are right-aligned.
-    static func grid(header: [String]?, rows: [[String]], rightAligned: Set<Int>) -> String {
-        let all = (header.map { [$0] } ?? []) + rows
-        let count = all.map(\.count).max() ?? 0
-        let widths = (0..<count).map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-        let lines = all.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return rightAligned.contains(c) ? pad + cell : cell + pad
-            }
-            .joined(separator: "  ")
-        }
-        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
-    }
-}
-
 extension CalcFormat {
     /// Prints `json` or `table()` to standard output, as this format asks.
-    func emit(json: CalcJSON, table: () -> String) {
+    func emit(json: OutputJSON, table: () -> String) {
         switch self {
         case .json: printLine(json.rendered)
         case .table: printLine(table())

@@ -34,7 +34,7 @@ struct CalcCondorCommand: ParsableCommand {
         }
         let condor = try readCondor()
         let pnl = settlements.map { (settlement: $0, pnl: condor.pnl(at: $0)) }
-        let members: [(key: String, value: CalcJSON)] = [
+        let members: [(key: String, value: OutputJSON)] = [
             ("kind", .string(condor.kind.rawValue)),
             ("net_credit", .string(condor.netCredit.description)),
             ("max_profit", .string(condor.maxProfit.description)),
@@ -44,10 +44,10 @@ struct CalcCondorCommand: ParsableCommand {
                                                         ("pnl", .string($0.pnl.description))]) })),
         ]
         output.format.emit(json: .object(members)) {
-            let summary = CalcTable.keyValue(Array(members.dropLast()))
+            let summary = PlainTable.keyValue(Array(members.dropLast()))
             guard !pnl.isEmpty else { return summary }
             let rows = pnl.map { [$0.settlement.description, $0.pnl.description] }
-            return summary + "\n\n" + CalcTable.grid(header: ["settlement", "pnl_at_expiry"], rows: rows, rightAligned: [0, 1])
+            return summary + "\n\n" + PlainTable.grid(header: ["settlement", "pnl_at_expiry"], rows: rows, rightAligned: [0, 1])
         }
     }
 

@@ -112,12 +112,12 @@ struct CalcLoanCommand: ParsableCommand {
         do { debt = try loan.debt(at: at) } catch { throw failure(error) }
         let interest = debt - principal
         let apr = BorrowingCost.effectiveAPR(cost: interest, received: principal, seconds: start.seconds(to: at))
-        let members: [(key: String, value: CalcJSON)] = [
+        let members: [(key: String, value: OutputJSON)] = [
             ("model", .string(model.rawValue)), ("at", .string(at.description)),
             ("principal", .string(principal.description)), ("debt", .string(debt.description)),
             ("interest", .string(interest.description)), ("effective_apr", .number(apr)),
         ]
-        output.format.emit(json: .object(members)) { CalcTable.keyValue(members) }
+        output.format.emit(json: .object(members)) { PlainTable.keyValue(members) }
     }
 
     private func makeModel(principal: ExactDecimal, start: Instant) throws(CLIFailure) -> InterestModel {
