@@ -134,7 +134,7 @@ extension LedgerSnapshot {
                 let toLoan = try shock.convert(self, from: priceCurrency, to: record.currency, at: at, policy: policy)
                 figures.liquidationFloorPrice = LoanRisk.liquidationPrice(debt: debt, liquidationThreshold: lt * ExactDecimal(record.collateral.count),
                                                                           fx: exact(toLoan.rate))
-                if let floor = figures.liquidationFloorPrice, let usd = try? shock.convert(self, from: priceCurrency, to: Currency("USD"), at: at, policy: policy) {
+                if let floor = figures.liquidationFloorPrice, let usd = try? shock.convert(self, from: priceCurrency, to: .usd, at: at, policy: policy) {
                     figures.liquidationFloorPriceUSD = floor.doubleValue * usd.rate
                     figures.usdConversion = usd.prices
                 }
