@@ -79,11 +79,13 @@ extension LedgerSnapshot {
             nftChange += shockedUSD - baseUSD
         }
         var hedges: [StressedHedge] = []
+        var modelShock = shock
+        if modelShock.spx == .none { modelShock.spx = .absolute(0) }
         for hedge in try self.hedges() where hedge.openedAt <= at {
             // The base is valued by the same model (a zero shock forces BSM), so the P&L is the shock's alone,
             // not the gap between a quoted mark and the model.
             hedges.append(StressedHedge(base: try hedgeValuation(hedge.id, at: at, market: market, shock: MarketShock(spx: .absolute(0))),
-                                        stressed: try hedgeValuation(hedge.id, at: at, market: market, shock: shock)))
+                                        stressed: try hedgeValuation(hedge.id, at: at, market: market, shock: modelShock)))
         }
         return StressReport(at: at, shock: shock, riskSource: riskSource, loans: loans, hedges: hedges,
                             nftChangeUSD: nftChange, debtChangeUSD: debtChange)
