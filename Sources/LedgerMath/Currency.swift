@@ -27,6 +27,13 @@ public struct Currency: Sendable, Hashable, Comparable, Codable, CustomStringCon
         self.code = code
     }
 
+    /// A code known to be valid (the constants below), without the throwing validation.
+    private init(validated code: String) { self.code = code }
+    /// US dollar.
+    public static let usd = Currency(validated: "USD")
+    /// Ether.
+    public static let eth = Currency(validated: "ETH")
+
     public var description: String { code }
     public static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.code < rhs.code }
 

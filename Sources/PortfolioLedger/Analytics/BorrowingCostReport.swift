@@ -1,0 +1,120 @@
+import LedgerMath
+
+/// One cash movement of a loan, in the loan currency and in the numeraire at its own instant.
+public struct LoanCashFlow: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case received, borrowedMore, interestPaid, principalRepaid, feePaid, redeemed, liquidationSurplus
+        /// Debt still owed at the report instant (not a cash flow: counted as if paid then).
+        case owedAtEnd
+    }
+    public var kind: Kind
+    /// Signed from the borrower's side: + received, − paid.
+    public var amount: ConvertedAmount
+}
+
+/// What a loan cost (DESIGN §4 "Borrowing cost", fact sheet F10).
+///
+/// `cost = Σ paid (interest, principal, fees, redemptions) + debt owed at the end − Σ received`, in
+/// the loan currency exactly and in the numeraire with each flow converted at its own instant.
+/// `effective APR = cost / received × 31,536,000 / Δt`, `Δt` seconds from the start to the end
+/// (the settlement, or the report instant while open).
+public struct LoanBorrowingCost: Sendable, Hashable {
+    public var loan: LoanID
+    public var currency: Currency
+    public var numeraire: Numeraire
+    public var start: Instant
+    public var end: Instant
+    public var flows: [LoanCashFlow]
+    /// Principal + borrowed more (owed), loan currency.
+    public var borrowed: ExactDecimal
+    /// Amount actually received (after origination fees) + borrowed more, loan currency.
+    public var received: ExactDecimal
+    public var interestPaid: ExactDecimal
+    /// Fee events + origination fees (principal − amount received).
+    public var feesPaid: ExactDecimal
+    /// Interest accrued and unpaid at `end` (0 when settled).
+    public var interestAccrued: ExactDecimal
+    public var debtAtEnd: ExactDecimal
+    /// Exact cost in the loan currency.
+    public var cost: ExactDecimal
+    public var effectiveAPR: Double?
+    public var receivedInNumeraire: Double
+    public var costInNumeraire: Double
+    public var effectiveAPRInNumeraire: Double?
+    /// Seconds from `start` to `end`.
+    public var seconds: Int64 { start.seconds(to: end) }
+}
+
+/// The borrowing cost of every loan that started by the instant, and the totals in the numeraire.
+public struct PortfolioBorrowingCost: Sendable, Hashable {
+    public var at: Instant
+    public var numeraire: Numeraire
+    public var loans: [LoanBorrowingCost]
+    public var costInNumeraire: Double { loans.reduce(0) { $0 + $1.costInNumeraire } }
+    public var receivedInNumeraire: Double { loans.reduce(0) { $0 + $1.receivedInNumeraire } }
+    /// Time-weighted: `Σ cost / Σ (received × Δt) × 31,536,000`, in the numeraire.
+    public var effectiveAPRInNumeraire: Double? {
+        let weighted = loans.reduce(0.0) { $0 + $1.receivedInNumeraire * Double($1.seconds) }
+        guard weighted > 0 else { return nil }
+        return costInNumeraire / weighted * Double(Instant.secondsPerYear)
+    }
+}
+
+extension LedgerSnapshot {
+    /// The borrowing cost of `loan` from its start to `at` (or its settlement, if earlier).
+    public func borrowingCost(_ loan: LoanID, at: Instant, numeraire: Numeraire = .usd,
+                              policy: PricingPolicy = .default) throws -> LoanBorrowingCost {
+        guard let record = try self.loan(loan) else { throw AnalyticsError.unknownEntity(kind: "loan", id: loan.description) }
+        guard at >= record.startedAt else { throw AnalyticsError.invalidArgument(name: "at", reason: "\(at) is before loan \(loan) started") }
+        let events = try loanEvents(of: loan)
+        let state = try loanState(record, events: events, at: at, riskSource: .floor,
+                                  policy: PricingPolicy(maxAgeSeconds: policy.maxAgeSeconds, onMissingPrice: .flag, fxSeriesName: policy.fxSeriesName),
+                                  shock: .none)
+        let replay = try debtReplay(of: record, events: events, at: at)
+        let end = replay.settledAt ?? events.last(where: { $0.occurredAt <= at && $0.detail.isTerminal })?.occurredAt ?? at
+        var flows: [LoanCashFlow] = []
+        func add(_ kind: LoanCashFlow.Kind, _ amount: ExactDecimal, _ t: Instant) throws {
+            guard !amount.isZero else { return }
+            flows.append(LoanCashFlow(kind: kind, amount: try convert(Money(amount, record.currency), to: numeraire, at: t, policy: policy)))
+        }
+        var borrowed = record.principal, received = record.amountReceived
+        var interest = ExactDecimal.zero, fees = record.principal - record.amountReceived
+        try add(.received, record.amountReceived, record.startedAt)
+        for event in events where event.occurredAt <= at {
+            let t = event.occurredAt
+            switch event.detail {
+            case .borrowMore(let a): borrowed += a; received += a; try add(.borrowedMore, a, t)
+            case let .repay(i, p): interest += i; try add(.interestPaid, -i, t); try add(.principalRepaid, -p, t)
+            case .fee(let f): fees += f; try add(.feePaid, -f, t)
+            case .redeem(let a): try add(.redeemed, -a, t)
+            case .liquidation(let surplus?): try add(.liquidationSurplus, surplus, t)
+            default: break
+            }
+        }
+        let debt = state.status == .open ? state.debt : .zero
+        try add(.owedAtEnd, -debt, at)
+        let cost = -flows.reduce(ExactDecimal.zero) { $0 + $1.amount.amount.amount }
+        let costNum = -flows.reduce(0.0) { $0 + $1.amount.converted }
+        let receivedNum = flows.filter { $0.kind == .received || $0.kind == .borrowedMore }.reduce(0.0) { $0 + $1.amount.converted }
+        let seconds = record.startedAt.seconds(to: end)
+        return LoanBorrowingCost(loan: loan, currency: record.currency, numeraire: numeraire, start: record.startedAt, end: end,
+                                 flows: flows, borrowed: borrowed, received: received, interestPaid: interest, feesPaid: fees,
+                                 interestAccrued: state.status == .open ? state.accruedInterest : .zero, debtAtEnd: debt, cost: cost,
+                                 effectiveAPR: BorrowingCost.effectiveAPR(cost: cost, received: received, seconds: seconds),
+                                 receivedInNumeraire: receivedNum, costInNumeraire: costNum,
+                                 effectiveAPRInNumeraire: (receivedNum > 0 && seconds > 0)
+                                    ? costNum / receivedNum * Double(Instant.secondsPerYear) / Double(seconds) : nil)
+    }
+
+    /// The borrowing cost of every loan started by `at` (optionally only `loans`).
+    public func portfolioBorrowingCost(at: Instant, numeraire: Numeraire = .usd, loans ids: [LoanID]? = nil,
+                                       policy: PricingPolicy = .default) throws -> PortfolioBorrowingCost {
+        let chosen = try ids ?? loans().map(\.id)
+        var reports: [LoanBorrowingCost] = []
+        for id in chosen {
+            guard let record = try loan(id), record.startedAt <= at else { continue }
+            reports.append(try borrowingCost(id, at: at, numeraire: numeraire, policy: policy))
+        }
+        return PortfolioBorrowingCost(at: at, numeraire: numeraire, loans: reports)
+    }
+}

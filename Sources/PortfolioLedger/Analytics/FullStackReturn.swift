@@ -1,0 +1,157 @@
+import LedgerMath
+
+/// What a return covers.
+public enum ReturnScope: Sendable, Hashable {
+    /// Every NFT, loan and hedge of the book.
+    case portfolio
+    /// One NFT with the loans it backed and the hedges protecting those loans.
+    case nft(NFTID)
+}
+
+/// The layer a flow belongs to.
+public enum ReturnLayer: String, Sendable, Hashable, CaseIterable {
+    case nft, loan, hedge
+}
+
+/// One flow of a return, from the investor's side (− invested/paid, + received), converted at its own instant.
+public struct ReturnFlow: Sendable, Hashable {
+    public var layer: ReturnLayer
+    public var description: String
+    public var amount: ConvertedAmount
+}
+
+/// XIRR of one set of flows plus start and terminal values.
+public struct LayerReturn: Sendable, Hashable {
+    /// Value at t0 (entered as −value at t0), numeraire.
+    public var startValue: Double
+    /// Value at t1 (entered as +value at t1), numeraire.
+    public var terminalValue: Double
+    /// Σ flows + terminal − start: the gain, numeraire.
+    public var gain: Double
+    public var xirr: XIRR.Result
+}
+
+/// Full-stack return of a scope over `[t0, t1]` (DESIGN §4 "Returns").
+///
+/// Flows: the scope's journal entries in `(t0, t1]` (NFT purchases, sales and fees; loan proceeds,
+/// repayments, interest, fees; option premiums, fees and settlements), each converted into the
+/// numeraire at its own instant. Start value at t0 and terminal value at t1 are
+/// `NFT values − debt + hedge MTM` (cash is not part of the scope, so external deposits and
+/// withdrawals are not flows of it). XIRR on `−V0 @ t0, flows, +V1 @ t1` (Act/365F, whole days).
+public struct FullStackReturnReport: Sendable, Hashable {
+    public var scope: ReturnScope
+    public var from: Instant
+    public var to: Instant
+    public var numeraire: Numeraire
+    public var flows: [ReturnFlow]
+    public var startValue: Double
+    public var terminalValue: Double
+    /// Components of the start and terminal values: (layer → value) at t0 and t1.
+    public var startByLayer: [ReturnLayer: Double]
+    public var terminalByLayer: [ReturnLayer: Double]
+    public var total: LayerReturn
+    /// NFT alone (unlevered).
+    public var nftAlone: LayerReturn
+    /// NFT and its loans.
+    public var nftWithLoans: LayerReturn
+    /// The hedge alone.
+    public var hedgeAlone: LayerReturn
+    /// Borrowing cost of the scope's loans over their lives up to t1, numeraire.
+    public var borrowingCost: Double
+    /// Every price used (values and conversions), once.
+    public var prices: [PriceUsed]
+}
+
+extension LedgerSnapshot {
+    /// The full-stack return of `scope` over `[from, to]` in `numeraire`.
+    public func fullStackReturn(_ scope: ReturnScope, from: Instant, to: Instant, numeraire: Numeraire = .usd,
+                                policy: PricingPolicy = .default, market: OptionMarketInputs = .default) throws -> FullStackReturnReport {
+        guard from < to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is not before \(to)") }
+        let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
+        var prices: [PriceUsed] = []
+        func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
+        var flows: [ReturnFlow] = []
+        for entry in try journal(from: from.adding(seconds: 1), to: to) {
+            let layer: ReturnLayer
+            if let n = entry.nftID, nftIDs.contains(n) { layer = .nft }
+            else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
+            else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
+            else { continue }
+            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            note(c.prices)
+            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
+        }
+        let start = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: from, numeraire: numeraire, policy: policy, market: market, note: note)
+        let end = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: to, numeraire: numeraire, policy: policy, market: market, note: note)
+        func layerReturn(_ layers: Set<ReturnLayer>) -> LayerReturn {
+            let v0 = layers.reduce(0) { $0 + (start[$1] ?? 0) }
+            let v1 = layers.reduce(0) { $0 + (end[$1] ?? 0) }
+            var xf: [XIRR.Flow] = [XIRR.Flow(from, -v0)]
+            var sum = 0.0
+            for f in flows where layers.contains(f.layer) {
+                xf.append(XIRR.Flow(f.amount.at, f.amount.converted))
+                sum += f.amount.converted
+            }
+            xf.append(XIRR.Flow(to, v1))
+            return LayerReturn(startValue: v0, terminalValue: v1, gain: sum + v1 - v0, xirr: XIRR.solve(xf))
+        }
+        var cost = 0.0
+        for loan in loanIDs {
+            guard let record = try self.loan(loan), record.startedAt <= to else { continue }
+            cost += try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
+        }
+        let total = layerReturn(Set(ReturnLayer.allCases))
+        return FullStackReturnReport(scope: scope, from: from, to: to, numeraire: numeraire, flows: flows,
+                                     startValue: total.startValue, terminalValue: total.terminalValue,
+                                     startByLayer: start, terminalByLayer: end, total: total,
+                                     nftAlone: layerReturn([.nft]), nftWithLoans: layerReturn([.nft, .loan]), hedgeAlone: layerReturn([.hedge]),
+                                     borrowingCost: cost, prices: prices)
+    }
+
+    /// NFTs, loans and hedges of a scope.
+    func members(of scope: ReturnScope) throws -> (Set<NFTID>, Set<LoanID>, Set<HedgeID>) {
+        switch scope {
+        case .portfolio:
+            var nfts = Set<NFTID>()
+            for loan in try loans() { nfts.formUnion(loan.collateral) }
+            for entry in try journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799)) {
+                if let n = entry.nftID { nfts.insert(n) }
+            }
+            return (nfts, Set(try loans().map(\.id)), Set(try hedges().map(\.id)))
+        case .nft(let id):
+            guard try nft(id) != nil else { throw AnalyticsError.unknownEntity(kind: "nft", id: id.description) }
+            let loans = Set(try loans(collateral: id).map(\.id))
+            let hedges = Set(try hedges().filter { !Set($0.protectedLoans).isDisjoint(with: loans) }.map(\.id))
+            return ([id], loans, hedges)
+        }
+    }
+
+    /// Value of the scope's layers at `at` in the numeraire: NFTs held (not disposed), −debt, hedge MTM.
+    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, at: Instant, numeraire: Numeraire,
+                            policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void) throws -> [ReturnLayer: Double] {
+        var nftValue = 0.0, debt = 0.0, hedgeValue = 0.0
+        for id in nfts.sorted() {
+            guard let holding = try holding(of: id, at: at), holding.status != .disposed else { continue }
+            let series = try valuationSeries(for: id)
+            let p = try priceUsed(series, at: at, policy: policy)
+            let c = try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: at, policy: policy)
+            note([p] + c.prices)
+            nftValue += c.converted
+        }
+        for id in loans.sorted() {
+            guard try loanStatus(id, at: at) == .open, let record = try loan(id) else { continue }
+            let replay = try debtReplay(of: record, at: at)
+            let c = try convert(Money(try replay.debt(at: at, loan: id), record.currency), to: numeraire, at: at, policy: policy)
+            note(c.prices)
+            debt += c.converted
+        }
+        for id in hedges.sorted() {
+            guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
+            let v = try hedgeValuation(id, at: at, market: market)
+            let c = try convert(Money(exact(v.valueUSD), .usd), to: numeraire, at: at, policy: policy)
+            note(c.prices)
+            hedgeValue += c.converted
+        }
+        return [.nft: nftValue, .loan: -debt, .hedge: hedgeValue]
+    }
+}

@@ -1,0 +1,80 @@
+import LedgerMath
+
+/// Where a loan history samples its figures.
+public enum HistorySampling: Sendable, Hashable {
+    /// Every observation instant of the risk series of the loan's first collateral NFT.
+    case riskSeriesObservations
+    /// Every `seconds` from the start of the period (and the period's end).
+    case every(seconds: Int64)
+}
+
+/// One sample of a loan's history.
+public struct LoanHistoryPoint: Sendable, Hashable {
+    public var at: Instant
+    public var debt: ExactDecimal
+    public var collateralValue: ExactDecimal?
+    public var loanToValue: Double?
+    public var healthFactor: HealthFactor?
+    public var liquidationFloorPrice: ExactDecimal?
+    public var isLiquidatable: Bool?
+    /// The price problem at this instant when the policy flags instead of failing.
+    public var priceProblem: AnalyticsError?
+}
+
+/// A loan's figures over a period, with the minimum health factor and the liquidatable instants.
+public struct LoanHistoryReport: Sendable, Hashable {
+    public var loan: LoanRecord
+    public var from: Instant
+    public var to: Instant
+    public var riskSource: RiskPriceSource
+    public var priceLiquidation: PriceLiquidation
+    public var points: [LoanHistoryPoint]
+    /// Lowest health factor over the points, and when (first occurrence).
+    public var minimumHealthFactor: (value: Double, at: Instant)? {
+        var best: (value: Double, at: Instant)?
+        for p in points {
+            guard let hf = p.healthFactor?.doubleValue else { continue }
+            if let current = best, current.value <= hf { continue }
+            best = (hf, p.at)
+        }
+        return best
+    }
+    /// Instants at which the loan would have been liquidatable under the protocol's rule.
+    public var liquidatableInstants: [Instant] { points.filter { $0.isLiquidatable == true }.map(\.at) }
+
+}
+
+extension LedgerSnapshot {
+    /// The loan's debt, LTV, HF, liquidation floor and liquidatability at each sample in
+    /// `[from, to]` while it is open. Samples before the start or after the loan ended are skipped.
+    public func loanHistory(_ loan: LoanID, from: Instant, to: Instant, sampling: HistorySampling = .riskSeriesObservations,
+                            riskSource: RiskPriceSource = .floor, policy: PricingPolicy = .default) throws -> LoanHistoryReport {
+        guard let record = try self.loan(loan) else { throw AnalyticsError.unknownEntity(kind: "loan", id: loan.description) }
+        guard from <= to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is after \(to)") }
+        let events = try loanEvents(of: loan)
+        var instants: [Instant] = []
+        switch sampling {
+        case .riskSeriesObservations:
+            guard let first = record.collateral.first else { throw AnalyticsError.invalidArgument(name: "loan", reason: "loan \(loan) has no collateral") }
+            let series = try riskSeries(for: first, source: riskSource, lendingProtocol: record.lendingProtocol)
+            try observations(of: series.id, from: from, to: to) { instants.append($0.observedAt) }
+        case .every(let step):
+            guard step > 0 else { throw AnalyticsError.invalidArgument(name: "step", reason: "must be positive") }
+            var t = from
+            while t <= to { instants.append(t); t = t.adding(seconds: step) }
+            if instants.last != to { instants.append(to) }
+        }
+        var points: [LoanHistoryPoint] = []
+        for t in instants where t >= record.startedAt {
+            let state = try loanState(record, events: events, at: t, riskSource: riskSource, policy: policy, shock: .none)
+            guard state.status == .open else { continue }
+            points.append(LoanHistoryPoint(at: t, debt: state.debt, collateralValue: state.risk?.collateral.value,
+                                           loanToValue: state.risk?.loanToValue, healthFactor: state.risk?.healthFactor,
+                                           liquidationFloorPrice: state.risk?.liquidationFloorPrice,
+                                           isLiquidatable: state.risk?.isLiquidatable, priceProblem: state.priceProblem))
+        }
+        return LoanHistoryReport(loan: record, from: from, to: to, riskSource: riskSource,
+                                 priceLiquidation: .of(record.lendingProtocol, hasThreshold: record.liquidationThreshold != nil),
+                                 points: points)
+    }
+}

@@ -1,0 +1,78 @@
+import LedgerMath
+
+/// One snapshot of a theta-decay series.
+public struct ThetaDecayPoint: Sendable, Hashable {
+    public var at: Instant
+    /// Σ position extrinsic value (time value left), USD.
+    public var extrinsicUSD: Double
+    /// Σ position model theta, USD per calendar day, at this snapshot.
+    public var modelThetaPerDayUSD: Double
+    /// Change in extrinsic value since the previous snapshot (realized decay; negative = decayed), USD.
+    public var realizedDecayUSD: Double?
+    /// Previous snapshot's theta/day × days elapsed: what theta alone predicted, USD.
+    public var modelDecayUSD: Double?
+    public var cumulativeRealizedUSD: Double
+    public var cumulativeModelUSD: Double
+    /// Legs valued from a model, settled, or expired (not quoted) at this snapshot.
+    public var markSources: [MarkSource]
+}
+
+/// Model theta beside realized extrinsic decay between snapshots (options-xirr.md: they differ by
+/// design — theta holds spot, vol and rates fixed; realized decay mixes every move).
+public struct ThetaDecayReport: Sendable, Hashable {
+    public var from: Instant
+    public var to: Instant
+    public var points: [ThetaDecayPoint]
+}
+
+extension LedgerSnapshot {
+    /// Theta decay of `hedge` at every quote snapshot of its contracts in `[from, to]` (and each
+    /// settlement): positions as held at each snapshot; expired legs settle at their settlement value.
+    public func thetaDecay(_ hedge: HedgeID, from: Instant, to: Instant, market: OptionMarketInputs = .default) throws -> ThetaDecayReport {
+        var instants = Set<Instant>()
+        for t in try optionTrades(of: hedge) {
+            for q in try optionQuotes(of: t.contractID, from: from, to: to) { instants.insert(q.quotedAt) }
+        }
+        for s in try optionSettlements(of: hedge) where s.settledAt >= from && s.settledAt <= to { instants.insert(s.settledAt) }
+        var valuations: [(Instant, [OptionLegValuation])] = []
+        for t in instants.sorted() {
+            valuations.append((t, try hedgeValuation(hedge, at: t, market: market).legs))
+        }
+        return ThetaDecayReport(from: from, to: to, points: decayPoints(valuations))
+    }
+
+    /// Theta decay of fixed positions (`quantity` signed contracts each) at every quote snapshot in `[from, to]`.
+    public func thetaDecay(positions: [(contract: OptionContractID, quantity: Int)], from: Instant, to: Instant,
+                           market: OptionMarketInputs = .default) throws -> ThetaDecayReport {
+        var instants = Set<Instant>()
+        for p in positions { for q in try optionQuotes(of: p.contract, from: from, to: to) { instants.insert(q.quotedAt) } }
+        var valuations: [(Instant, [OptionLegValuation])] = []
+        for t in instants.sorted() {
+            let rate = try optionRate(market, at: t).rate
+            valuations.append((t, try positions.map { p in
+                try optionValuation(p.contract, quantity: p.quantity, settlement: nil, at: t, market: market, rate: rate, shock: .none)
+            }))
+        }
+        return ThetaDecayReport(from: from, to: to, points: decayPoints(valuations))
+    }
+
+    private func decayPoints(_ valuations: [(Instant, [OptionLegValuation])]) -> [ThetaDecayPoint] {
+        var points: [ThetaDecayPoint] = []
+        for (t, legs) in valuations {
+            let extrinsic = legs.reduce(0) { $0 + $1.extrinsicUSD }
+            let theta = legs.reduce(0) { $0 + $1.thetaPerDayUSD }
+            var point = ThetaDecayPoint(at: t, extrinsicUSD: extrinsic, modelThetaPerDayUSD: theta, realizedDecayUSD: nil, modelDecayUSD: nil,
+                                        cumulativeRealizedUSD: 0, cumulativeModelUSD: 0,
+                                        markSources: legs.map(\.markSource).filter { $0 != .quoteMark && $0 != .mid })
+            if let previous = points.last {
+                let days = Double(previous.at.seconds(to: t)) / Double(Instant.secondsPerDay)
+                point.realizedDecayUSD = extrinsic - previous.extrinsicUSD
+                point.modelDecayUSD = previous.modelThetaPerDayUSD * days
+                point.cumulativeRealizedUSD = previous.cumulativeRealizedUSD + extrinsic - previous.extrinsicUSD
+                point.cumulativeModelUSD = previous.cumulativeModelUSD + previous.modelThetaPerDayUSD * days
+            }
+            points.append(point)
+        }
+        return points
+    }
+}
