@@ -134,9 +134,8 @@ func count(_ path: String, _ table: String) throws -> Int {
         let file = try writeFile(dir, "multi.csv", "series,kind,observed_at,price\nSPX,index,2021-03-11,3939.34\nVIX,index,2021-03-11,21.91\nSPX,index,2021-03-12,3943.34\n")
         let summary = try ledger.importCSV(.prices, file: file)
         #expect(summary.inserted == 3)
-        try ledger.read { book in
-            #expect(try book.allSeries().map(\.name) == ["SPX", "VIX"])
-        }
+        let names = try ledger.read { book in try book.allSeries().map(\.name) }
+        #expect(names == ["SPX", "VIX"])
     }
 
     // MARK: - quotes

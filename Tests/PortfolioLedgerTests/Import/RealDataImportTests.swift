@@ -59,7 +59,7 @@ struct RealDataImportTests {
     @Test func optionSnapshotsFollowTheDocumentedRules() throws {
         let ledger = try Ledger.create(at: dir.path("real.ledger"))
         _ = try ledger.importCSV(.quotes, file: RealData.path("options/spx_option_chain_snapshots.csv"), options: ImportPreset.spxOptionsCBOE.options)
-        let db = try SQLiteDBConnection(path: ledger.path)
+        let db = SQLiteDBConnection(path: ledger.path)
         // Quotes stamped at the 16:00 New York close: 21:00 UTC in winter, 20:00 UTC in summer.
         #expect(try db.strings("SELECT DISTINCT strftime('%H:%M', quoted_at, 'unixepoch') FROM option_quote ORDER BY 1") == ["20:00", "21:00"])
         // Expiries: SPX 09:30 New York (13:30/14:30 UTC), SPXW 16:00 New York.
