@@ -138,6 +138,14 @@ func count(_ path: String, _ table: String) throws -> Int {
         #expect(names == ["SPX", "VIX"])
     }
 
+    @Test func anExplicitConstantWinsOverAColumnOfTheSameName() throws {
+        let ledger = try newLedger()
+        let file = try writeFile(dir, "s.csv", "series,observed_at,price\nIGNORED,2021-03-11,1\n")
+        _ = try ledger.importPrices(file: file, series: "CHOSEN", kind: .index)
+        let names = try ledger.read { book in try book.allSeries().map(\.name) }
+        #expect(names == ["CHOSEN"])
+    }
+
     // MARK: - quotes
 
     @Test func quotesCreateContractsWithTheRootsExpiryTime() throws {
