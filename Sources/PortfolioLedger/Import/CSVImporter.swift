@@ -58,22 +58,22 @@ struct CSVImporter {
     // MARK: - Errors and progress
 
     /// Adds the file, line and column to an error raised while booking the current record.
-    func annotate(_ error: any Error, column: String? = nil) -> any Error {
+    func annotate(_ error: any Error, column: String? = nil, line: Int? = nil) -> any Error {
         switch error {
         case let error as ImportError: return error
-        case let error as LedgerError: return annotate(ledgerError: error, column: column)
-        case let error as SQLiteError: return annotate(ledgerError: LedgerError(sqlite: error), column: column)
-        default: return ImportError(file: reader.path, line: reader.line, column: column, reason: "\(error)")
+        case let error as LedgerError: return annotate(ledgerError: error, column: column, line: line)
+        case let error as SQLiteError: return annotate(ledgerError: LedgerError(sqlite: error), column: column, line: line)
+        default: return ImportError(file: reader.path, line: line ?? reader.line, column: column, reason: "\(error)")
         }
     }
 
-    private func annotate(ledgerError error: LedgerError, column: String?) -> ImportError {
+    private func annotate(ledgerError error: LedgerError, column: String?, line: Int?) -> ImportError {
         var name = column
         if case .invalidValue(let field, _) = error {
             let logical = field.hasPrefix("terms.") ? nil : field
             if let logical, row.has(logical) { name = logical }
         }
-        return ImportError(file: reader.path, line: reader.line, column: name.map(row.header), reason: error.description, underlying: error)
+        return ImportError(file: reader.path, line: line ?? reader.line, column: name.map(row.header), reason: error.description, underlying: error)
     }
 
     @inline(__always) func reportProgress() {
@@ -119,17 +119,17 @@ struct CSVImporter {
         return counts
     }
 
-    /// The fast path: one series, every record streamed into one bulk insert.
+    /// The fast path: one series, every record parsed straight from the bytes and inserted in
+    /// multi-row batches (``ObservationBatchInserter``).
     private func streamObservations(into series: PriceSeries) throws -> ImportCounts {
-        let reader = self.reader
-        let row = self.row
-        var produce: () throws -> PriceObservation?
-        if case .column(let t) = row.source("observed_at"), case .column(let p) = row.source("price") {
-            let times = row.times
-            let timeHeader = row.header("observed_at")
-            produce = {
-                guard try reader.next() else { return nil }
-                self.reportProgress()
+        var batch = ObservationBatchInserter(tx: tx, series: series, source: source)
+        let timeHeader = row.header("observed_at")
+        let fast: (time: Int, price: Int)?
+        if case .column(let t) = row.source("observed_at"), case .column(let p) = row.source("price") { fast = (t, p) } else { fast = nil }
+        while try reader.next() {
+            reportProgress()
+            let observation: PriceObservation
+            if let (t, p) = fast {
                 let parsed = try reader.withField(t) { (bytes) throws(ImportError) -> ByteParsing.ParsedTime? in ByteParsing.time(bytes) }
                 guard let parsed else {
                     throw ImportError(file: reader.path, line: reader.line, column: timeHeader,
@@ -137,21 +137,19 @@ struct CSVImporter {
                                           : "'\(reader.string(t).prefix(40))' is not a date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)")
                 }
                 let at: Instant
-                do { at = try times.resolve(parsed) } catch { throw ImportError(file: reader.path, line: reader.line, column: timeHeader, reason: "\(error)") }
-                return PriceObservation(observedAt: at, price: try reader.double(p))
+                do { at = try row.times.resolve(parsed) } catch { throw ImportError(file: reader.path, line: reader.line, column: timeHeader, reason: error.description) }
+                observation = PriceObservation(observedAt: at, price: try reader.double(p))
+            } else {
+                observation = PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
             }
-        } else {
-            produce = {
-                guard try reader.next() else { return nil }
-                self.reportProgress()
-                return PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
-            }
+            do { try batch.add(observation, line: reader.line) } catch let failure as BatchRowError {
+                throw annotate(failure.error, line: failure.line)
+            } catch { throw annotate(error) }
         }
-        let stream = RowStream(produce: produce)
-        let inserted: Int
-        do { inserted = try tx.addObservations(stream, to: series.id, source: source) } catch { throw annotate(error) }
-        if let error = stream.state.error { throw error }
-        return ImportCounts(inserted: inserted, skipped: reader.recordsRead - inserted)
+        do { try batch.flush() } catch let failure as BatchRowError {
+            throw annotate(failure.error, line: failure.line)
+        } catch { throw annotate(error) }
+        return ImportCounts(inserted: batch.inserted, skipped: reader.recordsRead - batch.inserted)
     }
 
     private func resolveSeries(_ name: String) throws -> PriceSeries {

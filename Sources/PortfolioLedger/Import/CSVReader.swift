@@ -38,6 +38,8 @@ public final class CSVReader {
     public private(set) var line = 0
     /// Data records returned by ``next()`` so far.
     public private(set) var recordsRead = 0
+    /// Size of the read buffer (for the bounded-memory test).
+    var bufferCapacity: Int { capacity }
     /// Bytes consumed so far.
     public var bytesRead: Int64 { consumedBefore + Int64(start) }
     /// The longest record accepted, in bytes (a longer one is an error, not unbounded memory).
@@ -253,12 +255,13 @@ public final class CSVReader {
             }
             if i < end && buf[i] == 0x22 {
                 // Quoted field: up to the closing quote; "" is an escaped quote.
+                let quoteLine = nextLine + newlines
                 i += 1
                 let fieldStart = i
                 var escaped = false
                 while true {
                     guard i < end else {
-                        if atEOF { throw error(line: nextLine + newlines, column: columnName(count), "unterminated quoted field (the file ends inside quotes)") }
+                        if atEOF { throw error(line: quoteLine, column: columnName(count), "unterminated quoted field (its quote opens on this line; the file ends inside it)") }
                         return .needMore
                     }
                     let b = buf[i]

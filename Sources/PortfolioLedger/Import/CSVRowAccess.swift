@@ -24,16 +24,20 @@ struct CSVRowAccess {
         do { try options.validate(for: kind) } catch {
             throw ImportError(file: reader.path, reason: error.description, underlying: error)
         }
+        // Precedence: an explicit mapping, then an explicit constant, then a column of the same name.
         for name in kind.columns.required + kind.columns.optional {
-            let header = options.columns[name] ?? name
-            headerNames[name] = header
-            if let index = reader.optionalColumn(header) {
-                sources[name] = .column(index)
+            if let mapped = options.columns[name] {
+                guard options.constants[name] == nil else {
+                    throw ImportError(file: reader.path, column: name, reason: "both mapped to a column and given a constant value; choose one")
+                }
+                sources[name] = .column(try reader.column(mapped))  // a mapped column must exist
+                headerNames[name] = mapped
             } else if let value = options.constants[name] {
                 sources[name] = .constant(value)
                 headerNames[name] = "--set \(name)"
-            } else if options.columns[name] != nil {
-                _ = try reader.column(header)  // throws: a mapped column must exist
+            } else if let index = reader.optionalColumn(name) {
+                sources[name] = .column(index)
+                headerNames[name] = name
             } else {
                 sources[name] = .absent
             }

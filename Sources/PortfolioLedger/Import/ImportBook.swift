@@ -111,12 +111,15 @@ final class ImportBook {
     }
 
     // MARK: - Identical entries already booked
+    //
+    // These match corrected (voided or superseded) entries too: a journal re-imported from
+    // another copy must not book again an entry that it voids further down.
 
     func identicalNFTTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?) throws -> NFTTradeID? {
         try db.scalarIfAny("""
             SELECT t.nft_trade_id FROM nft_trade t
             WHERE t.nft_id = ?2 AND t.side = ?3 AND t.traded_at = ?4 AND t.currency = ?5 AND t.price = ?6 AND t.fees = ?7 AND t.note IS ?8
-              AND \(LedgerSnapshot.visible("t", "nft_trade", "nft_trade_id"))
+              AND t.recorded_at <= ?1
             """, Int64.max, nft.rawValue, side.rawValue, at.unixSeconds, price.currency.code, price.amount.description,
             fees.description, note, as: Int64.self).map(NFTTradeID.init)
     }
@@ -184,7 +187,7 @@ final class ImportBook {
             SELECT e.loan_event_id FROM loan_event e
             WHERE e.loan_id = ?2 AND e.event_kind = ?3 AND e.occurred_at = ?4 AND e.amount IS ?5 AND e.interest_part IS ?6
               AND e.principal_part IS ?7 AND e.fee IS ?8 AND e.new_rate_bps IS ?9 AND e.index_ray IS ?10 AND e.new_maturity_at IS ?11
-              AND e.new_terms IS ?12 AND \(LedgerSnapshot.visible("e", "loan_event", "loan_event_id"))
+              AND e.new_terms IS ?12 AND e.recorded_at <= ?1
             """, Int64.max, loan.rawValue, detail.kind, at.unixSeconds, amount, interest, principal, fee, bps, ray, maturity, terms,
             as: Int64.self) {
             return (LoanEventID(existing), false)
@@ -198,7 +201,7 @@ final class ImportBook {
         if let existing = try db.scalarIfAny("""
             SELECT t.option_trade_id FROM option_trade t
             WHERE t.hedge_id = ?2 AND t.contract_id = ?3 AND t.traded_at = ?4 AND t.quantity = ?5 AND t.price = ?6 AND t.fees = ?7
-              AND \(LedgerSnapshot.visible("t", "option_trade", "option_trade_id"))
+              AND t.recorded_at <= ?1
             """, Int64.max, hedge.rawValue, contract.rawValue, at.unixSeconds, quantity, price.description, fees.description, as: Int64.self) {
             return (OptionTradeID(existing), false)
         }

@@ -218,7 +218,7 @@ final class JournalImporter {
             let value = try decimal(entry.settlementValue, "settlement_value")
             if try tx.db.scalar("""
                 SELECT count(*) FROM option_settlement s WHERE s.contract_id = ?2 AND s.settlement_value = ?3
-                  AND \(LedgerSnapshot.visible("s", "option_settlement", "option_settlement_id"))
+                  AND s.recorded_at <= ?1
                 """, Int64.max, contract.rawValue, value.description, as: Int.self) > 0 {
                 return (false, nil)
             }
@@ -246,7 +246,7 @@ final class JournalImporter {
             let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
             if let existing = try tx.db.scalarIfAny("""
                 SELECT f.external_flow_id FROM external_flow f WHERE f.flow_kind = ?2 AND f.flowed_at = ?3 AND f.currency = ?4 AND f.amount = ?5
-                  AND f.note IS ?6 AND \(LedgerSnapshot.visible("f", "external_flow", "external_flow_id"))
+                  AND f.note IS ?6 AND f.recorded_at <= ?1
                 """, Int64.max, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, entry.note, as: Int64.self) {
                 return (false, .externalFlow(ExternalFlowID(existing)))
             }
@@ -257,7 +257,7 @@ final class JournalImporter {
             let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
             if let existing = try tx.db.scalarIfAny("""
                 SELECT b.balance_assertion_id FROM balance_assertion b WHERE b.asserted_at = ?2 AND b.currency = ?3 AND b.amount = ?4
-                  AND \(LedgerSnapshot.visible("b", "balance_assertion", "balance_assertion_id"))
+                  AND b.recorded_at <= ?1
                 """, Int64.max, at.unixSeconds, amount.currency.code, amount.amount.description, as: Int64.self) {
                 return (false, .balanceAssertion(BalanceAssertionID(existing)))
             }
