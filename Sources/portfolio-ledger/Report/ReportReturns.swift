@@ -118,10 +118,10 @@ struct ReportStress: ParsableCommand {
 
     @OptionGroup var options: ReportOptions
     @OptionGroup var marketOptions: OptionMarketOptions
-    @Option(help: "Shock to the NFT floor.") var floor: String?
-    @Option(name: .customLong("eth-usd"), help: "Shock to ETH/USD.") var ethUSD: String?
-    @Option(help: "Shock to the SPX level.") var spx: String?
-    @Option(help: "Shock to implied volatility (absolute +0.10 = +10 vol points, or %).") var vol: String?
+    @Option(parsing: .unconditional, help: "Shock to the NFT floor.") var floor: String?
+    @Option(name: .customLong("eth-usd"), parsing: .unconditional, help: "Shock to ETH/USD.") var ethUSD: String?
+    @Option(parsing: .unconditional, help: "Shock to the SPX level.") var spx: String?
+    @Option(parsing: .unconditional, help: "Shock to implied volatility (absolute +0.10 = +10 vol points, or %).") var vol: String?
     @Option(name: .customLong("risk-source"), help: "floor or oracle.") var riskSource: RiskSourceOption = .floor
 
     static func parseShock(_ text: String?, option: String) throws -> Shock {
