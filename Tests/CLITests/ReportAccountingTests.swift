@@ -104,4 +104,24 @@ import Testing
 
             """)
     }
+
+    /// Both views on the demo's real-data ledger (two punks, an ETH and a WETH loan, an SPX condor,
+    /// a USD deposit), in every format; both reconciliations hold.
+    @Test func statementsOnTheDemoLedger() throws {
+        let ledger = dir.path("demo.ledger")
+        #expect(try CLIRunner.run(["demo", "--db", ledger]).exitCode == 0)
+        let market = ["--rate", "0.001", "--dividend-yield", "0.015"]
+        for view in [["statement", "--from", "2020-12-14", "--to", "2021-04-05T23:59:59Z"], ["balance-sheet", "--at", "2021-03-01"]] {
+            for format in ["table", "json", "csv"] {
+                let result = try CLIRunner.run(["report", view[0], ledger] + view.dropFirst() + market + ["--format", format])
+                #expect(result.exitCode == 0, "report \(view[0]) --format \(format): \(result.stderr)")
+                if format == "json" {
+                    #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "invalid JSON from \(view[0])")
+                }
+                if view[0] == "statement" && format == "table" {
+                    #expect(result.stdout.contains("booked part reconciles exactly (residual 0)") && result.stdout.contains("— holds"))
+                }
+            }
+        }
+    }
 }
