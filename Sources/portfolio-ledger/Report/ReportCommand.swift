@@ -7,14 +7,15 @@ import PortfolioLedger
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports over the stored history (read-only): valuation, loans, hedges, returns, stress, cost.",
+        abstract: "Reports over the stored history (read-only): valuation, loans, hedges, returns, stress, cost, statement, balance-sheet.",
         discussion: """
             Every report opens the ledger read-only, computes from what is stored, and lists the prices it \
             used with their instants and ages. --as-known-at reproduces a report as the book was known then. \
             Tables on a terminal; --format json (booked money as strings, instants ISO-8601 UTC) or csv for machines.
             """,
         subcommands: [ReportValuation.self, ReportLoans.self, ReportLoan.self, ReportHedges.self, ReportHedge.self,
-                      ReportReturns.self, ReportStress.self, ReportCost.self]
+                      ReportReturns.self, ReportStress.self, ReportCost.self,
+                      ReportStatement.self, ReportBalanceSheet.self]
     )
 }
 
