@@ -10,9 +10,9 @@ struct Config {
     var insertRows: Int { quick ? 100_000 : 1_000_000 }
     var lookupSeries: Int { 100 }
     var observationsPerLookupSeries: Int { quick ? 1_000 : 10_000 }
-    var lookups: Int { quick ? 20_000 : 100_000 }
+    var lookups: Int { 100_000 }
     var xirrFlows: Int { 10_000 }
-    var thetaEvaluations: Int { quick ? 200_000 : 1_000_000 }
+    var thetaEvaluations: Int { 1_000_000 }
     var importRows: Int { quick ? 100_000 : 1_000_000 }
     /// The synthetic ledger of the report job at 1× history.
     var reportShape: SyntheticLedger.Shape { quick ? .quick : .full }
@@ -25,7 +25,7 @@ struct Config {
     static let usage = """
         usage: ledger-bench [--quick] [--repetitions N] [--only JOB[,JOB…]] [--keep]
           --quick            scaled-down sizes (about a minute); prints every ratio
-          --repetitions N    timed repetitions per side (default 5, quick 3)
+          --repetitions N    timed repetitions per side (default 5; the report job at most 3)
           --only JOBS        any of: \(jobs.joined(separator: ", "))
           --keep             keep the generated ledgers and CSV files (printed path)
         Build and run in release mode: swift run -c release ledger-bench [--quick]
@@ -54,7 +54,7 @@ struct Config {
                 throw BenchError.failed("unknown argument '\(argument)'\n\(usage)")
             }
         }
-        config.repetitions = explicitRepetitions ?? (config.quick ? 3 : 5)
+        config.repetitions = explicitRepetitions ?? 5
         return config
     }
 }

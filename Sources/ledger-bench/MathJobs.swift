@@ -21,7 +21,7 @@ func thetaJob(_ config: Config) throws -> Comparison {
     var ours = Side("Swift: BlackScholes.thetaPerYear")
     var plain = Side("C: same formula, plain loop")
     var sums = (0.0, 0.0)
-    for _ in 0..<config.repetitions {
+    try interleaved(config.repetitions, ours: {
         let m = try Measure.run { () throws(BlackScholes.InputError) -> Double in
             var sum = 0.0
             for i in 0..<n {
@@ -32,10 +32,11 @@ func thetaJob(_ config: Config) throws -> Comparison {
         }
         sums.0 = m.result
         ours.add(seconds: m.seconds, kib: m.kib)
+    }, baseline: {
         let c = Measure.run { bench_c_theta_sum(isCall, spot, strike, vol, rate, dividend, years, Int64(n)) }
         sums.1 = c.result
         plain.add(seconds: c.seconds, kib: c.kib)
-    }
+    })
     let relative = abs(sums.0 - sums.1) / abs(sums.1)
     guard relative < 1e-9 else { throw BenchError.failed("theta checksums differ: \(sums.0) vs \(sums.1)") }
     return Comparison(job: "BSM theta", size: "\(Format.count(n)) evaluations", ours: ours, baseline: plain, target: .atLeast(0.8),

@@ -23,8 +23,7 @@ func insertJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
         return (path, ledger, series)
     }
 
-    for _ in 0..<config.repetitions {
-        do {
+    try interleaved(config.repetitions, ours: {
             let (path, ledger, series) = try freshLedger("insert-ours")
             let observations = (0..<rows).lazy.map { i in
                 PriceObservation(observedAt: Instant(unixSeconds: firstAt + Int64(i) * step), price: bench_price(Int64(i)))
@@ -33,8 +32,7 @@ func insertJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
             guard m.result == rows else { throw BenchError.failed("ours inserted \(m.result) of \(rows) rows") }
             ours.add(seconds: m.seconds, kib: m.kib)
             if !config.keep { scratch.removeDatabase(path) }
-        }
-        do {
+        }, baseline: {
             // The library makes the file; its connection closes when `freshLedger`'s ledger is released.
             let (path, seriesID) = try { let (p, _, s) = try freshLedger("insert-raw"); return (p, s.rawValue) }()
             guard let db = bench_c_open(path, 0) else { throw BenchError.failed("baseline cannot open \(path)") }
@@ -43,8 +41,7 @@ func insertJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
             guard m.result == rows else { throw BenchError.failed("baseline inserted \(m.result) of \(rows) rows") }
             raw.add(seconds: m.seconds, kib: m.kib)
             if !config.keep { scratch.removeDatabase(path) }
-        }
-    }
+        })
     return Comparison(job: "bulk insert", size: "\(Format.count(rows)) observations", ours: ours, baseline: raw,
                       target: .atLeast(0.8), notes: ["same ledger schema (STRICT, WITHOUT ROWID, BEFORE INSERT trigger), WAL, synchronous=FULL, foreign_keys=ON, one transaction"])
 }
@@ -81,11 +78,10 @@ func lookupJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
     let queryInstants = (0..<n).map { _ in firstAt - 5 * step + Int64(random.next() % UInt64(span + 5 * step)) }
     let rawSeries = querySeries.map(\.rawValue)
 
-    var ours = Side("Swift: Ledger.read { snapshot.priceIfAny } ")
+    var ours = Side("Swift: Ledger.read { snapshot.priceIfAny }")
     var raw = Side("C: same SQL, one prepared statement")
     var checksums: (Double, Double) = (0, 0)
-    for _ in 0..<config.repetitions {
-        do {
+    try interleaved(config.repetitions, ours: {
             let ledger = try Ledger.openReadOnly(at: path)
             let m = try Measure.run {
                 try ledger.read { snapshot in
@@ -100,8 +96,7 @@ func lookupJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
             }
             checksums.0 = m.result
             ours.add(seconds: m.seconds, kib: m.kib)
-        }
-        do {
+        }, baseline: {
             guard let db = bench_c_open(path, 1) else { throw BenchError.failed("baseline cannot open \(path)") }
             var sum = 0.0
             let m = Measure.run { bench_c_asof_lookups(db, LedgerSnapshot.asOfSQL, rawSeries, queryInstants, Int64(n), Int64.max, &sum) }
@@ -109,10 +104,23 @@ func lookupJob(_ config: Config, _ scratch: Scratch) throws -> Comparison {
             guard m.result >= 0 else { throw BenchError.failed("baseline lookups failed") }
             checksums.1 = sum
             raw.add(seconds: m.seconds, kib: m.kib)
-        }
-    }
+        })
     guard checksums.0 == checksums.1 else { throw BenchError.failed("lookup checksums differ: \(checksums.0) vs \(checksums.1)") }
     return Comparison(job: "as-of lookups", size: "\(Format.count(n)) lookups in \(Format.count(seriesCount * perSeries)) rows",
                       ours: ours, baseline: raw, target: .atLeast(0.8),
                       notes: [String(format: "checksum Σprice = %.2f on both sides", checksums.0)])
+}
+
+/// Runs both sides once per repetition, alternating which goes first, so that neither side
+/// always inherits the other's warm (or cold) caches.
+func interleaved(_ repetitions: Int, ours: () throws -> Void, baseline: () throws -> Void) rethrows {
+    for repetition in 0..<repetitions {
+        if repetition % 2 == 0 {
+            try ours()
+            try baseline()
+        } else {
+            try baseline()
+            try ours()
+        }
+    }
 }
