@@ -163,3 +163,10 @@ final class Scratch {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Prints a line and flushes at once, so progress shows as it happens when the output goes to a
+/// file or a pipe (where stdout is block-buffered).
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}

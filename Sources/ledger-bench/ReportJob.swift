@@ -104,7 +104,7 @@ func reportJob(_ config: Config, _ scratch: Scratch) throws -> [Comparison] {
         let generated = try Measure.run { try SyntheticLedger.generate(at: path, shape: config.reportShape, scale: scale) }
         let summary = generated.result
         defer { if !config.keep { scratch.removeDatabase(path) } }
-        print("  synthetic ledger \(scale)×: \(summary.text); generated through the Ledger API in \(Format.seconds(generated.seconds)), peak RSS \(Format.mib(generated.kib))")
+        say("  synthetic ledger \(scale)×: \(summary.text); generated through the Ledger API in \(Format.seconds(generated.seconds)), peak RSS \(Format.mib(generated.kib))")
 
         let ledger = try Ledger.openReadOnly(at: path)
         var sweep = Side("daily sweep of what exists (as-of lookups, loans, quotes, journal)")
@@ -130,13 +130,13 @@ func reportJob(_ config: Config, _ scratch: Scratch) throws -> [Comparison] {
             comparison.notes.append("full report: pending branch `analytics` (hook PendingHooks.fullReport is nil)")
         }
         results.append(comparison)
-        print(Format.progress(comparison))
+        say(Format.progress(comparison))
     }
     if let base = perDay.first?.1 {
         let growth = perDay.map { String(format: "%d× %.1f µs/day (%.2f of 1×)", $0.0, $0.1 * 1e6, $0.1 / base) }
         let line = "cost per history day (constant ⇔ linear growth): " + growth.joined(separator: ", ")
         results[results.count - 1].notes.append(line)
-        print("  \(line)")
+        say("  \(line)")
     }
     return results
 }

@@ -21,18 +21,18 @@ func machineLine() -> String {
 }
 
 #if DEBUG
-print("warning: this is a debug build; timings are meaningless. Use: swift run -c release ledger-bench")
+say("warning: this is a debug build; timings are meaningless. Use: swift run -c release ledger-bench")
 #endif
-print("ledger-bench \(config.quick ? "--quick" : "(full)"), \(config.repetitions) repetitions per side; machine: \(machineLine())")
+say("ledger-bench \(config.quick ? "--quick" : "(full)"), \(config.repetitions) repetitions per side; machine: \(machineLine())")
 let runStart = Measure.now()
 var results: [Comparison] = []
 do {
     let scratch = try Scratch()
-    if config.keep { print("files kept in \(scratch.path)") }
+    if config.keep { say("files kept in \(scratch.path)") }
     func job(_ name: String, _ body: () throws -> [Comparison]) throws {
         guard config.runs(name) else { return }
         let found = try body()
-        if name != "report" { found.forEach { print(Format.progress($0)) } }
+        if name != "report" { found.forEach { say(Format.progress($0)) } }
         results += found
     }
     try job("insert") { [try insertJob(config, scratch)] }
@@ -41,7 +41,7 @@ do {
     try job("theta") { [try thetaJob(config)] }
     try job("import") { [try importJob(config, scratch)] }
     try job("report") {
-        print("report (synthetic ledgers at 1×, 2×, 4× history)")
+        say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)
     }
     if config.keep { _ = Unmanaged.passRetained(scratch) }   // keep the directory
@@ -49,7 +49,7 @@ do {
     FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
     exit(1)
 }
-print("")
-print(Format.table(results))
-if !Measure.peakIsPerJob { print("note: peak RSS is the process's high-water mark (the kernel refused a reset)") }
-print(String(format: "total %.1f s", Measure.now() - runStart))
+say("")
+say(Format.table(results))
+if !Measure.peakIsPerJob { say("note: peak RSS is the process's high-water mark (the kernel refused a reset)") }
+say(String(format: "total %.1f s", Measure.now() - runStart))
