@@ -65,12 +65,14 @@ let package = Package(
             dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines"]
         ),
 
-        .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
+        // Helpers shared by the test targets (temporary directories).
+        .target(name: "LedgerTestSupport", path: "Tests/LedgerTestSupport"),
+        .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB", "LedgerTestSupport"]),
         .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"],
+        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations", "LedgerTestSupport"],
                     exclude: ["Fixtures"]),  // read in place via #filePath: old-schema ledger files
-        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath"]),
+        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath", "LedgerTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import LedgerTestSupport
 import LedgerMath
 import Testing
 @testable import PortfolioLedger

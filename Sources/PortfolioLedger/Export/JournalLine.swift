@@ -26,7 +26,14 @@ struct JournalLine {
         "{" + members.map { quoted($0.0) + ":" + quoted($0.1) }.joined(separator: ",") + "}"
     }
 
-    static func quoted(_ s: String) -> String {
+    static func quoted(_ s: String) -> String { JSONString.quoted(s) }
+}
+
+/// JSON string literals, shared by the journal export and the CLI's JSON output.
+public enum JSONString {
+    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, every
+    /// other character (including non-ASCII) written as itself (JSON text is UTF-8).
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

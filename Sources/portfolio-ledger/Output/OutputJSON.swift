@@ -1,3 +1,5 @@
+import PortfolioLedger
+
 /// A JSON value whose objects keep their members in the order given, so output keys are stable.
 ///
 /// Numbers are analytics (`Double`, written in Swift's shortest round-trip form, e.g. `0.2`,
@@ -74,23 +76,7 @@ indirect enum OutputJSON {
         out += String(repeating: "  ", count: indent) + close
     }
 
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ s: String) -> String { JSONString.quoted(s) }
 }
 
 extension CalcFormat {
