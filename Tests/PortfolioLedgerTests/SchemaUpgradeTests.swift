@@ -60,7 +60,7 @@ import Testing
         }
         let applied = try LedgerFile.migrate(at: path)
         #expect(applied.count == LedgerFile.schemaVersion - 2)
-        #expect(applied.allSatisfy { $0 > "0002" })
+        #expect(applied.first == "0003_stack_risk.sql")
         let after = try Self.rows(path)
         for (table, rows) in before { #expect(after[table] == rows, "table \(table) changed") }
         let db = try LedgerFile.openReadOnly(at: path)
@@ -91,5 +91,9 @@ import Testing
             #expect(try s.price(of: floor, at: at).price == 49.125)
         }
         #expect(try ledger.check().isClean)
+        // Schema 3's tables work on the upgraded book.
+        let loan = try ledger.read { try #require(try $0.loans().first).id }
+        try ledger.write { tx in _ = try tx.setBufferPolicy(.loan(loan), effectiveAt: at, target: BufferTarget(maxLTV: 0.5)) }
+        #expect(try ledger.read { try $0.bufferPolicy(governing: loan, at: at)?.target.maxLTV } == 0.5)
     }
 }
