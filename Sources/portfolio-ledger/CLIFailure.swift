@@ -35,6 +35,14 @@ struct CLIFailure: Error {
         }
     }
 
+    init(_ error: AnalyticsError) {
+        message = error.description
+        exitCode = switch error {
+        case .missingPrice, .stalePrice, .noSeries, .noFXSeries, .noUnderlying, .noOptionValue: CLIFailure.missingData
+        default: CLIFailure.invalidInput
+        }
+    }
+
     func report() {
         // One line, whatever the message holds: a newline would split the error across lines.
         let line = message.replacingOccurrences(of: "\n", with: " ")

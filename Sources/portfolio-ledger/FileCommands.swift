@@ -90,15 +90,3 @@ struct BackupCommand: ParsableCommand {
         printLine("backed up \(path) to \(destination)")
     }
 }
-
-struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "demo",
-        abstract: "Build a ledger from bundled real market data and print the full report."
-    )
-
-    func run() throws {
-        printLine("The demo (a CryptoPunk-backed loan hedged with an SPX iron condor, on real data) is not built yet.")
-        printLine("Available now: init, migrate, check, backup. See docs/cli.md.")
-    }
-}

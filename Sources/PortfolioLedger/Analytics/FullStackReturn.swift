@@ -81,6 +81,17 @@ extension LedgerSnapshot {
             note(c.prices)
             flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
         }
+        // Capital a defined-risk hedge ties up: the margin posted at its opening and released at expiry.
+        let margins = try hedgeIDs.sorted().compactMap { try hedgeMargin($0, market: market) }
+        for margin in margins {
+            for (instant, sign, text) in [(margin.posted, -1, "hedge margin posted (widest wing)"), (margin.released, 1, "hedge margin released")]
+            where instant > from && instant <= to {
+                let c = try convert(Money(sign < 0 ? -margin.amount : margin.amount, .usd), to: numeraire, at: instant, policy: policy)
+                note(c.prices)
+                flows.append(ReturnFlow(layer: .hedge, description: text, amount: c))
+            }
+        }
+        flows.sort { $0.amount.at < $1.amount.at }
         let start = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: from, numeraire: numeraire, policy: policy, market: market, note: note)
         let end = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: to, numeraire: numeraire, policy: policy, market: market, note: note)
         func layerReturn(_ layers: Set<ReturnLayer>) -> LayerReturn {
@@ -148,10 +159,27 @@ extension LedgerSnapshot {
         for id in hedges.sorted() {
             guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
             let v = try hedgeValuation(id, at: at, market: market)
-            let c = try convert(Money(exact(v.valueUSD), .usd), to: numeraire, at: at, policy: policy)
+            // Margin still locked at `at` is part of what the hedge layer holds.
+            var locked = 0.0
+            if let margin = try hedgeMargin(id, market: market), margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
+            let c = try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: at, policy: policy)
             note(c.prices)
             hedgeValue += c.converted
         }
         return [.nft: nftValue, .loan: -debt, .hedge: hedgeValue]
+    }
+
+    /// The margin a defined-risk hedge (an iron condor) ties up: its widest wing × multiplier ×
+    /// contracts (= max loss + credit), posted when it opens and released at its last expiry.
+    /// It depends on the strikes only, so no price is needed. Other hedges report none.
+    func hedgeMargin(_ id: HedgeID, market: OptionMarketInputs) throws -> (amount: ExactDecimal, posted: Instant, released: Instant)? {
+        guard let hedge = try hedge(id) else { return nil }
+        let positions = try self.positions(of: id, at: hedge.openedAt)
+        guard let release = positions.map(\.contract.expiresAt).max(), let multiplier = positions.first?.contract.multiplier else { return nil }
+        let legs = positions.map { OptionLeg($0.contract.optionType, strike: $0.contract.strike, quantity: $0.quantity, premium: .zero,
+                                             expiry: $0.contract.expiresAt) }
+        guard let condor = try? IronCondor(legs: legs, multiplier: multiplier) else { return nil }
+        let amount = max(condor.putWingWidth, condor.callWingWidth) * ExactDecimal(multiplier) * ExactDecimal(condor.contracts)
+        return (amount, hedge.openedAt, release)
     }
 }

@@ -16,8 +16,9 @@ struct AnalyticsBook {
     static func day(_ n: Double) -> Instant { start.adding(seconds: Int64(n * 86_400)) }
 
     init(dir: TemporaryDirectory, nftCount: Int = 1, floor floorPrices: [(Double, Double)] = (0...90).map { (Double($0), 50) },
-         ethUSD rates: [(Double, Double)] = (0...90).map { (Double($0), 2_000) }) throws {
-        ledger = try Ledger.create(at: dir.path("analytics.ledger"), clock: { Instant(unixSeconds: 1_700_000_000) })
+         ethUSD rates: [(Double, Double)] = (0...90).map { (Double($0), 2_000) },
+         clock: @escaping @Sendable () -> Instant = { Instant(unixSeconds: 1_700_000_000) }) throws {
+        ledger = try Ledger.create(at: dir.path("analytics.ledger"), clock: clock)
         (collection, nfts, floor, ethUSD) = try ledger.write { tx in
             let c = try tx.addCollection(chain: "ethereum", contractAddress: "0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d", name: "Apes")
             var ids: [NFTID] = []

@@ -6,8 +6,9 @@ Swift code. Writes FullStackXIRRFixture.swift next to the test.
 Scenario (USD numeraire; ETH/USD observed daily at 2000 + 10·d on day d from 2024-01-01):
   2023-12-31T23:00Z  buy the NFT for 45 ETH + 0.5 ETH fees   (ETH/USD as of then: day −1 → 1990)
   2024-01-01         NFTfi loan received 19.8 ETH             (2000)
-  2024-01-02         iron condor: premiums +500, +450, −200, −150 USD
-  2024-01-05         condor settles out of the money (no cash)
+  2024-01-02         iron condor: premiums +500, +450, −200, −150 USD; margin posted −5,000 USD
+                     (widest wing 50 points × 100 × 1 contract, docs/decisions.md D12)
+  2024-01-05         condor settles out of the money (no cash); margin released +5,000 USD
   2024-01-31         repay 0.328767 interest + 20 principal ETH (2300)
   2024-03-01 (t1)    terminal value: floor 50 ETH × 2600
 Tolerance: both sides solve Σ P_i/(1+r)^(days/365) = 0 on whole days; they agree to ~1e-10 relative.
@@ -21,6 +22,7 @@ flows = [
     (date(2023, 12, 31), -0.5 * 1990),
     (date(2024, 1, 1), 19.8 * 2000),
     (date(2024, 1, 2), 500.0), (date(2024, 1, 2), 450.0), (date(2024, 1, 2), -200.0), (date(2024, 1, 2), -150.0),
+    (date(2024, 1, 2), -5000.0), (date(2024, 1, 5), 5000.0),
     (date(2024, 1, 31), -0.328767 * 2300),
     (date(2024, 1, 31), -20 * 2300),
     (date(2024, 3, 1), 50 * 2600),

@@ -1,0 +1,320 @@
+import LedgerMath
+import SQLiteDB
+
+/// Counts of one import.
+struct ImportCounts {
+    var inserted = 0
+    var skipped = 0
+    mutating func count(_ isNew: Bool) { if isNew { inserted += 1 } else { skipped += 1 } }
+}
+
+/// A `Sequence` pulled by the bulk write methods (`addObservations`, `addOptionQuotes`), fed one
+/// parsed CSV record at a time so the file is never held in memory. `produce` cannot throw
+/// through `IteratorProtocol`, so its first error is kept and rethrown by the importer.
+struct RowStream<Element>: Sequence, IteratorProtocol {
+    final class State {
+        var error: (any Error)?
+    }
+    let state = State()
+    let produce: () throws -> Element?
+
+    mutating func next() -> Element? {
+        guard state.error == nil else { return nil }
+        do { return try produce() } catch {
+            state.error = error
+            return nil
+        }
+    }
+}
+
+/// Imports one CSV file of one kind inside a write transaction.
+struct CSVImporter {
+    let reader: CSVReader
+    let row: CSVRowAccess
+    let book: ImportBook
+    let progress: ((ImportProgress) -> Void)?
+
+    init(reader: CSVReader, kind: CSVImportKind, options: CSVImportOptions, book: ImportBook, progress: ((ImportProgress) -> Void)?) throws(ImportError) {
+        self.reader = reader
+        row = try CSVRowAccess(reader: reader, kind: kind, options: options)
+        self.book = book
+        self.progress = progress
+    }
+
+    var source: ImportSourceID { book.source }
+    var tx: LedgerTransaction { book.tx }
+
+    func run() throws -> ImportCounts {
+        switch row.kind {
+        case .prices: try importPrices()
+        case .quotes: try importQuotes()
+        case .nfts: try eachRow(importNFT)
+        case .loans: try eachRow(importLoan)
+        case .loanEvents: try eachRow(importLoanEvent)
+        case .optionTrades: try eachRow(importOptionTrade)
+        }
+    }
+
+    // MARK: - Errors and progress
+
+    /// Adds the file, line and column to an error raised while booking the current record.
+    func annotate(_ error: any Error, column: String? = nil, line: Int? = nil) -> any Error {
+        switch error {
+        case let error as ImportError: return error
+        case let error as LedgerError: return annotate(ledgerError: error, column: column, line: line)
+        case let error as SQLiteError: return annotate(ledgerError: LedgerError(sqlite: error), column: column, line: line)
+        default: return ImportError(file: reader.path, line: line ?? reader.line, column: column, reason: "\(error)")
+        }
+    }
+
+    private func annotate(ledgerError error: LedgerError, column: String?, line: Int?) -> ImportError {
+        var name = column
+        if case .invalidValue(let field, _) = error {
+            let logical = field.hasPrefix("terms.") ? nil : field
+            if let logical, row.has(logical) { name = logical }
+        }
+        return ImportError(file: reader.path, line: line ?? reader.line, column: name.map(row.header), reason: error.description, underlying: error)
+    }
+
+    @inline(__always) func reportProgress() {
+        guard let progress, reader.recordsRead & 0x3FFF == 0 else { return }
+        progress(ImportProgress(rowsRead: reader.recordsRead, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
+    }
+
+    /// Runs `body` on every record; `body` returns whether it booked something new.
+    private func eachRow(_ body: () throws -> Bool) throws -> ImportCounts {
+        var counts = ImportCounts()
+        while try reader.next() {
+            reportProgress()
+            do { counts.count(try body()) } catch { throw annotate(error) }
+        }
+        return counts
+    }
+
+    // MARK: - prices
+
+    private func importPrices() throws -> ImportCounts {
+        guard row.has("series") else {
+            throw ImportError(file: reader.path, line: 1, column: "series",
+                              reason: "no series: give one with --series NAME (or --set series=NAME), or a 'series' column")
+        }
+        if case .constant(let name) = row.source("series") {
+            let series: PriceSeries
+            do { series = try resolveSeries(name) } catch { throw annotate(error, column: "series") }
+            return try streamObservations(into: series)
+        }
+        // A series per row: resolve (and cache) each name.
+        var known: [String: PriceSeries] = [:]
+        var counts = ImportCounts()
+        while try reader.next() {
+            reportProgress()
+            let name = try row.requiredText("series")
+            do {
+                let series: PriceSeries
+                if let hit = known[name] { series = hit } else { series = try resolveSeries(name); known[name] = series }
+                let observation = PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
+                counts.count(try tx.addObservations(CollectionOfOne(observation), to: series.id, source: source) == 1)
+            } catch { throw annotate(error) }
+        }
+        return counts
+    }
+
+    /// The fast path: one series, every record parsed straight from the bytes and inserted in
+    /// multi-row batches (``ObservationBatchInserter``).
+    private func streamObservations(into series: PriceSeries) throws -> ImportCounts {
+        var batch = ObservationBatchInserter(tx: tx, series: series, source: source)
+        let timeHeader = row.header("observed_at")
+        let fast: (time: Int, price: Int)?
+        if case .column(let t) = row.source("observed_at"), case .column(let p) = row.source("price") { fast = (t, p) } else { fast = nil }
+        while try reader.next() {
+            reportProgress()
+            let observation: PriceObservation
+            if let (t, p) = fast {
+                let parsed = try reader.withField(t) { (bytes) throws(ImportError) -> ByteParsing.ParsedTime? in ByteParsing.time(bytes) }
+                guard let parsed else {
+                    throw ImportError(file: reader.path, line: reader.line, column: timeHeader,
+                                      reason: reader.isEmpty(t) ? "empty; a date or instant is required"
+                                          : "'\(reader.string(t).prefix(40))' is not a date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)")
+                }
+                let at: Instant
+                do { at = try row.times.resolve(parsed) } catch { throw ImportError(file: reader.path, line: reader.line, column: timeHeader, reason: error.description) }
+                observation = PriceObservation(observedAt: at, price: try reader.double(p))
+            } else {
+                observation = PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
+            }
+            do { try batch.add(observation, line: reader.line) } catch let failure as BatchRowError {
+                throw annotate(failure.error, line: failure.line)
+            } catch { throw annotate(error) }
+        }
+        do { try batch.flush() } catch let failure as BatchRowError {
+            throw annotate(failure.error, line: failure.line)
+        } catch { throw annotate(error) }
+        return ImportCounts(inserted: batch.inserted, skipped: reader.recordsRead - batch.inserted)
+    }
+
+    private func resolveSeries(_ name: String) throws -> PriceSeries {
+        let kind = try row.enumeration("kind", PriceSeriesKind.self)
+        return try book.series(name: name, kind: kind) {
+            var collection: CollectionID?
+            var nft: NFTID?
+            if let chain = row.text("chain"), let contract = row.text("contract_address") {
+                collection = try book.collection(chain: chain, contract: contract, name: row.text("collection_name"))
+                if let collection, row.text("token_id") != nil {
+                    let token = try row.tokenID("token_id")
+                    guard let found = try book.existingNFT(collection: collection, token: token) else {
+                        throw LedgerError.unknownEntity(kind: "nft", id: "\(chain):\(contract)#\(token)")
+                    }
+                    nft = found
+                }
+            }
+            let quote: Currency? = try row.text("quote").map { text in
+                do { return try Currency(text) } catch { throw LedgerError.invalidValue(field: "quote", reason: "\(error)") }
+            }
+            return (row.text("base"), quote, collection, nft, try row.enumeration("protocol", LendingProtocol.self))
+        }
+    }
+
+    // MARK: - quotes
+
+    private func importQuotes() throws -> ImportCounts {
+        let reader = self.reader
+        let row = self.row
+        let book = self.book
+        let hasMark = row.has("mark")
+        let stream = RowStream<OptionQuote> {
+            guard try reader.next() else { return nil }
+            self.reportProgress()
+            let root = try row.root("root")
+            let key = ImportBook.ContractKey(root: root, type: try row.optionType("option_type"), strike: try row.requiredDecimal("strike"),
+                                             expiresAt: try row.expiry("expires_at", root: root), multiplier: try row.integer("multiplier") ?? 100)
+            let contract: OptionContractID
+            do { contract = try book.contract(key) } catch { throw self.annotate(error) }
+            let bid = try row.double("bid"), ask = try row.double("ask")
+            var mark = hasMark ? try row.double("mark") : nil
+            if !hasMark, let bid, let ask, bid > 0, ask > 0 { mark = (bid + ask) / 2 }
+            // A zero implied volatility is how quote screens say "none".
+            let vol = try row.double("implied_vol").flatMap { $0 == 0 ? nil : $0 }
+            return OptionQuote(contractID: contract, quotedAt: try row.requiredInstant("quoted_at"), bid: bid, ask: ask, mark: mark,
+                               impliedVol: vol, underlying: try row.double("underlying"))
+        }
+        let inserted: Int
+        do { inserted = try tx.addOptionQuotes(stream, source: source) } catch { throw annotate(error) }
+        if let error = stream.state.error { throw error }
+        return ImportCounts(inserted: inserted, skipped: reader.recordsRead - inserted)
+    }
+
+    // MARK: - nfts
+
+    private func importNFT() throws -> Bool {
+        let chain = try row.requiredText("chain"), contract = try row.requiredText("contract_address")
+        let collection = try book.collection(chain: chain, contract: contract, name: try row.requiredText("collection_name"))
+        let token = try row.tokenID("token_id")
+        var isNew = false
+        let nft: NFTID
+        if let existing = try book.existingNFT(collection: collection, token: token) {
+            nft = existing
+        } else {
+            nft = try tx.addNFT(collection: collection, tokenID: token, source: source)
+            isNew = true
+        }
+        guard row.text("price") != nil || row.text("traded_at") != nil || row.text("side") != nil else { return isNew }
+        let side = try row.enumeration("side", TradeSide.self) ?? .acquire
+        let price = Money(try row.requiredDecimal("price"), try row.currency("currency"))
+        let trade = try book.nftTrade(nft: nft, side: side, at: try row.requiredInstant("traded_at"), price: price,
+                                      fees: try row.decimal("fees") ?? .zero, note: row.text("note"))
+        return isNew || trade.isNew
+    }
+
+    // MARK: - loans
+
+    private func lendingProtocol(_ name: String) throws(ImportError) -> LendingProtocol {
+        let text = try row.requiredText(name)
+        guard let value = LendingProtocol(rawValue: text.lowercased()) else {
+            throw row.fail(name, "'\(text.prefix(40))' is not a protocol (\(LendingProtocol.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
+    }
+
+    private func importLoan() throws -> Bool {
+        let lendingProtocol = try lendingProtocol("protocol")
+        let model = try row.requiredText("interest_model")
+        let terms: LoanTerms
+        do { terms = try ImportValues.loanTerms(model: model) { row.text($0) } } catch { throw annotate(error, column: "interest_model") }
+        let chain = try row.requiredText("collateral_chain"), contract = try row.requiredText("collateral_contract")
+        let tokenText = try row.requiredText("collateral_token_ids")
+        var collateral: [NFTID] = []
+        for part in tokenText.split(whereSeparator: { $0 == ";" || $0 == " " }) {
+            let token: TokenID
+            do { token = try TokenID(String(part)) } catch { throw row.fail("collateral_token_ids", error.description, underlying: error) }
+            do { collateral.append(try book.nft(chain: chain, contract: contract, token: token)) } catch {
+                throw annotate(error, column: "collateral_token_ids")
+            }
+        }
+        var refinanced: LoanID?
+        if let ref = row.text("refinances_external_ref") {
+            do { refinanced = try book.requiredLoan(lendingProtocol: lendingProtocol, externalRef: ref) } catch {
+                throw annotate(error, column: "refinances_external_ref")
+            }
+        }
+        let loan = NewLoan(lendingProtocol: lendingProtocol, externalRef: row.text("external_ref"), currency: try row.currency("currency"),
+                           principal: try row.requiredDecimal("principal"), amountReceived: try row.decimal("amount_received"),
+                           startedAt: try row.requiredInstant("started_at"), maturityAt: try row.instant("maturity_at"), terms: terms,
+                           maxLTV: try row.double("max_ltv"), liquidationThreshold: try row.double("liquidation_threshold"),
+                           collateral: collateral, refinances: refinanced)
+        return try book.loan(loan).isNew
+    }
+
+    // MARK: - loan-events
+
+    private func importLoanEvent() throws -> Bool {
+        let loan: LoanID
+        if let idText = row.text("loan_id") {
+            guard let raw = Int64(idText), try tx.current.loan(LoanID(raw)) != nil else {
+                throw row.fail("loan_id", "no loan with id '\(idText.prefix(40))'", underlying: .unknownEntity(kind: "loan", id: idText))
+            }
+            loan = LoanID(raw)
+        } else {
+            let lendingProtocol = try lendingProtocol("protocol")
+            let ref = try row.requiredText("external_ref")
+            do { loan = try book.requiredLoan(lendingProtocol: lendingProtocol, externalRef: ref) } catch { throw annotate(error, column: "external_ref") }
+        }
+        let kind = try row.requiredText("event_kind")
+        let detail: LoanEventDetail
+        switch kind {
+        case "borrow_more": detail = .borrowMore(amount: try row.requiredDecimal("amount"))
+        case "repay": detail = .repay(interest: try row.decimal("interest_part") ?? .zero, principal: try row.decimal("principal_part") ?? .zero)
+        case "fee": detail = .fee(amount: try row.requiredDecimal("fee"))
+        case "rate_change":
+            guard let bps = try row.integer("new_rate_bps") else { throw row.fail("new_rate_bps", "empty; required for rate_change") }
+            detail = .rateChange(newRateBps: bps)
+        case "index_observation": detail = .indexObservation(indexRay: try row.requiredText("index_ray"))
+        case "renegotiate": detail = .renegotiate(newMaturity: try row.instant("new_maturity_at"), newRateBps: try row.integer("new_rate_bps"), newTerms: nil)
+        case "auction_start": detail = .auctionStart
+        case "redeem": detail = .redeem(amount: try row.requiredDecimal("amount"))
+        case "liquidation": detail = .liquidation(surplus: try row.decimal("amount"))
+        case "foreclosure": detail = .foreclosure
+        case "close": detail = .close
+        default:
+            throw row.fail("event_kind", "'\(kind.prefix(40))' is not an event kind (borrow_more, repay, fee, rate_change, index_observation, renegotiate, auction_start, redeem, liquidation, foreclosure, close)")
+        }
+        return try book.loanEvent(loan: loan, at: try row.requiredInstant("occurred_at"), detail, note: row.text("note")).isNew
+    }
+
+    // MARK: - option-trades
+
+    private func importOptionTrade() throws -> Bool {
+        let root = try row.root("root")
+        let tradedAt = try row.requiredInstant("traded_at")
+        let strategy = try row.enumeration("strategy", HedgeRecord.Strategy.self) ?? .custom
+        let hedge: HedgeID
+        do { hedge = try book.hedge(named: try row.requiredText("hedge"), strategy: strategy, openedAt: tradedAt, create: true) } catch {
+            throw annotate(error, column: "hedge")
+        }
+        let contract = try book.contract(ImportBook.ContractKey(
+            root: root, type: try row.optionType("option_type"), strike: try row.requiredDecimal("strike"),
+            expiresAt: try row.expiry("expires_at", root: root), multiplier: try row.integer("multiplier") ?? 100))
+        guard let quantity = try row.integer("quantity") else { throw row.fail("quantity", "empty; a signed number of contracts is required") }
+        return try book.optionTrade(hedge: hedge, contract: contract, at: tradedAt, quantity: quantity, price: try row.requiredDecimal("price"),
+                                    fees: try row.decimal("fees") ?? .zero).isNew
+    }
+}

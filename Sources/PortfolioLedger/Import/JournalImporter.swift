@@ -1,0 +1,514 @@
+import Foundation
+import LedgerMath
+import SQLiteDB
+
+extension Ledger {
+    /// Imports a JSON Lines journal (one JSON object per line, `"type"` naming the entry; the
+    /// format is in `docs/import.md`) in one transaction, with the same guarantees as
+    /// ``importCSV(_:file:options:progress:)``: all or nothing, the first bad line named, the file
+    /// recorded as an `import_source` of kind `jsonl`, identical entries skipped, and the same
+    /// file imported twice changing nothing.
+    public func importJournal(file: String, progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        let hash = try ContentHash.of(file: file, settings: "jsonl 1")
+        let reader = try LineReader(path: file)
+        return try importing(kind: "jsonl", sourceKind: .jsonl, file: file, hash: hash) { book in
+            let importer = JournalImporter(reader: reader, book: book)
+            var rows = 0
+            var counts = ImportCounts()
+            while try reader.next({ bytes in
+                guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                rows += 1
+                counts.count(try importer.importLine(bytes))
+                if let progress, rows & 0x3FFF == 0 {
+                    progress(ImportProgress(rowsRead: rows, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
+                }
+            }) {}
+            try ContentHash.check(reader.contentHash, against: hash, file: file)
+            return (rows, counts)
+        }
+    }
+}
+
+/// Books the entries of a JSON Lines journal, resolving natural keys through ``ImportBook``.
+final class JournalImporter {
+    let reader: LineReader
+    let book: ImportBook
+    /// `"ref"` labels of earlier lines → the entry they booked (for corrections).
+    private var refs: [String: CorrectableEntry] = [:]
+    private let decoder: JSONDecoder
+    private let times = TimeResolver(.midnightUTC)
+
+    init(reader: LineReader, book: ImportBook) {
+        self.reader = reader
+        self.book = book
+        decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+    }
+
+    private var tx: LedgerTransaction { book.tx }
+
+    /// The keys each entry type accepts (besides `type` and `ref`); anything else is refused, so
+    /// a misspelt optional key cannot be silently ignored.
+    static let keys: [String: Set<String>] = [
+        "collection": ["chain", "contract_address", "name"],
+        "nft": ["chain", "contract_address", "token_id", "collection_name"],
+        "nft_trade": ["chain", "contract_address", "token_id", "side", "traded_at", "currency", "price", "fees", "note"],
+        "loan": ["protocol", "external_ref", "currency", "principal", "amount_received", "started_at", "maturity_at", "terms", "max_ltv",
+                 "liquidation_threshold", "collateral", "refinances"],
+        "loan_event": ["loan", "event_kind", "occurred_at", "amount", "interest_part", "principal_part", "fee", "new_rate_bps", "index_ray",
+                       "new_maturity_at", "new_terms", "note"],
+        "hedge": ["name", "strategy", "opened_at", "protects"],
+        "option_contract": ["root", "option_type", "strike", "expires_at", "multiplier"],
+        "option_trade": ["hedge", "strategy", "root", "option_type", "strike", "expires_at", "multiplier", "traded_at", "quantity", "price", "fees"],
+        "settlement": ["root", "option_type", "strike", "expires_at", "multiplier", "settlement_value", "settled_at"],
+        "price_series": ["name", "kind", "base", "quote", "collection", "nft", "protocol"],
+        "price": ["series", "observed_at", "price"],
+        "quote": ["root", "option_type", "strike", "expires_at", "multiplier", "quoted_at", "bid", "ask", "mark", "implied_vol", "underlying"],
+        "external_flow": ["kind", "flowed_at", "currency", "amount", "note"],
+        "balance_assertion": ["asserted_at", "currency", "amount"],
+        "correction": ["action", "entry", "replacement", "reason"],
+    ]
+
+    // MARK: - Errors
+
+    func fail(_ column: String?, _ reason: String, underlying: LedgerError? = nil) -> ImportError {
+        ImportError(file: reader.path, line: reader.line, column: column, reason: reason, underlying: underlying)
+    }
+
+    private func annotate(_ error: any Error) -> any Error {
+        switch error {
+        case let error as ImportError: return error
+        case let error as LedgerError:
+            var column: String?
+            if case .invalidValue(let field, _) = error, !field.contains(" ") { column = field }
+            return fail(column, error.description, underlying: error)
+        case let error as SQLiteError:
+            let ledgerError = LedgerError(sqlite: error)
+            return fail(nil, ledgerError.description, underlying: ledgerError)
+        case let error as DecodingError: return fail(Self.path(of: error), Self.reason(of: error))
+        default: return fail(nil, "\(error)")
+        }
+    }
+
+    private static func snakeCase(_ key: String) -> String {
+        var result = ""
+        for character in key {
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+        return result
+    }
+
+    private static func path(of error: DecodingError) -> String? {
+        let (context, extra): (DecodingError.Context?, String?) = switch error {
+        case .keyNotFound(let key, let context): (context, key.stringValue)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): (context, nil)
+        @unknown default: (nil, nil)
+        }
+        let keys = (context?.codingPath ?? []).map { $0.intValue.map(String.init) ?? snakeCase($0.stringValue) } + (extra.map { [snakeCase($0)] } ?? [])
+        return keys.isEmpty ? nil : keys.joined(separator: ".")
+    }
+
+    private static func reason(of error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound: return "missing; this entry requires it"
+        case .valueNotFound: return "null; a value is required"
+        case .typeMismatch(let type, _):
+            if type == String.self { return "expected a JSON string (money, decimals and instants are strings: a JSON number is lossy)" }
+            return "expected a JSON \(type == Int.self || type == Double.self ? "number" : "\(type)")"
+        case .dataCorrupted(let context): return context.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+
+    // MARK: - Lines
+
+    /// Books one line; returns whether it booked something new.
+    func importLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw fail(nil, "the line is not UTF-8") }
+        let data = Data(buffer: bytes)
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw fail(nil, "not a JSON object")
+            }
+            object = parsed
+        } catch let error as ImportError { throw error } catch {
+            throw fail(nil, "not valid JSON")
+        }
+        guard let type = object["type"] as? String else { throw fail("type", "missing; every line needs a \"type\"") }
+        guard let allowed = Self.keys[type] else {
+            throw fail("type", "'\(type.prefix(40))' is not an entry type (\(Self.keys.keys.sorted().joined(separator: ", ")))")
+        }
+        for key in object.keys.sorted() where key != "type" && key != "ref" && !allowed.contains(key) {
+            throw fail(key, "not a key of a \(type) entry (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        var ref: String?
+        if let value = object["ref"] {
+            guard let text = value as? String, !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
+            guard refs[text] == nil else { throw fail("ref", "'\(text)' labels an earlier line already") }
+            ref = text
+        }
+        do {
+            let (isNew, entry) = try book(type: type, data: data)
+            if let ref {
+                guard let entry else { throw fail("ref", "a \(type) entry cannot be referred to (only correctable entries can)") }
+                refs[ref] = entry
+            }
+            return isNew
+        } catch {
+            throw annotate(error)
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        try decoder.decode(T.self, from: data)
+    }
+
+    private func book(type: String, data: Data) throws -> (Bool, CorrectableEntry?) {
+        switch type {
+        case "collection":
+            let entry = try decode(JournalCollection.self, data)
+            let existing = try tx.current.collection(chain: entry.chain, contractAddress: entry.contractAddress)
+            _ = try tx.addCollection(chain: entry.chain, contractAddress: entry.contractAddress, name: entry.name, source: book.source)
+            return (existing == nil, nil)
+        case "nft":
+            let entry = try decode(JournalNFT.self, data)
+            let collection = try book.collection(chain: entry.chain, contract: entry.contractAddress, name: entry.collectionName)
+            let token = try TokenID(entry.tokenId)
+            if try book.existingNFT(collection: collection, token: token) != nil { return (false, nil) }
+            _ = try tx.addNFT(collection: collection, tokenID: token, source: book.source)
+            return (true, nil)
+        case "nft_trade":
+            let entry = try decode(JournalNFTTrade.self, data)
+            let nft = try book.nft(chain: entry.chain, contract: entry.contractAddress, token: try TokenID(entry.tokenId))
+            guard let side = TradeSide(rawValue: entry.side) else { throw LedgerError.invalidValue(field: "side", reason: "'\(entry.side)' is not acquire or dispose") }
+            let trade = try book.nftTrade(nft: nft, side: side, at: try instant(entry.tradedAt, "traded_at"),
+                                          price: Money(try decimal(entry.price, "price"), try currency(entry.currency, "currency")),
+                                          fees: try decimal(entry.fees ?? "0", "fees"), note: entry.note)
+            return (trade.isNew, .nftTrade(trade.id))
+        case "loan":
+            return try bookLoan(try decode(JournalLoan.self, data))
+        case "loan_event":
+            return try bookLoanEvent(try decode(JournalLoanEvent.self, data))
+        case "hedge":
+            let entry = try decode(JournalHedge.self, data)
+            if try tx.db.scalarIfAny("SELECT hedge_id FROM hedge WHERE hedge_name = ? LIMIT 1", entry.name, as: Int64.self) != nil { return (false, nil) }
+            let strategy = try enumeration(entry.strategy ?? "custom", HedgeRecord.Strategy.self, "strategy")
+            let loans = try (entry.protects ?? []).map { try loan($0, "protects") }
+            _ = try tx.addHedge(name: entry.name, strategy: strategy, openedAt: try instant(entry.openedAt, "opened_at"), protecting: loans,
+                                source: book.source)
+            return (true, nil)
+        case "option_contract":
+            let key = try contractKey(try decode(JournalContract.self, data))
+            let existed = (try? book.existingContract(key)) != nil
+            _ = try book.contract(key)
+            return (!existed, nil)
+        case "option_trade":
+            let entry = try decode(JournalOptionTrade.self, data)
+            let tradedAt = try instant(entry.tradedAt, "traded_at")
+            let hedge = try book.hedge(named: entry.hedge, strategy: try enumeration(entry.strategy ?? "custom", HedgeRecord.Strategy.self, "strategy"),
+                                       openedAt: tradedAt, create: true)
+            let contract = try book.contract(try contractKey(entry.contract))
+            let trade = try book.optionTrade(hedge: hedge, contract: contract, at: tradedAt, quantity: entry.quantity,
+                                             price: try decimal(entry.price, "price"), fees: try decimal(entry.fees ?? "0", "fees"))
+            return (trade.isNew, .optionTrade(trade.id))
+        case "settlement":
+            let entry = try decode(JournalSettlement.self, data)
+            let contract = try book.existingContract(try contractKey(entry.contract))
+            let value = try decimal(entry.settlementValue, "settlement_value")
+            if try tx.db.scalar("""
+                SELECT count(*) FROM option_settlement s WHERE s.contract_id = ?2 AND s.settlement_value = ?3
+                  AND s.recorded_at <= ?1
+                """, Int64.max, contract.rawValue, value.description, as: Int.self) > 0 {
+                return (false, nil)
+            }
+            let settled = try tx.settleContract(contract, settlementValue: value, settledAt: try entry.settledAt.map { try instant($0, "settled_at") },
+                                                source: book.source)
+            return (!settled.isEmpty, settled.count == 1 ? .optionSettlement(settled[0]) : nil)
+        case "price_series":
+            return (try bookSeries(try decode(JournalSeries.self, data)), nil)
+        case "price":
+            let entry = try decode(JournalPrice.self, data)
+            guard let series = try tx.current.series(named: entry.series) else { throw LedgerError.unknownEntity(kind: "price series", id: entry.series) }
+            let observation = PriceObservation(observedAt: try instant(entry.observedAt, "observed_at"), price: entry.price.value)
+            return (try tx.addObservations(CollectionOfOne(observation), to: series.id, source: book.source) == 1, nil)
+        case "quote":
+            let entry = try decode(JournalQuote.self, data)
+            let contract = try book.contract(try contractKey(entry.contract))
+            let quote = OptionQuote(contractID: contract, quotedAt: try instant(entry.quotedAt, "quoted_at"), bid: entry.bid?.value,
+                                    ask: entry.ask?.value, mark: entry.mark?.value, impliedVol: entry.impliedVol?.value,
+                                    underlying: entry.underlying?.value)
+            return (try tx.addOptionQuotes(CollectionOfOne(quote), source: book.source) == 1, nil)
+        case "external_flow":
+            let entry = try decode(JournalExternalFlow.self, data)
+            let kind = try enumeration(entry.kind, ExternalFlow.Kind.self, "kind")
+            let at = try instant(entry.flowedAt, "flowed_at")
+            let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
+            if let existing = try tx.db.scalarIfAny("""
+                SELECT f.external_flow_id FROM external_flow f WHERE f.flow_kind = ?2 AND f.flowed_at = ?3 AND f.currency = ?4 AND f.amount = ?5
+                  AND f.note IS ?6 AND f.recorded_at <= ?1
+                """, Int64.max, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, entry.note, as: Int64.self) {
+                return (false, .externalFlow(ExternalFlowID(existing)))
+            }
+            return (true, .externalFlow(try tx.recordExternalFlow(kind, at: at, amount: amount, note: entry.note, source: book.source)))
+        case "balance_assertion":
+            let entry = try decode(JournalBalanceAssertion.self, data)
+            let at = try instant(entry.assertedAt, "asserted_at")
+            let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
+            if let existing = try tx.db.scalarIfAny("""
+                SELECT b.balance_assertion_id FROM balance_assertion b WHERE b.asserted_at = ?2 AND b.currency = ?3 AND b.amount = ?4
+                  AND b.recorded_at <= ?1
+                """, Int64.max, at.unixSeconds, amount.currency.code, amount.amount.description, as: Int64.self) {
+                return (false, .balanceAssertion(BalanceAssertionID(existing)))
+            }
+            return (true, .balanceAssertion(try tx.assertBalance(at: at, amount: amount, source: book.source)))
+        case "correction":
+            return (try bookCorrection(try decode(JournalCorrection.self, data)), nil)
+        default:
+            throw fail("type", "'\(type)' is not an entry type")
+        }
+    }
+
+    // MARK: - Entry kinds with more to resolve
+
+    private func bookLoan(_ entry: JournalLoan) throws -> (Bool, CorrectableEntry?) {
+        let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
+        guard let model = entry.terms["model"] else { throw LedgerError.invalidValue(field: "terms.model", reason: "missing") }
+        let terms = try ImportValues.loanTerms(model: model) { entry.terms[$0] }
+        let collateral = try entry.collateral.map { nft in
+            try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
+        }
+        let wanted = NewLoan(lendingProtocol: lendingProtocol, externalRef: entry.externalRef, currency: try currency(entry.currency, "currency"),
+                             principal: try decimal(entry.principal, "principal"),
+                             amountReceived: try entry.amountReceived.map { try decimal($0, "amount_received") },
+                             startedAt: try instant(entry.startedAt, "started_at"),
+                             maturityAt: try entry.maturityAt.map { try instant($0, "maturity_at") }, terms: terms,
+                             maxLTV: entry.maxLtv, liquidationThreshold: entry.liquidationThreshold, collateral: collateral,
+                             refinances: try entry.refinances.map { try loan($0, "refinances") })
+        let (id, isNew) = try book.loan(wanted)
+        return (isNew, .loan(id))
+    }
+
+    private func bookLoanEvent(_ entry: JournalLoanEvent) throws -> (Bool, CorrectableEntry?) {
+        let loan = try loan(entry.loan, "loan")
+        func amount(_ value: String?, _ field: String) throws -> ExactDecimal {
+            guard let value else { throw LedgerError.invalidValue(field: field, reason: "required for \(entry.eventKind)") }
+            return try decimal(value, field)
+        }
+        let detail: LoanEventDetail
+        switch entry.eventKind {
+        case "borrow_more": detail = .borrowMore(amount: try amount(entry.amount, "amount"))
+        case "repay": detail = .repay(interest: try decimal(entry.interestPart ?? "0", "interest_part"), principal: try decimal(entry.principalPart ?? "0", "principal_part"))
+        case "fee": detail = .fee(amount: try amount(entry.fee, "fee"))
+        case "rate_change":
+            guard let bps = entry.newRateBps else { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "required for rate_change") }
+            detail = .rateChange(newRateBps: bps)
+        case "index_observation":
+            guard let ray = entry.indexRay else { throw LedgerError.invalidValue(field: "index_ray", reason: "required for index_observation") }
+            detail = .indexObservation(indexRay: ray)
+        case "renegotiate":
+            var terms: LoanTerms?
+            if let newTerms = entry.newTerms {
+                guard let model = newTerms["model"] else { throw LedgerError.invalidValue(field: "new_terms.model", reason: "missing") }
+                terms = try ImportValues.loanTerms(model: model) { newTerms[$0] }
+            }
+            detail = .renegotiate(newMaturity: try entry.newMaturityAt.map { try instant($0, "new_maturity_at") }, newRateBps: entry.newRateBps, newTerms: terms)
+        case "auction_start": detail = .auctionStart
+        case "redeem": detail = .redeem(amount: try amount(entry.amount, "amount"))
+        case "liquidation": detail = .liquidation(surplus: try entry.amount.map { try decimal($0, "amount") })
+        case "foreclosure": detail = .foreclosure
+        case "close": detail = .close
+        default: throw LedgerError.invalidValue(field: "event_kind", reason: "'\(entry.eventKind)' is not an event kind")
+        }
+        let (id, isNew) = try book.loanEvent(loan: loan, at: try instant(entry.occurredAt, "occurred_at"), detail, note: entry.note)
+        return (isNew, .loanEvent(id))
+    }
+
+    private func bookSeries(_ entry: JournalSeries) throws -> Bool {
+        let kind = try enumeration(entry.kind, PriceSeriesKind.self, "kind")
+        let existed = try tx.current.series(named: entry.name) != nil
+        let collection = try entry.collection.map { try book.collection(chain: $0.chain, contract: $0.contractAddress, name: nil) }
+        let nft = try entry.nft.map { try book.nft(chain: $0.chain, contract: $0.contractAddress, token: try TokenID($0.tokenId)) }
+        _ = try tx.addPriceSeries(name: entry.name, kind: kind, base: entry.base, quote: try entry.quote.map { try currency($0, "quote") },
+                                  collection: collection, nft: nft,
+                                  lendingProtocol: try entry.protocol.map { try enumeration($0, LendingProtocol.self, "protocol") })
+        return !existed
+    }
+
+    private func bookCorrection(_ entry: JournalCorrection) throws -> Bool {
+        let target = try correctable(entry.entry, "entry")
+        let replacement = try entry.replacement.map { try correctable($0, "replacement") }
+        if let existing = try tx.db.scalarIfAny("""
+            SELECT replacement_id FROM entry_correction WHERE entry_table = ? AND entry_id = ? AND reason = ?
+            """, target.table, target.rowID, entry.reason, as: Int64?.self) {
+            if existing == replacement?.rowID { return false }
+        }
+        switch entry.action {
+        case "void":
+            guard replacement == nil else { throw LedgerError.invalidValue(field: "replacement", reason: "a void has no replacement") }
+            try tx.void(target, reason: entry.reason)
+        case "supersede":
+            guard let replacement else { throw LedgerError.invalidValue(field: "replacement", reason: "required to supersede") }
+            try tx.supersede(target, by: replacement, reason: entry.reason)
+        default:
+            throw LedgerError.invalidValue(field: "action", reason: "'\(entry.action)' is not void or supersede")
+        }
+        return true
+    }
+
+    // MARK: - Values
+
+    private func instant(_ text: String, _ field: String) throws -> Instant {
+        guard let parsed = ByteParsing.time(text) else {
+            throw LedgerError.invalidValue(field: field, reason: "'\(text.prefix(40))' is not an ISO-8601 UTC instant (YYYY-MM-DDTHH:MM:SSZ) or date")
+        }
+        return try times.resolve(parsed)
+    }
+
+    private func decimal(_ text: String, _ field: String) throws -> ExactDecimal {
+        do { return try ExactDecimal(parsing: text) } catch { throw LedgerError.invalidValue(field: field, reason: error.description) }
+    }
+
+    private func currency(_ text: String, _ field: String) throws -> Currency {
+        do { return try Currency(text) } catch { throw LedgerError.invalidValue(field: field, reason: error.description) }
+    }
+
+    private func enumeration<E: RawRepresentable>(_ text: String, _ type: E.Type, _ field: String) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: text) else { throw LedgerError.invalidValue(field: field, reason: "'\(text.prefix(40))' is not a known value") }
+        return value
+    }
+
+    private func loan(_ ref: JournalLoanRef, _ field: String) throws -> LoanID {
+        if let id = ref.loanId {
+            guard try tx.current.loan(LoanID(id)) != nil else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
+            return LoanID(id)
+        }
+        guard let name = ref.protocol, let externalRef = ref.externalRef else {
+            throw LedgerError.invalidValue(field: field, reason: "refer to a loan by {\"protocol\", \"external_ref\"} or {\"loan_id\"}")
+        }
+        return try book.requiredLoan(lendingProtocol: try enumeration(name.lowercased(), LendingProtocol.self, "\(field).protocol"), externalRef: externalRef)
+    }
+
+    private func contractKey(_ entry: JournalContract) throws -> ImportBook.ContractKey {
+        let root = try enumeration(entry.root, OptionRoot.self, "root")
+        guard let type = ImportValues.optionType(entry.optionType) else {
+            throw LedgerError.invalidValue(field: "option_type", reason: "'\(entry.optionType)' is not call or put")
+        }
+        guard let parsed = ByteParsing.time(entry.expiresAt) else {
+            throw LedgerError.invalidValue(field: "expires_at", reason: "'\(entry.expiresAt.prefix(40))' is not a date or a UTC instant")
+        }
+        return ImportBook.ContractKey(root: root, type: type, strike: try decimal(entry.strike, "strike"),
+                                      expiresAt: try times.expiry(parsed, root: root), multiplier: entry.multiplier ?? 100)
+    }
+
+    private func correctable(_ ref: JournalEntryRef, _ field: String) throws -> CorrectableEntry {
+        if let label = ref.ref {
+            guard let entry = refs[label] else { throw LedgerError.unknownEntity(kind: "ref (a label of an earlier line of this file)", id: label) }
+            return entry
+        }
+        guard let table = ref.table, let id = ref.id else {
+            throw LedgerError.invalidValue(field: field, reason: "refer to an entry by {\"ref\": label} or {\"table\", \"id\"}")
+        }
+        switch table {
+        case "nft_trade": return .nftTrade(NFTTradeID(id))
+        case "loan": return .loan(LoanID(id))
+        case "loan_event": return .loanEvent(LoanEventID(id))
+        case "option_trade": return .optionTrade(OptionTradeID(id))
+        case "option_settlement": return .optionSettlement(OptionSettlementID(id))
+        case "external_flow": return .externalFlow(ExternalFlowID(id))
+        case "balance_assertion": return .balanceAssertion(BalanceAssertionID(id))
+        default: throw LedgerError.invalidValue(field: "\(field).table", reason: "'\(table)' entries cannot be corrected")
+        }
+    }
+}
+
+// MARK: - The JSON shapes (keys in snake_case in the file)
+
+/// An observation value: a JSON number or a decimal string (observations are REAL, so a number
+/// loses nothing that the column keeps).
+struct JournalNumber: Decodable {
+    let value: Double
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            value = number
+        } else {
+            let text = try container.decode(String.self)
+            guard let number = ByteParsing.double(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a finite decimal number")
+            }
+            value = number
+        }
+    }
+}
+
+struct JournalCollection: Decodable { let chain: String, contractAddress: String, name: String }
+struct JournalNFT: Decodable { let chain: String, contractAddress: String, tokenId: String, collectionName: String? }
+struct JournalNFTRef: Decodable { let chain: String, contractAddress: String, tokenId: String }
+struct JournalCollectionRef: Decodable { let chain: String, contractAddress: String }
+struct JournalNFTTrade: Decodable {
+    let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
+    let fees: String?, note: String?
+}
+struct JournalLoanRef: Decodable { let `protocol`: String?, externalRef: String?, loanId: Int64? }
+struct JournalLoan: Decodable {
+    let `protocol`: String, externalRef: String?, currency: String, principal: String, amountReceived: String?
+    let startedAt: String, maturityAt: String?, terms: [String: String], maxLtv: Double?, liquidationThreshold: Double?
+    let collateral: [JournalNFTRef], refinances: JournalLoanRef?
+}
+struct JournalLoanEvent: Decodable {
+    let loan: JournalLoanRef, eventKind: String, occurredAt: String
+    let amount: String?, interestPart: String?, principalPart: String?, fee: String?, newRateBps: Int?, indexRay: String?
+    let newMaturityAt: String?, newTerms: [String: String]?, note: String?
+}
+struct JournalHedge: Decodable { let name: String, strategy: String?, openedAt: String, protects: [JournalLoanRef]? }
+struct JournalContract: Decodable { let root: String, optionType: String, strike: String, expiresAt: String, multiplier: Int? }
+struct JournalOptionTrade: Decodable {
+    let hedge: String, strategy: String?, tradedAt: String, quantity: Int, price: String, fees: String?
+    let contract: JournalContract
+    enum CodingKeys: String, CodingKey { case hedge, strategy, tradedAt, quantity, price, fees }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hedge = try c.decode(String.self, forKey: .hedge)
+        strategy = try c.decodeIfPresent(String.self, forKey: .strategy)
+        tradedAt = try c.decode(String.self, forKey: .tradedAt)
+        quantity = try c.decode(Int.self, forKey: .quantity)
+        price = try c.decode(String.self, forKey: .price)
+        fees = try c.decodeIfPresent(String.self, forKey: .fees)
+        contract = try JournalContract(from: decoder)
+    }
+}
+struct JournalSettlement: Decodable {
+    let settlementValue: String, settledAt: String?
+    let contract: JournalContract
+    enum CodingKeys: String, CodingKey { case settlementValue, settledAt }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        settlementValue = try c.decode(String.self, forKey: .settlementValue)
+        settledAt = try c.decodeIfPresent(String.self, forKey: .settledAt)
+        contract = try JournalContract(from: decoder)
+    }
+}
+struct JournalSeries: Decodable {
+    let name: String, kind: String, base: String?, quote: String?, collection: JournalCollectionRef?, nft: JournalNFTRef?, `protocol`: String?
+}
+struct JournalPrice: Decodable { let series: String, observedAt: String, price: JournalNumber }
+struct JournalQuote: Decodable {
+    let quotedAt: String, bid: JournalNumber?, ask: JournalNumber?, mark: JournalNumber?, impliedVol: JournalNumber?, underlying: JournalNumber?
+    let contract: JournalContract
+    enum CodingKeys: String, CodingKey { case quotedAt, bid, ask, mark, impliedVol, underlying }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        quotedAt = try c.decode(String.self, forKey: .quotedAt)
+        bid = try c.decodeIfPresent(JournalNumber.self, forKey: .bid)
+        ask = try c.decodeIfPresent(JournalNumber.self, forKey: .ask)
+        mark = try c.decodeIfPresent(JournalNumber.self, forKey: .mark)
+        impliedVol = try c.decodeIfPresent(JournalNumber.self, forKey: .impliedVol)
+        underlying = try c.decodeIfPresent(JournalNumber.self, forKey: .underlying)
+        contract = try JournalContract(from: decoder)
+    }
+}
+struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, currency: String, amount: String, note: String? }
+struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
+struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }
+struct JournalCorrection: Decodable { let action: String, entry: JournalEntryRef, replacement: JournalEntryRef?, reason: String }

@@ -1,0 +1,59 @@
+import LedgerMath
+import PortfolioLedger
+
+/// The demo's full report: the same views `portfolio-ledger report` prints, in table form.
+enum DemoReport {
+    static func render(_ demo: DemoScenario) throws -> String {
+        let at = try ISO8601.parse(DemoScenario.reportAt)
+        let market = OptionMarketInputs(rate: DemoScenario.rate, dividendYield: DemoScenario.dividendYield)
+        let midQuarter = try ISO8601.parse("2021-02-26T21:00:00Z")
+        return try demo.ledger.read { book in
+            var sections: [String] = []
+            sections.append("""
+                PortfolioLedger demo — real market data (CryptoPunks sales, ETH/USD, S&P 500, VIX; docs/data.md)
+                Two real CryptoPunks purchases in December 2020, an NFTfi-style fixed loan repaid early, a BendDAO-style
+                pool loan with a health factor, and an SPX iron condor hedge opened at the 2021-01-04 close.
+                Condor premiums and leg marks are model values (Black–Scholes, VIX as implied vol, r = \(DemoScenario.rate),
+                q = \(DemoScenario.dividendYield)); the floor is the daily median CryptoPunks sale (a proxy).
+                """)
+            sections.append(ReportValuation.render(try book.portfolioValuation(at: at, market: market)).text)
+
+            let loanIDs = [demo.fixedLoan, demo.poolLoan]
+            for id in loanIDs {
+                guard let record = try book.loan(id) else { continue }
+                // State while the loan was open, then its cost and the history of its risk.
+                let during = record.startedAt.adding(seconds: 5 * 86_400)
+                let state = try book.loanState(id, at: during)
+                let cost = try book.borrowingCost(id, at: at, numeraire: .usd)
+                var flagging = PricingPolicy.default
+                flagging.onMissingPrice = .flag
+                let history = try book.loanHistory(id, from: record.startedAt, to: at, sampling: .riskSeriesObservations, policy: flagging)
+                sections.append(ReportLoan.render(state, cost, history).text)
+            }
+
+            let valuation = try book.hedgeValuation(demo.hedge, at: midQuarter, market: market)
+            let decay = try book.thetaDecay(demo.hedge, from: try ISO8601.parse(DemoScenario.condorEntry), to: midQuarter, market: market)
+            sections.append(summarizedHedge(ReportHedge.render(valuation, decay).text, points: decay.points.count))
+            sections.append("Hedge at the end (settled at expiry)\n\n"
+                            + ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text)
+
+            let start = try ISO8601.parse("2020-12-14T00:00:00Z")
+            for numeraire in [Numeraire.usd, .eth] {
+                let returns = try book.fullStackReturn(.portfolio, from: start, to: at, numeraire: numeraire, market: market)
+                sections.append(ReportReturns.render(returns).text)
+            }
+            return sections.joined(separator: "\n\n" + String(repeating: "─", count: 100) + "\n\n")
+        }
+    }
+
+    /// Keeps the theta table readable: the first and last ten days of the series.
+    static func summarizedHedge(_ text: String, points: Int) -> String {
+        guard points > 24 else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let headerIndex = lines.firstIndex(where: { $0.hasPrefix("at ") && $0.contains("time value USD") }) else { return text }
+        let first = headerIndex + 1
+        let removed = points - 20
+        lines.replaceSubrange((first + 10)..<(first + 10 + removed), with: ["… \(removed) more days …"])
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,249 @@
+import ArgumentParser
+import LedgerMath
+import PortfolioLedger
+
+/// `report statement`: the income statement for a period, booked exact per currency and at mark in a numeraire.
+struct ReportStatement: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statement",
+        abstract: "Income statement for (--from, --to]: realized NFT gains, interest, loan fees, option premiums/fees/settlements (exact, per currency), "
+            + "unrealized and MTM changes, accrued interest and FX (numeraire), with both reconciliations.",
+        discussion: """
+            The booked part reconciles exactly per currency: opening equity + external flows + P&L = closing equity \
+            (residual 0). The marked part (marks, model accruals, FX; floating point) reconciles in the numeraire \
+            within tolerance. Booked lines are converted at their own instant's rate, marked changes at the closing rate.
+            """
+    )
+
+    @OptionGroup var options: ReportOptions
+    @OptionGroup var marketOptions: OptionMarketOptions
+    @Option(help: "Start of the period (exclusive): YYYY-MM-DD or an ISO-8601 UTC instant.")
+    var from: String
+    @Option(help: "End of the period (inclusive). Default: --at, else now.")
+    var to: String?
+    @Option(help: "Numeraire: usd or eth.")
+    var numeraire: Numeraire = .usd
+
+    func run() throws {
+        let start = try parseInstant(from, option: "--from")
+        let end = try to.map { try parseInstant($0, option: "--to") } ?? options.atInstant
+        guard start < end else { throw CLIFailure(message: "--from must be before --to", exitCode: CLIFailure.usage) }
+        let statement = try options.read {
+            try $0.incomeStatement(from: start, to: end, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
+        }
+        Self.render(statement).emit(options.format)
+    }
+
+    /// The summary rows of the booked P&L: (label, key, amount per currency).
+    static var bookedRows: [(String, String, (BookedIncome) -> ExactDecimal)] { [
+        ("realized NFT gain", "realized_nft_gain", \.realizedNFTGain),
+        ("interest paid", "interest_paid", \.interestExpense),
+        ("loan fees (origination, fees, redemptions)", "loan_fees", \.loanFees),
+        ("loan endings (surplus, principal released)", "loan_endings", \.loanEndings),
+        ("option premiums (received − paid)", "option_premiums", \.optionPremiums),
+        ("option fees", "option_fees", \.optionFees),
+        ("option settlements", "option_settlements", \.optionSettlements),
+        ("= booked P&L", "profit_and_loss", \.profitAndLoss),
+        ("external flows (deposits − withdrawals)", "external_flows", \.externalFlows),
+    ] }
+
+    static func render(_ s: IncomeStatement) -> ReportOutput {
+        let unit = s.numeraire.rawValue
+        var text = "Income statement (\(s.from), \(s.to)]" + (s.knownAt.map { ", as known at \($0)" } ?? "") + "\n\n"
+        text += "Booked (exact, per currency)\n"
+        text += PlainTable.grid(header: ["line"] + s.booked.map(\.currency.code),
+                                rows: bookedRows.map { row in [row.0] + s.booked.map { row.2($0).description } },
+                                rightAligned: Set(1...max(1, s.booked.count)))
+        text += "\n\nBooked reconciliation: opening equity + flows + P&L = closing equity\n"
+        let recHeader = ["currency", "opening equity", "flows", "P&L", "closing equity", "residual"]
+        text += PlainTable.grid(header: recHeader, rows: s.bookedReconciliation.map {
+            [$0.currency.code, $0.openingEquity.description, $0.externalFlows.description, $0.profitAndLoss.description,
+             $0.closingEquity.description, $0.residual.description]
+        }, rightAligned: [1, 2, 3, 4, 5])
+        text += "\n" + (s.bookedReconciles ? "booked part reconciles exactly (residual 0)" : "BOOKED PART DOES NOT RECONCILE")
+        if let m = s.marked {
+            let r = m.reconciliation
+            text += "\n\nAt mark, in \(unit)\n" + PlainTable.keyValue([
+                ("booked P&L (each line at its instant's rate)", .string(Fmt.num(m.bookedProfitAndLoss, 2))),
+                ("Δ unrealized NFT gain (closing rate)", .string(Fmt.num(m.unrealizedNFTChange, 2))),
+                ("Δ option MTM (closing rate)", .string(Fmt.num(m.optionMTMChange, 2))),
+                ("Δ accrued interest, models (closing rate)", .string(Fmt.num(m.accruedInterestChange, 2))),
+                ("FX translation (current-rate method)", .string(Fmt.num(m.fxTranslation, 2))),
+                ("= total P&L", .string(Fmt.num(m.totalProfitAndLoss, 2))),
+                ("external flows", .string(Fmt.num(m.externalFlows, 2))),
+            ])
+            text += "\n\nReconciliation at mark: \(Fmt.num(r.openingEquity, 2)) + \(Fmt.num(r.externalFlows, 2)) + "
+                + "\(Fmt.num(r.bookedProfitAndLoss + r.markedChanges + r.fxTranslation, 2)) = \(Fmt.num(r.expectedClosingEquity, 2)); "
+                + "closing \(Fmt.num(r.closingEquity, 2)); residual \(r.residual) (tolerance \(r.tolerance)) "
+                + (r.holds ? "— holds" : "— DOES NOT HOLD")
+        } else {
+            text += "\n\nAt mark: not computed: \(s.markProblem?.description ?? "no prices")"
+        }
+        let lineHeader = ["at", "line", "amount", "entry", unit, "rate"]
+        let lineRows = s.lines.map { l in
+            [l.at.description, l.kind.rawValue, Fmt.money(l.amount), "\(l.entryTable) \(l.entryID)",
+             Fmt.num(l.converted?.converted, 2), Fmt.num(l.converted?.rate, 6)]
+        }
+        text += "\n\nLines\n" + PlainTable.grid(header: lineHeader, rows: lineRows, rightAligned: [4, 5])
+        if !s.disposals.isEmpty {
+            text += "\n\nNFT disposals (per-token cost basis)\n" + PlainTable.grid(
+                header: ["nft", "how", "at", "proceeds", "cost basis", "realized gain"],
+                rows: s.disposals.map { d in
+                    ["nft \(d.nft)", d.kind.rawValue, d.at.description, Fmt.money(d.proceeds), d.costBasis.map(Fmt.money) ?? "-",
+                     d.realizedGain.map(Fmt.money) ?? "(two currencies)"]
+                }, rightAligned: [])
+        }
+        text += "\n" + Fmt.pricesText(s.marked?.prices ?? [])
+        return ReportOutput(json: json(s), text: text, csvHeader: lineHeader, csvRows: lineRows)
+    }
+
+    static func json(_ s: IncomeStatement) -> OutputJSON {
+        .object([
+            ("report", .string("statement")), ("from", .string(s.from.description)), ("to", .string(s.to.description)),
+            ("as_known_at", s.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(s.numeraire.rawValue)),
+            ("booked", .array(s.booked.map { b in
+                .object([("currency", .string(b.currency.code))] + bookedRows.map { ($0.1, .string($0.2(b).description)) })
+            })),
+            ("booked_reconciliation", .array(s.bookedReconciliation.map { r in .object([
+                ("currency", .string(r.currency.code)), ("opening_equity", .string(r.openingEquity.description)),
+                ("external_flows", .string(r.externalFlows.description)), ("profit_and_loss", .string(r.profitAndLoss.description)),
+                ("closing_equity", .string(r.closingEquity.description)), ("residual", .string(r.residual.description)),
+                ("holds", .bool(r.holds))]) })),
+            ("marked", s.marked.map(markedJSON) ?? .null),
+            ("mark_problem", s.markProblem.map { .string($0.description) } ?? .null),
+            ("lines", .array(s.lines.map { l in .object([
+                ("at", .string(l.at.description)), ("kind", .string(l.kind.rawValue)), ("amount", .string(l.amount.amount.description)),
+                ("currency", .string(l.amount.currency.code)), ("entry_table", .string(l.entryTable)), ("entry_id", .integer(Int(l.entryID))),
+                ("converted", .number(l.converted?.converted)), ("rate", .number(l.converted?.rate))]) })),
+            ("disposals", .array(s.disposals.map { d in .object([
+                ("nft_id", .integer(Int(d.nft.rawValue))), ("kind", .string(d.kind.rawValue)), ("at", .string(d.at.description)),
+                ("proceeds", .string(d.proceeds.amount.description)), ("proceeds_currency", .string(d.proceeds.currency.code)),
+                ("cost_basis", d.costBasis.map { .string($0.amount.description) } ?? .null),
+                ("cost_currency", d.costBasis.map { .string($0.currency.code) } ?? .null),
+                ("realized_gain", d.realizedGain.map { .string($0.amount.description) } ?? .null)]) })),
+            ("prices", .array((s.marked?.prices ?? []).map(Fmt.priceJSON))),
+        ])
+    }
+
+    static func markedJSON(_ m: MarkedIncome) -> OutputJSON {
+        let r = m.reconciliation
+        return .object([
+            ("booked_profit_and_loss", .number(m.bookedProfitAndLoss)), ("unrealized_nft_change", .number(m.unrealizedNFTChange)),
+            ("option_mtm_change", .number(m.optionMTMChange)), ("accrued_interest_change", .number(m.accruedInterestChange)),
+            ("fx_translation", .number(m.fxTranslation)), ("total_profit_and_loss", .number(m.totalProfitAndLoss)),
+            ("external_flows", .number(m.externalFlows)),
+            ("fx", .array(m.fx.map { f in .object([
+                ("currency", .string(f.currency.code)), ("opening_rate", .number(f.openingRate)), ("closing_rate", .number(f.closingRate)),
+                ("on_opening_equity", .number(f.onOpeningEquity)), ("on_movements", .number(f.onMovements))]) })),
+            ("reconciliation", .object([
+                ("opening_equity", .number(r.openingEquity)), ("external_flows", .number(r.externalFlows)),
+                ("booked_profit_and_loss", .number(r.bookedProfitAndLoss)), ("marked_changes", .number(r.markedChanges)),
+                ("fx_translation", .number(r.fxTranslation)), ("expected_closing_equity", .number(r.expectedClosingEquity)),
+                ("closing_equity", .number(r.closingEquity)), ("residual", .number(r.residual)), ("tolerance", .number(r.tolerance)),
+                ("holds", .bool(r.holds))])),
+        ])
+    }
+}
+
+/// `report balance-sheet`: assets, liabilities and equity at an instant, booked and at mark.
+struct ReportBalanceSheet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balance-sheet",
+        abstract: "Balance sheet at --at: cash, NFTs at cost (pledged flagged) and at mark, option positions at mark, "
+            + "loan principal + accrued interest; booked equity exact per currency, equity at mark in a numeraire."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @OptionGroup var marketOptions: OptionMarketOptions
+    @Option(help: "Numeraire: usd or eth.")
+    var numeraire: Numeraire = .usd
+
+    func run() throws {
+        let at = try options.atInstant
+        let sheet = try options.read { try $0.balanceSheet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market) }
+        Self.render(sheet, numeraire: numeraire).emit(options.format)
+    }
+
+    static func render(_ b: BalanceSheet, numeraire: Numeraire) -> ReportOutput {
+        let unit = numeraire.rawValue
+        var text = "Balance sheet at \(b.at)" + (b.knownAt.map { ", as known at \($0)" } ?? "") + "\n\nBooked (exact, per currency)\n"
+        let header = ["currency", "cash", "NFTs at cost", "assets", "loan principal", "liabilities", "equity"]
+        let rows = b.booked.map { x in
+            [x.currency.code, x.cash.description, x.nftsAtCost.description, x.assets.description, x.loanPrincipal.description,
+             x.liabilities.description, x.equity.description]
+        }
+        text += PlainTable.grid(header: header, rows: rows, rightAligned: [1, 2, 3, 4, 5, 6])
+        if !b.nfts.isEmpty {
+            text += "\n\nNFTs\n" + PlainTable.grid(
+                header: ["nft", "acquired", "cost basis", "pledged to", "mark", "mark value", "unrealized"],
+                rows: b.nfts.map { n in
+                    ["nft \(n.lot.nft)", n.lot.acquisition.tradedAt.description, Fmt.money(n.lot.costBasis),
+                     n.pledgedTo.map { "loan \($0)" } ?? "-",
+                     n.mark.map { "\(Fmt.num($0.price, 4)) \(n.markCurrency?.code ?? "") (\($0.series))" } ?? "-",
+                     Fmt.num(n.markValue, 4), Fmt.num(n.unrealizedGain, 4)]
+                }, rightAligned: [5, 6])
+        }
+        if !b.loans.isEmpty {
+            text += "\n\nLoans\n" + PlainTable.grid(
+                header: ["loan", "protocol", "currency", "principal (booked)", "accrued interest (model)", "debt"],
+                rows: b.loans.map { l in
+                    ["loan \(l.loan)", l.lendingProtocol.rawValue, l.currency.code, l.outstandingPrincipal.description,
+                     l.accruedInterest?.description ?? "-", l.debt?.description ?? "-"]
+                }, rightAligned: [3, 4, 5])
+        }
+        if !b.hedges.isEmpty {
+            text += "\n\nOption positions at mark\n" + PlainTable.grid(
+                header: ["hedge", "name", "MTM USD"], rows: b.hedges.map { ["hedge \($0.hedge)", $0.name, Fmt.usd($0.valueUSD)] },
+                rightAligned: [2])
+        }
+        if let m = b.marked {
+            text += "\n\nAt mark, in \(unit)\n" + PlainTable.keyValue([
+                ("cash", .string(Fmt.num(m.cash, 2))), ("NFTs at mark", .string(Fmt.num(m.nftsAtMark, 2))),
+                ("option positions (assets)", .string(Fmt.num(m.hedgeAssets, 2))), ("= assets", .string(Fmt.num(m.assets, 2))),
+                ("loan debt (principal + accrued)", .string(Fmt.num(m.loanDebt, 2))),
+                ("option positions (liabilities)", .string(Fmt.num(m.hedgeLiabilities, 2))),
+                ("= liabilities", .string(Fmt.num(m.liabilities, 2))), ("equity", .string(Fmt.num(m.equity, 2))),
+            ])
+            text += "\n\nRates into \(unit): " + m.rates.map { "\($0.currency) \(Fmt.num($0.rate, 6))" }.joined(separator: ", ")
+        } else {
+            text += "\n\nAt mark: not computed: \(b.markProblem?.description ?? "no prices")"
+        }
+        text += "\n" + Fmt.pricesText(b.marked?.prices ?? [])
+        return ReportOutput(json: json(b, numeraire: numeraire), text: text, csvHeader: header, csvRows: rows)
+    }
+
+    static func json(_ b: BalanceSheet, numeraire: Numeraire) -> OutputJSON {
+        .object([
+            ("report", .string("balance-sheet")), ("at", .string(b.at.description)),
+            ("as_known_at", b.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(numeraire.rawValue)),
+            ("booked", .array(b.booked.map { x in .object([
+                ("currency", .string(x.currency.code)), ("cash", .string(x.cash.description)), ("nfts_at_cost", .string(x.nftsAtCost.description)),
+                ("assets", .string(x.assets.description)), ("loan_principal", .string(x.loanPrincipal.description)),
+                ("liabilities", .string(x.liabilities.description)), ("equity", .string(x.equity.description))]) })),
+            ("nfts", .array(b.nfts.map { n in .object([
+                ("nft_id", .integer(Int(n.lot.nft.rawValue))), ("acquired_at", .string(n.lot.acquisition.tradedAt.description)),
+                ("cost_basis", .string(n.lot.costBasis.amount.description)), ("cost_currency", .string(n.lot.costBasis.currency.code)),
+                ("pledged", .bool(n.isPledged)), ("pledged_to_loan_id", n.pledgedTo.map { .integer(Int($0.rawValue)) } ?? .null),
+                ("mark", n.mark.map(Fmt.priceJSON) ?? .null), ("mark_value", .number(n.markValue)),
+                ("unrealized_gain", .number(n.unrealizedGain))]) })),
+            ("loans", .array(b.loans.map { l in .object([
+                ("loan_id", .integer(Int(l.loan.rawValue))), ("protocol", .string(l.lendingProtocol.rawValue)),
+                ("currency", .string(l.currency.code)), ("outstanding_principal", .string(l.outstandingPrincipal.description)),
+                ("accrued_interest", l.accruedInterest.map { .string($0.description) } ?? .null),
+                ("debt", l.debt.map { .string($0.description) } ?? .null)]) })),
+            ("hedges", .array(b.hedges.map { h in .object([
+                ("hedge_id", .integer(Int(h.hedge.rawValue))), ("name", .string(h.name)), ("value_usd", .number(h.valueUSD))]) })),
+            ("marked", b.marked.map { m in .object([
+                ("cash", .number(m.cash)), ("nfts_at_mark", .number(m.nftsAtMark)), ("hedge_assets", .number(m.hedgeAssets)),
+                ("assets", .number(m.assets)), ("loan_debt", .number(m.loanDebt)), ("hedge_liabilities", .number(m.hedgeLiabilities)),
+                ("liabilities", .number(m.liabilities)), ("equity", .number(m.equity)),
+                ("rates", .array(m.rates.map { r in .object([("currency", .string(r.currency.code)), ("rate", .number(r.rate))]) })),
+                ("adjustments", .array(m.adjustments.map { a in .object([
+                    ("currency", .string(a.currency.code)), ("unrealized_nft", .number(a.unrealizedNFT)), ("option_mtm", .number(a.optionMTM)),
+                    ("accrued_interest", .number(a.accruedInterest))]) })),
+            ]) } ?? .null),
+            ("mark_problem", b.markProblem.map { .string($0.description) } ?? .null),
+            ("prices", .array((b.marked?.prices ?? []).map(Fmt.priceJSON))),
+        ])
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import LedgerMath
+import PortfolioLedger
+
+/// `portfolio-ledger report VIEW LEDGER …`: read-only reports over stored history.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports over the stored history (read-only): valuation, loans, hedges, returns, stress, cost, statement, balance-sheet.",
+        discussion: """
+            Every report opens the ledger read-only, computes from what is stored, and lists the prices it \
+            used with their instants and ages. --as-known-at reproduces a report as the book was known then. \
+            Tables on a terminal; --format json (booked money as strings, instants ISO-8601 UTC) or csv for machines.
+            """,
+        subcommands: [ReportValuation.self, ReportLoans.self, ReportLoan.self, ReportHedges.self, ReportHedge.self,
+                      ReportReturns.self, ReportStress.self, ReportCost.self,
+                      ReportStatement.self, ReportBalanceSheet.self]
+    )
+}
+
+/// Output formats of reports.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Options every report shares.
+struct ReportOptions: ParsableArguments {
+    @Argument(help: "Path of the ledger file (opened read-only).")
+    var ledger: String
+
+    @Option(help: "The instant to report at: YYYY-MM-DD (00:00 UTC) or an ISO-8601 UTC instant. Default: now.")
+    var at: String?
+
+    @Option(name: .customLong("as-known-at"), help: "Show the book as it was known at this instant (later entries and corrections are invisible).")
+    var asKnownAt: String?
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: ReportFormat = .table
+
+    @Option(name: .customLong("max-price-age-days"), help: "Refuse prices older than this many days at the report instant (stale data). Default 3.")
+    var maxPriceAgeDays: Double = 3
+
+    @Flag(name: .customLong("flag-missing-prices"), help: "Report a missing or stale price as a flagged item instead of failing.")
+    var flagMissingPrices = false
+
+    func instant(_ text: String?, name: String) throws -> Instant {
+        guard let text else { return Ledger.systemClock() }
+        return try parseInstant(text, option: name)
+    }
+
+    var atInstant: Instant { get throws { try instant(at, name: "--at") } }
+
+    var policy: PricingPolicy {
+        PricingPolicy(maxAgeSeconds: Int64(maxPriceAgeDays * 86_400), onMissingPrice: flagMissingPrices ? .flag : .fail)
+    }
+
+    /// Opens the ledger read-only and runs `body` on one snapshot (as known at `--as-known-at`).
+    func read<R>(_ body: (LedgerSnapshot) throws -> R) throws -> R {
+        let knownAt = try asKnownAt.map { try parseInstant($0, option: "--as-known-at") }
+        let book = try Ledger.openReadOnly(at: ledger)
+        return try book.read(asKnownAt: knownAt, body)
+    }
+}
+
+/// Option-market inputs for reports that value options.
+struct OptionMarketOptions: ParsableArguments {
+    @Option(help: "Risk-free rate, continuously compounded per year (0.01 = 1 %). Default 0.")
+    var rate: Double = 0
+
+    @Option(name: .customLong("dividend-yield"), help: "Index dividend yield, continuous per year. Default 0.")
+    var dividendYield: Double = 0
+
+    @Option(name: .customLong("underlying-series"), help: "Index series for the underlying level when a quote carries none (e.g. SPX).")
+    var underlyingSeries: String?
+
+    @Option(name: .customLong("rate-series"), help: "A rate series to use instead of --rate.")
+    var rateSeries: String?
+
+    var market: OptionMarketInputs {
+        OptionMarketInputs(underlyingSeries: underlyingSeries, rateSeries: rateSeries, rate: rate, dividendYield: dividendYield)
+    }
+}
+
+/// Parses `YYYY-MM-DD` or an ISO-8601 UTC instant given for `option`.
+func parseInstant(_ text: String, option: String) throws -> Instant {
+    do { return try ISO8601.parse(text) } catch {
+        throw CLIFailure(message: "\(option): \(error.description)", exitCode: CLIFailure.usage)
+    }
+}
+
+extension Numeraire: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import LedgerMath
+import PortfolioLedger
+
+/// Which series risk is computed on.
+enum RiskSourceOption: String, ExpressibleByArgument, CaseIterable {
+    case floor, oracle
+    var source: RiskPriceSource { self == .floor ? .floor : .oracle }
+}
+
+/// `report loans`: every loan's state at an instant.
+struct ReportLoans: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loans",
+        abstract: "Every loan at an instant: status, debt, accrued interest, LTV, health factor, liquidation floor."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
+    var riskSource: RiskSourceOption = .floor
+
+    func run() throws {
+        let at = try options.atInstant
+        let states = try options.read { book in
+            try book.loans().filter { $0.startedAt <= at }.map {
+                try book.loanState($0.id, at: at, riskSource: riskSource.source, policy: options.policy)
+            }
+        }
+        Self.render(states, at: at).emit(options.format)
+    }
+
+    static func row(_ s: LoanStateReport) -> [String] {
+        [String(s.loan.id.rawValue), s.loan.lendingProtocol.rawValue, s.status.rawValue, Fmt.money(Money(s.debt, s.loan.currency)),
+         s.accruedInterest.description, Fmt.pct(s.risk?.loanToValue), Fmt.hf(s.risk?.healthFactor),
+         s.risk?.liquidationFloorPrice.map { "\($0) \(s.risk?.collateral.priceCurrency?.code ?? "")" } ?? "-",
+         s.secondsToMaturity.map { Fmt.age($0) } ?? "-"]
+    }
+
+    static let header = ["loan", "protocol", "status", "debt", "accrued interest", "LTV", "HF", "liquidation floor", "to maturity"]
+
+    static func render(_ states: [LoanStateReport], at: Instant) -> ReportOutput {
+        var text = "Loans at \(at)\n\n" + PlainTable.grid(header: header, rows: states.map(row), rightAligned: [5, 6])
+        let notes = states.flatMap { s in
+            (s.priceProblem.map { ["loan \(s.loan.id): price problem: \($0)"] } ?? [])
+                + (s.risk == nil ? [] : []) + s.notes.map { "loan \(s.loan.id): \($0)" }
+                + (caseNone(s.priceLiquidation).map { ["loan \(s.loan.id): \($0)"] } ?? [])
+        }
+        if !notes.isEmpty { text += "\n\n" + notes.joined(separator: "\n") }
+        text += "\n" + Fmt.pricesText(states.flatMap { $0.risk?.collateral.pricesUsed ?? [] })
+        return ReportOutput(json: .object([("report", .string("loans")), ("at", .string(at.description)),
+                                           ("loans", .array(states.map(stateJSON)))]),
+                            text: text, csvHeader: header, csvRows: states.map(row))
+    }
+
+    static func caseNone(_ p: PriceLiquidation) -> String? {
+        if case .none(let reason) = p { return "no price liquidation: \(reason)" }
+        return nil
+    }
+
+    static func stateJSON(_ s: LoanStateReport) -> OutputJSON {
+        .object([
+            ("loan_id", .integer(Int(s.loan.id.rawValue))), ("protocol", .string(s.loan.lendingProtocol.rawValue)),
+            ("currency", .string(s.loan.currency.code)), ("status", .string(s.status.rawValue)), ("at", .string(s.at.description)),
+            ("principal", .string(s.loan.principal.description)), ("outstanding_principal", .string(s.outstandingPrincipal.description)),
+            ("debt", .string(s.debt.description)), ("accrued_interest", .string(s.accruedInterest.description)),
+            ("maturity", s.maturity.map { .string($0.description) } ?? .null),
+            ("seconds_to_maturity", s.secondsToMaturity.map { .integer(Int($0)) } ?? .null),
+            ("price_liquidation", .string(caseNone(s.priceLiquidation) ?? "by price")),
+            ("risk_source", .string(s.riskSource.description)),
+            ("collateral_value", s.risk.map { .string($0.collateral.value.description) } ?? .null),
+            ("loan_to_value", .number(s.risk?.loanToValue)), ("liquidation_threshold", .number(s.risk?.liquidationThreshold)),
+            ("health_factor", Fmt.hfJSON(s.risk?.healthFactor)),
+            ("liquidation_floor_price", s.risk?.liquidationFloorPrice.map { .string($0.description) } ?? .null),
+            ("liquidation_floor_price_usd", .number(s.risk?.liquidationFloorPriceUSD)),
+            ("liquidatable", s.risk?.isLiquidatable.map(OutputJSON.bool) ?? .null),
+            ("prices", .array((s.risk?.collateral.pricesUsed ?? []).map(Fmt.priceJSON))),
+            ("price_problem", s.priceProblem.map { .string($0.description) } ?? .null),
+            ("notes", .array(s.notes.map(OutputJSON.string))),
+        ])
+    }
+}
+
+/// `report loan ID`: one loan's state, cost and risk history.
+struct ReportLoan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loan",
+        abstract: "One loan: state at --at, borrowing cost, and its risk history over --from…--to (min HF and liquidatable instants)."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @Argument(help: "The loan id.")
+    var id: Int64
+    @Option(help: "Start of the history period (default: the loan's start).")
+    var from: String?
+    @Option(help: "End of the history period (default: --at).")
+    var to: String?
+    @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
+    var riskSource: RiskSourceOption = .floor
+    @Option(help: "Numeraire for the cost in another currency: usd or eth.")
+    var numeraire: Numeraire = .usd
+
+    func run() throws {
+        let at = try options.atInstant
+        let loanID = LoanID(id)
+        let (state, cost, history) = try options.read { book in
+            guard let record = try book.loan(loanID) else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
+            let state = try book.loanState(loanID, at: at, riskSource: riskSource.source, policy: options.policy)
+            let cost = try book.borrowingCost(loanID, at: at, numeraire: numeraire, policy: options.policy)
+            let from = try from.map { try parseInstant($0, option: "--from") } ?? record.startedAt
+            let to = try to.map { try parseInstant($0, option: "--to") } ?? at
+            var flagging = options.policy
+            flagging.onMissingPrice = .flag
+            let history = try book.loanHistory(loanID, from: from, to: to, sampling: .riskSeriesObservations,
+                                               riskSource: riskSource.source, policy: flagging)
+            return (state, cost, history)
+        }
+        Self.render(state, cost, history).emit(options.format)
+    }
+
+    static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) -> ReportOutput {
+        var text = "Loan \(s.loan.id) (\(s.loan.lendingProtocol.rawValue), \(s.loan.currency)) at \(s.at)\n\n"
+        text += PlainTable.grid(header: ReportLoans.header, rows: [ReportLoans.row(s)], rightAligned: [5, 6])
+        text += "\n\nBorrowing cost (\(c.start) → \(c.end))\n" + PlainTable.keyValue([
+            ("borrowed", .string(Fmt.money(Money(c.borrowed, c.currency)))), ("received", .string(Fmt.money(Money(c.received, c.currency)))),
+            ("interest paid", .string(c.interestPaid.description)), ("fees paid", .string(c.feesPaid.description)),
+            ("interest accrued", .string(c.interestAccrued.description)), ("cost", .string(Fmt.money(Money(c.cost, c.currency)))),
+            ("effective APR", .string(Fmt.pct(c.effectiveAPR))),
+            ("cost in \(c.numeraire.rawValue)", .string(Fmt.num(c.costInNumeraire, 2))),
+            ("effective APR in \(c.numeraire.rawValue)", .string(Fmt.pct(c.effectiveAPRInNumeraire))),
+        ])
+        text += "\n\nRisk history (\(h.points.count) points on \(s.riskSource))\n"
+        if let minimum = h.minimumHealthFactor {
+            text += "minimum health factor \(Fmt.num(minimum.value)) at \(minimum.at)\n"
+        } else {
+            text += "no health factor in the period (no price liquidation, or no debt)\n"
+        }
+        text += h.liquidatableInstants.isEmpty ? "never liquidatable in the period"
+            : "liquidatable at \(h.liquidatableInstants.count) instant(s): " + h.liquidatableInstants.prefix(10).map(\.description).joined(separator: ", ")
+                + (h.liquidatableInstants.count > 10 ? ", …" : "")
+        text += "\n" + Fmt.pricesText(s.risk?.collateral.pricesUsed ?? [])
+        let historyRows = h.points.map { p in
+            [p.at.description, p.debt.description, Fmt.pct(p.loanToValue), Fmt.hf(p.healthFactor),
+             p.liquidationFloorPrice?.description ?? "-", p.isLiquidatable.map { $0 ? "yes" : "no" } ?? "-"]
+        }
+        let json: OutputJSON = .object([
+            ("report", .string("loan")), ("state", ReportLoans.stateJSON(s)),
+            ("borrowing_cost", .object([
+                ("currency", .string(c.currency.code)), ("start", .string(c.start.description)), ("end", .string(c.end.description)),
+                ("borrowed", .string(c.borrowed.description)), ("received", .string(c.received.description)),
+                ("interest_paid", .string(c.interestPaid.description)), ("fees_paid", .string(c.feesPaid.description)),
+                ("interest_accrued", .string(c.interestAccrued.description)), ("debt_at_end", .string(c.debtAtEnd.description)),
+                ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
+                ("numeraire", .string(c.numeraire.rawValue)), ("cost_in_numeraire", .number(c.costInNumeraire)),
+                ("received_in_numeraire", .number(c.receivedInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
+                ("flows", .array(c.flows.map { f in .object([
+                    ("kind", .string(f.kind.rawValue)), ("at", .string(f.amount.at.description)),
+                    ("amount", .string(f.amount.amount.amount.description)), ("converted", .number(f.amount.converted)),
+                    ("rate", .number(f.amount.rate))]) })),
+            ])),
+            ("history", .object([
+                ("from", .string(h.from.description)), ("to", .string(h.to.description)),
+                ("minimum_health_factor", h.minimumHealthFactor.map { .object([("value", .number($0.value)), ("at", .string($0.at.description))]) } ?? .null),
+                ("liquidatable_at", .array(h.liquidatableInstants.map { .string($0.description) })),
+                ("points", .array(h.points.map { p in .object([
+                    ("at", .string(p.at.description)), ("debt", .string(p.debt.description)),
+                    ("loan_to_value", .number(p.loanToValue)), ("health_factor", Fmt.hfJSON(p.healthFactor)),
+                    ("liquidation_floor_price", p.liquidationFloorPrice.map { .string($0.description) } ?? .null),
+                    ("liquidatable", p.isLiquidatable.map(OutputJSON.bool) ?? .null)]) })),
+            ])),
+        ])
+        return ReportOutput(json: json, text: text, csvHeader: ["at", "debt", "ltv", "health_factor", "liquidation_floor", "liquidatable"],
+                            csvRows: historyRows)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import LedgerMath
+import PortfolioLedger
+
+/// One rendered report: the JSON document, the human text, and the main table for CSV.
+struct ReportOutput {
+    var json: OutputJSON
+    var text: String
+    var csvHeader: [String]
+    var csvRows: [[String]]
+
+    func emit(_ format: ReportFormat) {
+        switch format {
+        case .json: printLine(json.rendered)
+        case .table: printLine(text)
+        case .csv: printLine(([csvHeader] + csvRows).map(Self.csvLine).joined(separator: "\n"))
+        }
+    }
+
+    /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+    static func csvLine(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",")
+    }
+}
+
+/// Formatting shared by the report views: exact money as its canonical text, analytics rounded
+/// for reading (JSON keeps full precision).
+enum Fmt {
+    static func money(_ m: Money) -> String { "\(m.amount) \(m.currency)" }
+    static func usd(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func num(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+    static func pct(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "-" }
+    static func at(_ i: Instant?) -> String { i.map(\.description) ?? "-" }
+    static func age(_ seconds: Int64) -> String {
+        seconds >= 86_400 ? String(format: "%.1f d", Double(seconds) / 86_400) : String(format: "%.1f h", Double(seconds) / 3_600)
+    }
+    static func hf(_ h: HealthFactor?) -> String {
+        switch h {
+        case .none: "-"
+        case .noDebt?: "no debt"
+        case .value(let v)?: String(format: "%.4f", v)
+        }
+    }
+    static func hfJSON(_ h: HealthFactor?) -> OutputJSON {
+        switch h {
+        case .none: .null
+        case .noDebt?: .string("no_debt")
+        case .value(let v)?: .number(v)
+        }
+    }
+
+    static func priceJSON(_ p: PriceUsed) -> OutputJSON {
+        .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
+                 ("observed_at", .string(p.observedAt.description)), ("age_seconds", .integer(Int(p.ageSeconds))),
+                 ("inverted", .bool(p.inverted))])
+    }
+
+    static func pricesText(_ prices: [PriceUsed]) -> String {
+        var seen = Set<String>()
+        let unique = prices.filter { seen.insert("\($0.series)@\($0.observedAt.unixSeconds)").inserted }
+        guard !unique.isEmpty else { return "" }
+        let rows = unique.map { [$0.series, Fmt.num($0.price, 6), $0.observedAt.description, Fmt.age($0.ageSeconds)] }
+        return "\nPrices used\n" + PlainTable.grid(header: ["series", "price", "observed at", "age"], rows: rows, rightAligned: [1, 3])
+    }
+
+    static func xirr(_ result: XIRR.Result) -> String {
+        switch result {
+        case .ok(let solution): Fmt.pct(solution.rate) + (solution.multipleRootsPossible ? " (several roots possible)" : "")
+        case .noSolution: "no solution"
+        case .invalid: "n/a"
+        }
+    }
+
+    static func xirrJSON(_ result: XIRR.Result) -> OutputJSON {
+        switch result {
+        case .ok(let s): .object([("rate", .number(s.rate)), ("status", .string("ok")), ("multiple_roots_possible", .bool(s.multipleRootsPossible))])
+        case .noSolution: .object([("rate", .null), ("status", .string("no_solution")), ("multiple_roots_possible", .bool(false))])
+        case .invalid: .object([("rate", .null), ("status", .string("invalid")), ("multiple_roots_possible", .bool(false))])
+        }
+    }
+}

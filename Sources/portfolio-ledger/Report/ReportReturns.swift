@@ -1,0 +1,186 @@
+import ArgumentParser
+import LedgerMath
+import PortfolioLedger
+
+/// `report returns`: money-weighted return of the stack and of each layer.
+struct ReportReturns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "returns",
+        abstract: "Full-stack XIRR over --from…--at (portfolio or one NFT with its loans and hedges), per layer, in USD or ETH, with every flow and price used."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @OptionGroup var marketOptions: OptionMarketOptions
+    @Option(help: "Start of the period (default: the first booked entry).")
+    var from: String?
+    @Option(help: "Numeraire: usd or eth.")
+    var numeraire: Numeraire = .usd
+    @Option(help: "Limit the scope to one NFT (id) with the loans it backed and the hedges protecting them.")
+    var nft: Int64?
+
+    func run() throws {
+        let at = try options.atInstant
+        let report = try options.read { book in
+            let start = try from.map { try parseInstant($0, option: "--from") }
+                ?? (try book.journal(from: Instant(unixSeconds: 0), to: at).first?.at ?? at)
+            return try book.fullStackReturn(nft.map { .nft(NFTID($0)) } ?? .portfolio, from: start, to: at, numeraire: numeraire,
+                                            policy: options.policy, market: marketOptions.market)
+        }
+        Self.render(report).emit(options.format)
+    }
+
+    static func render(_ r: FullStackReturnReport) -> ReportOutput {
+        let unit = r.numeraire.rawValue
+        let scope: String = switch r.scope {
+        case .portfolio: "portfolio"
+        case .nft(let id): "nft \(id) with its loans and hedges"
+        }
+        var text = "Return of the \(scope), \(r.from) → \(r.to), in \(unit)\n\n"
+        let layers: [(String, LayerReturn)] = [("whole stack", r.total), ("NFT alone (unlevered)", r.nftAlone),
+                                               ("NFT + loans", r.nftWithLoans), ("hedge alone", r.hedgeAlone)]
+        text += PlainTable.grid(header: ["layer", "start \(unit)", "terminal \(unit)", "gain \(unit)", "XIRR"],
+                                rows: layers.map { [$0.0, Fmt.num($0.1.startValue, 2), Fmt.num($0.1.terminalValue, 2),
+                                                    Fmt.num($0.1.gain, 2), Fmt.xirr($0.1.xirr)] },
+                                rightAligned: [1, 2, 3, 4])
+        text += "\n\nborrowing cost (\(unit)): \(Fmt.num(r.borrowingCost, 2))\n\nFlows\n"
+        let flowRows = r.flows.map { f in
+            [f.amount.at.description, f.layer.rawValue, f.description, Fmt.money(f.amount.amount), Fmt.num(f.amount.converted, 2),
+             Fmt.num(f.amount.rate, 6)]
+        }
+        let flowHeader = ["at", "layer", "flow", "amount", unit, "rate"]
+        text += PlainTable.grid(header: flowHeader, rows: flowRows, rightAligned: [4, 5])
+        text += "\n" + Fmt.pricesText(r.prices)
+        func layerJSON(_ l: LayerReturn) -> OutputJSON {
+            .object([("start_value", .number(l.startValue)), ("terminal_value", .number(l.terminalValue)), ("gain", .number(l.gain)),
+                     ("xirr", Fmt.xirrJSON(l.xirr))])
+        }
+        let json: OutputJSON = .object([
+            ("report", .string("returns")), ("scope", .string(scope)), ("from", .string(r.from.description)),
+            ("to", .string(r.to.description)), ("numeraire", .string(unit)),
+            ("total", layerJSON(r.total)), ("nft_alone", layerJSON(r.nftAlone)), ("nft_with_loans", layerJSON(r.nftWithLoans)),
+            ("hedge_alone", layerJSON(r.hedgeAlone)), ("borrowing_cost", .number(r.borrowingCost)),
+            ("flows", .array(r.flows.map { f in .object([
+                ("at", .string(f.amount.at.description)), ("layer", .string(f.layer.rawValue)), ("description", .string(f.description)),
+                ("amount", .string(f.amount.amount.amount.description)), ("currency", .string(f.amount.amount.currency.code)),
+                ("converted", .number(f.amount.converted)), ("rate", .number(f.amount.rate))]) })),
+            ("prices", .array(r.prices.map(Fmt.priceJSON))),
+        ])
+        return ReportOutput(json: json, text: text, csvHeader: flowHeader, csvRows: flowRows)
+    }
+}
+
+/// `report cost`: borrowing cost of every loan and of the portfolio.
+struct ReportCost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "Borrowing cost per loan and for the portfolio: interest and fees paid and accrued, received vs owed, effective APR, in the loan currency and a numeraire."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @Option(help: "Numeraire: usd or eth (each flow converted at its own instant).")
+    var numeraire: Numeraire = .usd
+
+    func run() throws {
+        let at = try options.atInstant
+        let report = try options.read { try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy) }
+        let header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
+                      "cost \(numeraire.rawValue)", "APR \(numeraire.rawValue)"]
+        let rows = report.loans.map { c in
+            [String(c.loan.rawValue), c.currency.code, c.received.description, c.interestPaid.description, c.feesPaid.description,
+             c.interestAccrued.description, c.cost.description, Fmt.pct(c.effectiveAPR), Fmt.num(c.costInNumeraire, 2),
+             Fmt.pct(c.effectiveAPRInNumeraire)]
+        }
+        var text = "Borrowing cost at \(at)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
+        text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(numeraire.rawValue) on \(Fmt.num(report.receivedInNumeraire, 2)) received, "
+            + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))"
+        let json: OutputJSON = .object([
+            ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
+            ("cost_in_numeraire", .number(report.costInNumeraire)), ("received_in_numeraire", .number(report.receivedInNumeraire)),
+            ("effective_apr_in_numeraire", .number(report.effectiveAPRInNumeraire)),
+            ("loans", .array(report.loans.map { c in .object([
+                ("loan_id", .integer(Int(c.loan.rawValue))), ("currency", .string(c.currency.code)),
+                ("received", .string(c.received.description)), ("interest_paid", .string(c.interestPaid.description)),
+                ("fees_paid", .string(c.feesPaid.description)), ("interest_accrued", .string(c.interestAccrued.description)),
+                ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
+                ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire))]) })),
+        ])
+        ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).emit(options.format)
+    }
+}
+
+/// `report stress`: shock the market and see what liquidates and what the hedge does.
+struct ReportStress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stress",
+        abstract: "Shock floor, ETH/USD, SPX and implied vol (in % or absolute) and report each loan's HF, distance to liquidation, and the hedge P&L.",
+        discussion: "A shock is N% (relative), +N / -N (absolute), or =N (set to). Example: --floor -30% --eth-usd -25% --spx -10% --vol +0.15"
+    )
+
+    @OptionGroup var options: ReportOptions
+    @OptionGroup var marketOptions: OptionMarketOptions
+    @Option(parsing: .unconditional, help: "Shock to the NFT floor.") var floor: String?
+    @Option(name: .customLong("eth-usd"), parsing: .unconditional, help: "Shock to ETH/USD.") var ethUSD: String?
+    @Option(parsing: .unconditional, help: "Shock to the SPX level.") var spx: String?
+    @Option(parsing: .unconditional, help: "Shock to implied volatility (absolute +0.10 = +10 vol points, or %).") var vol: String?
+    @Option(name: .customLong("risk-source"), help: "floor or oracle.") var riskSource: RiskSourceOption = .floor
+
+    static func parseShock(_ text: String?, option: String) throws -> Shock {
+        guard let text, !text.isEmpty else { return .none }
+        func number(_ s: Substring) throws -> Double {
+            guard let v = Double(s), v.isFinite else {
+                throw CLIFailure(message: "\(option): '\(text)' is not a shock (N%, +N, -N or =N)", exitCode: CLIFailure.usage)
+            }
+            return v
+        }
+        if text.hasPrefix("=") { return .setTo(try number(text.dropFirst())) }
+        if text.hasSuffix("%") { return .relative(try number(text.dropLast()) / 100) }
+        guard text.hasPrefix("+") || text.hasPrefix("-") else {
+            throw CLIFailure(message: "\(option): '\(text)' needs a sign (+N/-N), a % or =N", exitCode: CLIFailure.usage)
+        }
+        return .absolute(try number(Substring(text)))
+    }
+
+    func run() throws {
+        let at = try options.atInstant
+        let shock = MarketShock(floor: try Self.parseShock(floor, option: "--floor"), ethUSD: try Self.parseShock(ethUSD, option: "--eth-usd"),
+                                spx: try Self.parseShock(spx, option: "--spx"), impliedVol: try Self.parseShock(vol, option: "--vol"))
+        let report = try options.read {
+            try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market)
+        }
+        Self.render(report).emit(options.format)
+    }
+
+    static func render(_ r: StressReport) -> ReportOutput {
+        var text = "Stress at \(r.at): floor \(r.shock.floor), ETH/USD \(r.shock.ethUSD), SPX \(r.shock.spx), implied vol \(r.shock.impliedVol)\n\n"
+        let loanHeader = ["loan", "HF before", "HF after", "distance to liquidation", "liquidates"]
+        let loanRows = r.loans.map { l in
+            [String(l.loan.rawValue), Fmt.hf(l.base.risk?.healthFactor), Fmt.hf(l.stressed.risk?.healthFactor),
+             Fmt.pct(l.distanceToLiquidation), l.liquidates.map { $0 ? "YES" : "no" } ?? "-"]
+        }
+        text += PlainTable.grid(header: loanHeader, rows: loanRows, rightAligned: [1, 2, 3])
+        text += "\n\n" + PlainTable.grid(header: ["hedge", "value before USD", "value after USD", "P&L USD"],
+                                         rows: r.hedges.map { [$0.base.hedge.name, Fmt.usd($0.base.valueUSD), Fmt.usd($0.stressed.valueUSD), Fmt.usd($0.pnlUSD)] },
+                                         rightAligned: [1, 2, 3])
+        text += "\n\n" + PlainTable.keyValue([
+            ("NFT change USD", .string(Fmt.usd(r.nftChangeUSD))), ("debt change USD", .string(Fmt.usd(r.debtChangeUSD))),
+            ("hedge P&L USD", .string(Fmt.usd(r.hedgePnLUSD))), ("net change USD", .string(Fmt.usd(r.netChangeUSD))),
+        ])
+        text += "\n\n" + r.verdict
+        let json: OutputJSON = .object([
+            ("report", .string("stress")), ("at", .string(r.at.description)),
+            ("shock", .object([("floor", .string(r.shock.floor.description)), ("eth_usd", .string(r.shock.ethUSD.description)),
+                               ("spx", .string(r.shock.spx.description)), ("implied_vol", .string(r.shock.impliedVol.description))])),
+            ("loans", .array(r.loans.map { l in .object([
+                ("loan_id", .integer(Int(l.loan.rawValue))), ("health_factor_before", Fmt.hfJSON(l.base.risk?.healthFactor)),
+                ("health_factor_after", Fmt.hfJSON(l.stressed.risk?.healthFactor)), ("distance_to_liquidation", .number(l.distanceToLiquidation)),
+                ("liquidates", l.liquidates.map(OutputJSON.bool) ?? .null)]) })),
+            ("hedges", .array(r.hedges.map { h in .object([
+                ("hedge_id", .integer(Int(h.base.hedge.id.rawValue))), ("value_before_usd", .number(h.base.valueUSD)),
+                ("value_after_usd", .number(h.stressed.valueUSD)), ("pnl_usd", .number(h.pnlUSD))]) })),
+            ("nft_change_usd", .number(r.nftChangeUSD)), ("debt_change_usd", .number(r.debtChangeUSD)),
+            ("hedge_pnl_usd", .number(r.hedgePnLUSD)), ("net_change_usd", .number(r.netChangeUSD)),
+            ("hedge_covers_loss", .bool(r.hedgeCoversLoss)), ("verdict", .string(r.verdict)),
+        ])
+        return ReportOutput(json: json, text: text, csvHeader: loanHeader, csvRows: loanRows)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import LedgerMath
+import PortfolioLedger
+
+/// `report valuation`: what the book is worth at an instant.
+struct ReportValuation: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "valuation",
+        abstract: "NFTs (floor or appraisal × FX), debts, hedges at mark, cash and net equity, in USD and ETH."
+    )
+
+    @OptionGroup var options: ReportOptions
+    @OptionGroup var marketOptions: OptionMarketOptions
+
+    func run() throws {
+        let at = try options.atInstant
+        let valuation = try options.read { try $0.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market) }
+        Self.render(valuation).emit(options.format)
+    }
+
+    static func render(_ v: PortfolioValuation) -> ReportOutput {
+        let nftRows = v.nfts.map { n in
+            ["nft \(n.holding.nft.id)", "\(n.holding.collectionName) #\(n.holding.nft.tokenID)", n.holding.status.rawValue,
+             n.price.map { Fmt.num($0.price, 4) + " " + (n.priceCurrency?.code ?? "") } ?? (n.problem?.description ?? "-"),
+             n.valueUSD.map(Fmt.usd) ?? "-", Fmt.num(n.valueETH, 4)]
+        }
+        let debtRows = v.debts.map { d in ["loan \(d.loan)", "debt", "", Fmt.money(d.debt), Fmt.usd(-d.debtUSD), Fmt.num(-d.debtETH, 4)] }
+        let hedgeRows = v.hedges.map { h in ["hedge \(h.hedge.id)", h.hedge.name, "mark", "", Fmt.usd(h.valueUSD), Fmt.num(h.valueUSD * v.ethPerUSD, 4)] }
+        let cashRows = v.cash.map { c in ["cash", c.currency.code, "", Fmt.money(c), "", ""] }
+        var text = "Valuation at \(v.at)\n\n"
+        text += PlainTable.grid(header: ["item", "what", "state", "price / amount", "USD", "ETH"],
+                                rows: nftRows + debtRows + hedgeRows + cashRows, rightAligned: [4, 5])
+        text += "\n\n" + PlainTable.keyValue([
+            ("NFTs (USD)", .string(Fmt.usd(v.nftUSD))), ("debt (USD)", .string(Fmt.usd(v.debtUSD))),
+            ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD))), ("cash (USD)", .string(Fmt.usd(v.cashUSD))),
+            ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD))), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4))),
+        ])
+        text += "\n" + Fmt.pricesText(v.prices)
+        let json: OutputJSON = .object([
+            ("report", .string("valuation")), ("at", .string(v.at.description)),
+            ("nfts", .array(v.nfts.map { n in .object([
+                ("nft_id", .integer(Int(n.holding.nft.id.rawValue))), ("collection", .string(n.holding.collectionName)),
+                ("token_id", .string(n.holding.nft.tokenID.text)), ("status", .string(n.holding.status.rawValue)),
+                ("price", n.price.map(Fmt.priceJSON) ?? .null), ("value_usd", .number(n.valueUSD)), ("value_eth", .number(n.valueETH)),
+                ("problem", n.problem.map { .string($0.description) } ?? .null)]) })),
+            ("debts", .array(v.debts.map { d in .object([
+                ("loan_id", .integer(Int(d.loan.rawValue))), ("debt", .string(d.debt.amount.description)),
+                ("currency", .string(d.debt.currency.code)), ("debt_usd", .number(d.debtUSD)), ("debt_eth", .number(d.debtETH))]) })),
+            ("hedges", .array(v.hedges.map { h in .object([
+                ("hedge_id", .integer(Int(h.hedge.id.rawValue))), ("name", .string(h.hedge.name)), ("value_usd", .number(h.valueUSD))]) })),
+            ("cash", .array(v.cash.map { c in .object([("currency", .string(c.currency.code)), ("amount", .string(c.amount.description))]) })),
+            ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD)),
+                                ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
+                                ("net_equity_eth", .number(v.netEquityETH))])),
+            ("prices", .array(v.prices.map(Fmt.priceJSON))),
+        ])
+        let csvRows = (nftRows + debtRows + hedgeRows + cashRows)
+        return ReportOutput(json: json, text: text, csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
+    }
+}
