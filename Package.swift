@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LedgerMath", targets: ["LedgerMath"]),
         .library(name: "SQLiteDB", targets: ["SQLiteDB"]),
         .executable(name: "portfolio-ledger", targets: ["portfolio-ledger"]),
+        .executable(name: "ledger-bench", targets: ["ledger-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +54,15 @@ let package = Package(
                 "PortfolioLedger", "LedgerMath", "SQLiteDB", "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // The benchmark (DESIGN §6): `swift run -c release ledger-bench [--quick]`. Its baselines
+        // are plain C loops in a C target of their own, so they are compiled as C, not Swift; it
+        // calls sqlite3_* directly by design (a baseline must not go through our layer).
+        .target(name: "BenchBaselines", linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("m")]),
+        .executableTarget(
+            name: "ledger-bench",
+            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines"]
         ),
 
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),

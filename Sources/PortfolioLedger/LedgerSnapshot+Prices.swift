@@ -56,8 +56,10 @@ extension LedgerSnapshot {
         }
     }
 
-    /// The as-of lookup: a backwards seek on the primary key (pinned by a test).
-    static let asOfSQL = """
+    /// The SQL of ``priceIfAny(of:at:)``: a backwards seek on the primary key (pinned by a test).
+    /// Parameters: series id, instant (Unix seconds), `recorded_at` cut-off. Public so that
+    /// `ledger-bench` runs the very same query through the raw C API as its baseline.
+    public static let asOfSQL = """
         SELECT observed_at, price FROM price_observation
         WHERE series_id = ?1 AND observed_at <= ?2 AND recorded_at <= ?3
         ORDER BY observed_at DESC LIMIT 1

@@ -90,3 +90,29 @@ import Testing
         #expect(equity.exitCode == 0, "\(equity.stderr)")
     }
 }
+
+@Suite struct ExportCommandTests {
+    let dir = TemporaryDirectory()
+
+    @Test func exportThenImportRebuildsTheDemoBook() throws {
+        let original = dir.path("demo.ledger"), journal = dir.path("demo.jsonl"), copy = dir.path("copy.ledger")
+        #expect(try CLIRunner.run(["demo", "--db", original]).exitCode == 0)
+        let exported = try CLIRunner.run(["export", original, "--out", journal])
+        #expect(exported.exitCode == 0, "\(exported.stderr)")
+        #expect(try CLIRunner.run(["init", copy]).exitCode == 0)
+        let imported = try CLIRunner.run(["import", copy, "jsonl", journal])
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        // The same reports, to the last digit.
+        for view in [["valuation"], ["loans"], ["cost"], ["hedges"]] {
+            let arguments = ["--at", "2021-04-05T23:59:59Z", "--format", "json", "--rate", "0.001", "--dividend-yield", "0.015"]
+            let trimmed = view[0] == "loans" || view[0] == "cost" ? Array(arguments.prefix(4)) : arguments
+            let a = try CLIRunner.run(["report", view[0], original] + trimmed)
+            let b = try CLIRunner.run(["report", view[0], copy] + trimmed)
+            #expect(a.exitCode == 0 && a.stdout == b.stdout, "report \(view[0]) differs after the round trip")
+        }
+        // Importing the same journal again changes nothing.
+        let again = try CLIRunner.run(["import", copy, "jsonl", journal])
+        #expect(again.exitCode == 0 && again.stdout.contains("already imported"))
+        #expect(try CLIRunner.run(["export", original, "--out", journal]).exitCode == 7)
+    }
+}

@@ -47,4 +47,36 @@ import Testing
         let error = #expect(throws: SQLiteError.self) { try db.execute("SELECT 1; SELECT 2") }
         #expect(error?.extendedCode == .misuse)
     }
+
+    @Test func manyInterleavedQueriesEachKeepTheirOwnStatement() throws {
+        // More distinct SQL texts than the most-recently-used list holds, used in turn: every
+        // lookup must still find the statement of its own SQL (equal text, not equal identity).
+        let db = try Connection(path: dir.path("c.sqlite"))
+        try db.executeScript("CREATE TABLE t (k INTEGER PRIMARY KEY) STRICT; INSERT INTO t VALUES (1), (2), (3);")
+        let queries = (0..<20).map { "SELECT k + \($0) FROM t WHERE k = ?" }
+        var statements: [String: Statement] = [:]
+        for round in 0..<3 {
+            for (offset, sql) in queries.enumerated() {
+                let copy = String(sql.utf8.map { Character(UnicodeScalar($0)) })   // same text, another string
+                let value = try db.scalar(round == 1 ? copy : sql, Int64(2), as: Int64.self)
+                #expect(value == 2 + Int64(offset))
+                try db.withStatement(sql) { statement in
+                    if let seen = statements[sql] { #expect(seen === statement) } else { statements[sql] = statement }
+                }
+            }
+        }
+    }
+
+    @Test func resetCanKeepTheBindings() throws {
+        let db = try Connection(path: dir.path("c.sqlite"))
+        try db.executeScript("CREATE TABLE t (k INTEGER PRIMARY KEY) STRICT; INSERT INTO t VALUES (1), (2);")
+        try db.withStatement("SELECT count(*) FROM t WHERE k >= ?") { statement in
+            try statement.bind(Int64(2))
+            #expect(try statement.step() && statement.column(0, as: Int64.self) == 1)
+            statement.reset(clearingBindings: false)
+            #expect(try statement.step() && statement.column(0, as: Int64.self) == 1)   // still bound to 2
+            statement.reset()
+            #expect(try statement.step() && statement.column(0, as: Int64.self) == 0)   // NULL: k >= NULL is never true
+        }
+    }
 }

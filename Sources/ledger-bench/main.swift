@@ -1,0 +1,55 @@
+import Foundation
+
+// ledger-bench: each job and its baseline in the same run (DESIGN §6). Release build:
+//     swift run -c release ledger-bench [--quick]
+
+let config: Config
+do {
+    config = try Config.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    let message = "\(error)"
+    if !message.isEmpty { FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8)) }
+    exit(message.isEmpty ? 0 : 2)
+}
+
+func machineLine() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":", maxSplits: 1).last?
+        .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+    let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+    return "\(ProcessInfo.processInfo.activeProcessorCount) CPUs (\(model)), \(String(format: "%.1f", memory)) GiB"
+}
+
+#if DEBUG
+say("warning: this is a debug build; timings are meaningless. Use: swift run -c release ledger-bench")
+#endif
+say("ledger-bench \(config.quick ? "--quick" : "(full)"), \(config.repetitions) repetitions per side; machine: \(machineLine())")
+let runStart = Measure.now()
+var results: [Comparison] = []
+do {
+    let scratch = try Scratch()
+    if config.keep { say("files kept in \(scratch.path)") }
+    func job(_ name: String, _ body: () throws -> [Comparison]) throws {
+        guard config.runs(name) else { return }
+        let found = try body()
+        if name != "report" { found.forEach { say(Format.progress($0)) } }
+        results += found
+    }
+    try job("insert") { [try insertJob(config, scratch)] }
+    try job("lookup") { [try lookupJob(config, scratch)] }
+    try job("xirr") { [try xirrJob(config, scratch)] }
+    try job("theta") { [try thetaJob(config)] }
+    try job("import") { [try importJob(config, scratch)] }
+    try job("report") {
+        say("report (synthetic ledgers at 1×, 2×, 4× history)")
+        return try reportJob(config, scratch)
+    }
+    if config.keep { _ = Unmanaged.passRetained(scratch) }   // keep the directory
+} catch {
+    FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
+    exit(1)
+}
+say("")
+say(Format.table(results))
+if !Measure.peakIsPerJob { say("note: peak RSS is the process's high-water mark (the kernel refused a reset)") }
+say(String(format: "total %.1f s", Measure.now() - runStart))
