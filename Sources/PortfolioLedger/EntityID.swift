@@ -20,3 +20,4 @@ public typealias PriceSeriesID = EntityID<PriceSeries>
 public typealias ExternalFlowID = EntityID<ExternalFlow>
 public typealias BalanceAssertionID = EntityID<BalanceAssertion>
 public typealias ImportSourceID = EntityID<ImportSource>
+public typealias BufferPolicyID = EntityID<BufferPolicyRecord>

@@ -7,7 +7,7 @@ import PortfolioLedger
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports over the stored history (read-only): valuation, loans, hedges, returns, stress, cost, statement, balance-sheet.",
+        abstract: "Reports over the stored history (read-only): valuation, loans, hedges, returns, stress, cost, statement, balance-sheet, break-even, borrowing-wacc, buffer, momentum.",
         discussion: """
             Every report opens the ledger read-only, computes from what is stored, and lists the prices it \
             used with their instants and ages. --as-known-at reproduces a report as the book was known then. \
@@ -15,7 +15,8 @@ struct ReportCommand: ParsableCommand {
             """,
         subcommands: [ReportValuation.self, ReportLoans.self, ReportLoan.self, ReportHedges.self, ReportHedge.self,
                       ReportReturns.self, ReportStress.self, ReportCost.self,
-                      ReportStatement.self, ReportBalanceSheet.self]
+                      ReportStatement.self, ReportBalanceSheet.self,
+                      ReportBreakEven.self, ReportBorrowingWACC.self, ReportBuffer.self, ReportMomentum.self]
     )
 }
 
