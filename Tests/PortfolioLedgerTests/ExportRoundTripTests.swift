@@ -64,6 +64,14 @@ import Testing
                                                     bid: 1.25, ask: 1.5, impliedVol: 0.2134, underlying: 3974.54)])
                 _ = try tx.settleContract(position.contract.id, settlementValue: dec("4120.5"))
             }
+            _ = try tx.setBufferPolicy(.loan(book.loan), effectiveAt: instant("2021-03-12"), target: BufferTarget(minHealthFactor: 1.6), note: "keep HF ≥ 1.6")
+            _ = try tx.setBufferPolicy(.portfolio, effectiveAt: instant("2021-03-12"), target: BufferTarget(maxLTV: 0.35))
+            try tx.addCollectionDailySales([
+                CollectionDailySales(day: instant("2021-03-11"), quote: eth, salesCount: 117, volume: 2575.09, minPrice: 16.99, medianPrice: 21.99,
+                                     maxPrice: 4200),
+                CollectionDailySales(day: instant("2021-03-12"), quote: eth, salesCount: 3, volume: 60, minPrice: 19, medianPrice: 20, maxPrice: 21,
+                                     advancing: 1, declining: 2),
+            ], collection: book.punks)
         }
         let journal = dir.path("book.jsonl")
         var text = ""

@@ -49,11 +49,13 @@ struct JournalExporter {
         try externalFlows(&entries)
         try balanceAssertions(&entries)
         try corrections(&entries)
+        try bufferPolicies(&entries)
         entries.sort { ($0.recordedAt, $0.rank, $0.id, $0.sub) < ($1.recordedAt, $1.rank, $1.id, $1.sub) }
         for entry in entries { try write(entry.line) }
         var count = entries.count
         count += try observations(write)
         count += try quotes(write)
+        count += try dailySales(write)
         return count
     }
 
@@ -382,6 +384,47 @@ struct JournalExporter {
             line.add("mark", try r.column(4, as: Double?.self))
             line.add("implied_vol", try r.column(5, as: Double?.self))
             line.add("underlying", try r.column(6, as: Double?.self))
+            try write(line.rendered)
+            count += 1
+        }
+        return count
+    }
+
+    private func bufferPolicies(_ out: inout [Entry]) throws {
+        var rows: [(Int64, Int64?, Int64, Double?, Double?, String?, Int64)] = []
+        try db.query("""
+            SELECT buffer_policy_id, loan_id, effective_at, min_health_factor, max_ltv, note, recorded_at FROM buffer_policy ORDER BY buffer_policy_id
+            """) { r in rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6))) }
+        for row in rows {
+            var line = JournalLine(type: "buffer_policy")
+            if let loan = row.1 { line.addRaw("loan", try loanRef(loan)) }
+            line.add("effective_at", Instant(unixSeconds: row.2).description)
+            line.add("min_health_factor", row.3)
+            line.add("max_ltv", row.4)
+            line.add("note", row.5)
+            out.append(Entry(recordedAt: row.6, rank: 15, id: row.0, line: line.rendered))
+        }
+    }
+
+    private func dailySales(_ write: (String) throws -> Void) throws -> Int {
+        var count = 0
+        try db.query("""
+            SELECT c.chain, c.contract_address, d.day_at, d.quote, d.sales_count, d.volume, d.min_price, d.median_price, d.max_price,
+                   d.advancing, d.declining
+            FROM collection_daily_sales d JOIN collection c ON c.collection_id = d.collection_id ORDER BY d.collection_id, d.day_at
+            """) { r in
+            var line = JournalLine(type: "collection_daily_sales")
+            line.add("chain", try r.column(0, as: String.self))
+            line.add("contract_address", try r.column(1, as: String.self))
+            line.add("day", Instant(unixSeconds: try r.column(2)).description)
+            line.add("quote", try r.column(3, as: String.self))
+            line.add("sales_count", try r.column(4, as: Int64.self))
+            line.add("volume", try r.column(5, as: Double.self))
+            line.add("min_price", try r.column(6, as: Double?.self))
+            line.add("median_price", try r.column(7, as: Double?.self))
+            line.add("max_price", try r.column(8, as: Double?.self))
+            if let advancing = try r.column(9, as: Int64?.self) { line.add("advancing", advancing) }
+            if let declining = try r.column(10, as: Int64?.self) { line.add("declining", declining) }
             try write(line.rendered)
             count += 1
         }

@@ -67,6 +67,9 @@ final class JournalImporter {
         "external_flow": ["kind", "flowed_at", "currency", "amount", "note"],
         "balance_assertion": ["asserted_at", "currency", "amount"],
         "correction": ["action", "entry", "replacement", "reason"],
+        "buffer_policy": ["loan", "effective_at", "min_health_factor", "max_ltv", "note"],
+        "collection_daily_sales": ["chain", "contract_address", "day", "quote", "sales_count", "volume", "min_price", "median_price",
+                                   "max_price", "advancing", "declining"],
     ]
 
     // MARK: - Errors
@@ -264,6 +267,28 @@ final class JournalImporter {
             return (true, .balanceAssertion(try tx.assertBalance(at: at, amount: amount, source: book.source)))
         case "correction":
             return (try bookCorrection(try decode(JournalCorrection.self, data)), nil)
+        case "buffer_policy":
+            let entry = try decode(JournalBufferPolicy.self, data)
+            let scope: BufferPolicyScope = try entry.loan.map { .loan(try loan($0, "loan")) } ?? .portfolio
+            let at = try instant(entry.effectiveAt, "effective_at")
+            if try tx.db.scalarIfAny("""
+                SELECT buffer_policy_id FROM buffer_policy WHERE loan_id IS ? AND effective_at = ? AND min_health_factor IS ? AND max_ltv IS ?
+                  AND note IS ?
+                """, scope.loanID?.rawValue, at.unixSeconds, entry.minHealthFactor, entry.maxLtv, entry.note, as: Int64.self) != nil {
+                return (false, nil)
+            }
+            _ = try tx.setBufferPolicy(scope, effectiveAt: at, target: BufferTarget(minHealthFactor: entry.minHealthFactor, maxLTV: entry.maxLtv),
+                                       note: entry.note, source: book.source)
+            return (true, nil)
+        case "collection_daily_sales":
+            let entry = try decode(JournalDailySales.self, data)
+            guard let collection = try tx.current.collection(chain: entry.chain, contractAddress: entry.contractAddress) else {
+                throw LedgerError.unknownEntity(kind: "collection", id: "\(entry.chain):\(entry.contractAddress)")
+            }
+            let day = CollectionDailySales(day: try instant(entry.day, "day"), quote: try currency(entry.quote, "quote"), salesCount: entry.salesCount,
+                                           volume: entry.volume.value, minPrice: entry.minPrice?.value, medianPrice: entry.medianPrice?.value,
+                                           maxPrice: entry.maxPrice?.value, advancing: entry.advancing, declining: entry.declining)
+            return (try tx.addCollectionDailySales(CollectionOfOne(day), collection: collection.id, source: book.source) == 1, nil)
         default:
             throw fail("type", "'\(type)' is not an entry type")
         }
@@ -512,3 +537,8 @@ struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, curr
 struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
 struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }
 struct JournalCorrection: Decodable { let action: String, entry: JournalEntryRef, replacement: JournalEntryRef?, reason: String }
+struct JournalBufferPolicy: Decodable { let loan: JournalLoanRef?, effectiveAt: String, minHealthFactor: Double?, maxLtv: Double?, note: String? }
+struct JournalDailySales: Decodable {
+    let chain: String, contractAddress: String, day: String, quote: String, salesCount: Int, volume: JournalNumber
+    let minPrice: JournalNumber?, medianPrice: JournalNumber?, maxPrice: JournalNumber?, advancing: Int?, declining: Int?
+}
