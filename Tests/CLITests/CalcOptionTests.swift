@@ -185,10 +185,10 @@ import Testing
         ("type,spot,strike,rate,valuation,expiry\ncall,100,100,0.05,2024-01-15,2025-01-15\n",
          "FILE: needs a vol column or a price column"),
         ("type,spot,strike,vol,rate,valuation,expiry\ncall,100,100,0.2,0.05,2024-01-15\n",
-         "FILE line 2: 6 field(s), but the header has 7 columns"),
+         "FILE line 2: expected 7 fields as in the header, found 6"),
         ("type,spot,strike,vol,rate,valuation,expiry\n\"call,100,100,0.2,0.05,2024-01-15,2025-01-15\n",
-         "FILE line 2: a quoted field is never closed"),
-        ("", "FILE line 1: the file is empty; expected a header row naming the columns type,spot,strike,rate,valuation,expiry"),
+         "FILE line 2: column 'type': unterminated quoted field (its quote opens on this line; the file ends inside it)"),
+        ("", "FILE line 1: the file is empty; expected a header row"),
     ])
     func invalidCSVExits65NamingLineAndColumn(csv: String, message: String) throws {
         let path = try dir.write("in.csv", csv)

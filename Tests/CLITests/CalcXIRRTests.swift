@@ -96,9 +96,9 @@ import Testing
     @Test(arguments: [
         ("date,amount\n2024-01-01,-100\n2024-13-01,110\n", "FILE line 3, column date: '2024-13-01' is not an ISO-8601 UTC date or instant: month 13 out of range"),
         ("date,amount\n2024-01-01,-100\n2024-06-01,NaN\n", "FILE line 3, column amount: 'NaN' is not a finite number"),
-        ("date,amount\n2024-01-01,-1,00\n", "FILE line 2: 3 field(s), but the header has 2 columns"),
-        ("Date,Value\n2024-01-01,-100\n", "FILE line 1: missing column 'amount' (the header has: date, value)"),
-        ("date,amount,date\n", "FILE line 1: column 'date' appears twice in the header"),
+        ("date,amount\n2024-01-01,-1,00\n", "FILE line 2: expected 2 fields as in the header, found 3"),
+        ("Date,Value\n2024-01-01,-100\n", "FILE line 1: missing column 'amount' (the header has: Date, Value)"),
+        ("date,amount,date\n", "FILE line 1: column 'date': the header names this column twice"),
     ])
     func invalidCSVExits65NamingLineAndColumn(csv: String, message: String) throws {
         let path = try dir.write("in.csv", csv)

@@ -53,7 +53,7 @@ struct CalcCondorCommand: ParsableCommand {
 
     /// Reads the legs, each error naming the file, line and column.
     private func readCondor() throws(CLIFailure) -> IronCondor {
-        var csv = try CalcCSV(file: input, required: ["option_type", "strike", "quantity", "premium"])
+        let csv = try CalcCSV(file: input, required: ["option_type", "strike", "quantity", "premium"])
         var legs: [(leg: OptionLeg, line: Int)] = []
         while let (row, location) = try csv.next() {
             let leg = OptionLeg(try location.optionType(row.text("option_type"), "option_type"),

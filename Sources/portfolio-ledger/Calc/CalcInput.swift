@@ -1,4 +1,5 @@
 import Foundation
+import PortfolioLedger
 import LedgerMath
 
 /// Where an input value came from, so an error can name it: a flag (`--dividend-yield`), a CSV
@@ -78,57 +79,76 @@ extension InputLocation {
     }
 }
 
-/// Opens CSV input for the calc commands, turning reader errors into one-line failures.
+/// One data row of a calc CSV file, its cells by (normalised) column name.
+struct CalcCSVRow {
+    var line: Int
+    fileprivate var fields: [String]
+    fileprivate var index: [String: Int]
+
+    /// The cell in `column`, or nil when the file has no such column.
+    func value(_ column: String) -> String? { index[column].map { fields[$0] } }
+
+    /// The cell of a column the header is known to have (checked when the file was opened).
+    func text(_ column: String) -> String { value(column) ?? "" }
+}
+
+/// CSV input for the calc commands, read with the library's streaming `CSVReader` (quotes,
+/// embedded newlines, CRLF, BOM, UTF-8 checked). Column names match without regard to case or
+/// surrounding blanks; columns the command does not use are ignored.
 struct CalcCSV {
     let file: String
-    private var table: CSVTable
+    private let reader: CSVReader
+    private let index: [String: Int]
 
-    /// Opens `file` and checks its header for the `required` columns.
-    /// - Throws: exit 66 when the file cannot be opened, 65 when the header is wrong.
+    /// Opens `file` and checks its header for the `required` columns (lower case).
+    /// - Throws: exit 66 when the file cannot be opened, 65 when it is not valid CSV or lacks a column.
     init(file: String, required: [String]) throws(CLIFailure) {
         self.file = file
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             throw CLIFailure(message: "\(file): cannot open the file (it is a directory)", exitCode: CLIFailure.missingData)
         }
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)) } catch {
-            throw CLIFailure(message: "\(file): cannot open the file (\(Self.reason(error)))", exitCode: CLIFailure.missingData)
-        }
-        do { table = try CSVTable(reader: CSVReader(handle: handle), required: required) } catch {
+        do { reader = try CSVReader(path: file) } catch {
+            if error.line == nil, error.reason.hasPrefix("cannot open: ") {
+                throw CLIFailure(message: "\(file): cannot open the file (\(error.reason.dropFirst("cannot open: ".count)))",
+                                 exitCode: CLIFailure.missingData)
+            }
             throw Self.failure(file, error)
         }
+        var index: [String: Int] = [:]
+        for (i, raw) in reader.header.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard index[name] == nil else {
+                throw CLIFailure(message: "\(file) line 1: column '\(name)' appears twice in the header", exitCode: CLIFailure.invalidInput)
+            }
+            index[name] = i
+        }
+        for name in required where index[name] == nil {
+            throw CLIFailure(message: "\(file) line 1: missing column '\(name)' (the header has: \(reader.header.joined(separator: ", ")))",
+                             exitCode: CLIFailure.invalidInput)
+        }
+        self.index = index
     }
 
     /// Whether the header has `column`.
-    func has(_ column: String) -> Bool { table.has(column) }
+    func has(_ column: String) -> Bool { index[column] != nil }
+
+    /// A reader error in the calc commands' wording: `FILE line N: reason` (exit 65).
+    private static func failure(_ file: String, _ error: ImportError) -> CLIFailure {
+        let place = error.line.map { "\(file) line \($0)" } ?? "\(file) line 1"
+        let column = error.column.map { "column '\($0)': " } ?? ""
+        return CLIFailure(message: "\(place): \(column)\(error.reason)", exitCode: CLIFailure.invalidInput)
+    }
 
     /// The next row, with the location its errors should name.
-    mutating func next() throws(CLIFailure) -> (row: CSVTable.Row, location: InputLocation)? {
+    func next() throws(CLIFailure) -> (row: CalcCSVRow, location: InputLocation)? {
         do {
-            guard let row = try table.nextRow() else { return nil }
-            return (row, .csv(file: file, line: row.line))
+            guard try reader.next() else { return nil }
         } catch {
             throw Self.failure(file, error)
         }
+        let row = CalcCSVRow(line: reader.line, fields: (0..<reader.header.count).map { reader.string($0).trimmingCharacters(in: .whitespaces) },
+                             index: index)
+        return (row, .csv(file: file, line: row.line))
     }
-
-    private static func failure(_ file: String, _ error: CSVReader.Failure) -> CLIFailure {
-        CLIFailure(message: "\(file) line \(error.line): \(error.reason)", exitCode: CLIFailure.invalidInput)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
-            return String(cString: strerror(code.rawValue))
-        }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
-    }
-}
-
-extension CSVTable.Row {
-    /// The cell of a column the header is known to have (checked when the file was opened).
-    func text(_ column: String) -> String { value(column) ?? "" }
 }

@@ -84,7 +84,7 @@ struct CalcOptionCommand: ParsableCommand {
     }
 
     private func evaluateFile(_ file: String) throws -> [OptionResult] {
-        var csv = try CalcCSV(file: file, required: Self.requiredFields)
+        let csv = try CalcCSV(file: file, required: Self.requiredFields)
         guard csv.has("vol") || csv.has("price") else {
             throw InputLocation.failure(file: file, "needs a vol column or a price column")
         }

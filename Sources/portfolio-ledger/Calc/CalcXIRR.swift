@@ -30,7 +30,7 @@ struct CalcXIRRCommand: ParsableCommand {
     }
 
     func run() throws {
-        var csv = try CalcCSV(file: input, required: ["date", "amount"])
+        let csv = try CalcCSV(file: input, required: ["date", "amount"])
         var dates: [Instant] = []
         var amounts: [Double] = []
         while let (row, location) = try csv.next() {
