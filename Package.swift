@@ -60,7 +60,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations"],
                     exclude: ["Fixtures"]),  // read in place via #filePath: old-schema ledger files
-        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath"]),
+        // A test-only reader process for the concurrency tests (docs/reliability.md); not a product.
+        .executableTarget(name: "ledger-probe", dependencies: ["PortfolioLedger", "SQLiteDB", "LedgerMath"],
+                          path: "Tests/LedgerProbe"),
+        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "ledger-probe", "SQLiteDB", "PortfolioLedger", "LedgerMath"],
+                    exclude: ["Corpus"]),  // hostile-input cases, read in place via #filePath (HostileInputTests)
     ],
     swiftLanguageModes: [.v6]
 )
