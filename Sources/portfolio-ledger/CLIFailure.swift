@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortfolioLedger
+import SQLiteDB
 
 /// An error as the CLI reports it: one line on stderr and a distinct exit code (see `--help`).
 struct CLIFailure: Error {
@@ -13,6 +14,8 @@ struct CLIFailure: Error {
     static let newerSchema = ExitCode(5)
     static let migrationProblem = ExitCode(6)
     static let alreadyExists = ExitCode(7)
+    /// Another process held the ledger's write lock longer than the busy timeout (EX_TEMPFAIL).
+    static let busy = ExitCode(75)
     static let usage = ExitCode(64)
     static let invalidInput = ExitCode(65)
     static let missingData = ExitCode(66)
@@ -22,7 +25,25 @@ struct CLIFailure: Error {
         self.exitCode = exitCode
     }
 
-    init(_ error: LedgerError) {
+    /// "The ledger is busy": the write lock stayed taken for the whole busy timeout, nothing was
+    /// written. `path` names the ledger when the command knows it.
+    static func busyLedger(path: String?, _ error: SQLiteError) -> CLIFailure {
+        CLIFailure(message: "\(path ?? "the ledger") is busy: another process held its write lock for longer than "
+                       + "\(Connection.Options().busyTimeoutMilliseconds / 1000) s; nothing was written, try again (SQLite: \(error.message))",
+                   exitCode: busy)
+    }
+
+    /// True for `SQLITE_BUSY` (any extended form) under a ledger error.
+    static func isBusy(_ error: LedgerError) -> SQLiteError? {
+        if case .database(let sqlite) = error, sqlite.primaryCode == .busy { return sqlite }
+        return nil
+    }
+
+    init(_ error: LedgerError, path: String? = nil) {
+        if let sqlite = Self.isBusy(error) {
+            self = .busyLedger(path: path, sqlite)
+            return
+        }
         message = error.description
         exitCode = switch error {
         case .notALedger: CLIFailure.notALedger
