@@ -65,9 +65,25 @@ struct CLIFailure: Error {
     }
 
     func report() {
-        // One line, whatever the message holds: a newline would split the error across lines.
-        let line = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("portfolio-ledger: error: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("portfolio-ledger: error: \(Self.oneLine(message))\n".utf8))
+    }
+
+    /// The message on one line, safe for a terminal: it may quote values from an input file, so
+    /// a newline becomes a space and every other control character (a carriage return that would
+    /// overwrite the line, an escape sequence that would restyle or retitle the terminal) is
+    /// shown escaped, e.g. `\r` or `\u{1B}`.
+    static func oneLine(_ message: String) -> String {
+        var line = ""
+        for scalar in message.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: line += " "
+            case 0x0D: line += "\\r"
+            case 0x09: line += "\\t"
+            case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: line += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        return line
     }
 }
 
