@@ -45,8 +45,7 @@ import Testing
             let delay = Double.random(in: window, using: &rng)
             let roundStart = monotonicSeconds()
             let child = try ChildProcess(CLIRunner.binary, importArguments(ledger, csv, series: series), logDirectory: dir.url)
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-            child.kill()
+            child.kill(after: delay)
             await child.wait()
             if !child.wasKilled { estimate = min(estimate, monotonicSeconds() - roundStart) }
             let context = Comment(rawValue: "seed \(seed), round \(round), kill after \(String(format: "%.3f", delay)) s")

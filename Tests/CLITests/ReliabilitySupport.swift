@@ -103,6 +103,13 @@ final class ChildProcess: @unchecked Sendable {
     /// Sends SIGKILL: the process dies at once, wherever it is (no handlers, no cleanup).
     func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
 
+    /// Sends SIGKILL `seconds` after now, from a Dispatch timer: on time even when the test's
+    /// own tasks wait for a cooperative thread (other suites run meanwhile).
+    func kill(after seconds: Double) {
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { _ = Glibc.kill(pid, SIGKILL) }
+    }
+
     /// Waits for the process to end.
     func wait() async {
         await exited.wait()
@@ -154,4 +161,41 @@ func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Runs CLI commands one after another on a thread of its own (so it keeps reading while other
+/// suites occupy the cooperative thread pool) until stopped; each must exit 0 with an empty stderr.
+final class CLIReaderLoop: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var runs = 0
+    private var failures: [String] = []
+    private let finished = ExitSignal()
+
+    init(_ arguments: @escaping @Sendable (Int) -> [String]) {
+        Thread.detachNewThread { [self] in
+            var round = 0
+            while round == 0 || !lock.withLock({ stopped }) {
+                let args = arguments(round)
+                do {
+                    let result = try CLIRunner.run(args)
+                    if result.exitCode != 0 || !result.stderr.isEmpty {
+                        lock.withLock { failures.append("\(args.joined(separator: " ")): exit \(result.exitCode): \(result.stderr)") }
+                    }
+                } catch {
+                    lock.withLock { failures.append("\(args.joined(separator: " ")): \(error)") }
+                }
+                round += 1
+                lock.withLock { runs = round }
+            }
+            finished.fire()
+        }
+    }
+
+    /// Stops after the command running now; returns how many ran and what failed.
+    func stop() async -> (runs: Int, failures: [String]) {
+        lock.withLock { stopped = true }
+        await finished.wait()
+        return lock.withLock { (runs, failures) }
+    }
 }

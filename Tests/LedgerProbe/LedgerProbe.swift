@@ -7,7 +7,8 @@ import SQLiteDB
 /// through the library's read-only path, again and again, while another process imports into it,
 /// and fails on the first error or inconsistent snapshot.
 ///
-/// `ledger-probe LEDGER SECONDS ROWS [reopen|keep]`
+/// `ledger-probe LEDGER STOP-FILE ROWS [reopen|keep]`: reads until STOP-FILE exists (at least
+/// once, at most 10 minutes).
 ///
 /// Every price series in the ledger was created by the import that filled it, in the same
 /// transaction, so in every snapshot each series holds exactly ROWS observations, there is one
@@ -18,18 +19,18 @@ import SQLiteDB
 struct LedgerProbe {
     static func main() {
         let args = CommandLine.arguments
-        guard args.count >= 4, let seconds = Double(args[2]), let rows = Int(args[3]) else {
-            fail("usage: ledger-probe LEDGER SECONDS ROWS [reopen|keep]")
+        guard args.count >= 4, let rows = Int(args[3]) else {
+            fail("usage: ledger-probe LEDGER STOP-FILE ROWS [reopen|keep]")
         }
-        let path = args[1]
+        let path = args[1], stopFile = args[2]
         let reopen = args.count < 5 || args[4] == "reopen"
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(600)
         var reads = 0
         var maxSeries = 0
         do {
             var connection: Connection?
             var ledger: Ledger?
-            while Date() < deadline {
+            while reads == 0 || (!FileManager.default.fileExists(atPath: stopFile) && Date() < deadline) {
                 if reopen || connection == nil {
                     connection?.close()
                     connection = try LedgerFile.openReadOnly(at: path)
