@@ -38,7 +38,15 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: ledger)
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
-        if geteuid() == 0 { #expect(chown(ledger, 65_534, 65_534) == 0) }
+        if geteuid() == 0 {
+            #expect(chown(ledger, 65_534, 65_534) == 0)
+            // The clone may sit in a folder `nobody` cannot enter: run a copy of the (self-contained) binary.
+            try FileManager.default.copyItem(at: CLIRunner.binary, to: unprivilegedBinary)
+            guard try runUnprivileged(["--version"]).exitCode == 0 else {
+                print("PermissionsTests: `nobody` cannot run a program from \(dir.url.path); the read-only report test did not run")
+                return
+            }
+        }
 
         for command in [["report", "loans", ledger, "--format", "json"],
                         ["report", "valuation", ledger, "--at", "2000-01-03", "--format", "json"],
@@ -55,11 +63,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["book.ledger"])
     }
 
+    private var unprivilegedBinary: URL { dir.url.appendingPathComponent("portfolio-ledger") }
+
     private func runUnprivileged(_ arguments: [String]) throws -> CLIRunner.Result {
         guard geteuid() == 0 else { return try CLIRunner.run(arguments) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLIRunner.binary.path] + arguments
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", unprivilegedBinary.path] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
