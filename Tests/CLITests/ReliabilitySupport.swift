@@ -104,10 +104,12 @@ final class ChildProcess: @unchecked Sendable {
     func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
 
     /// Sends SIGKILL `seconds` after now, from a Dispatch timer: on time even when the test's
-    /// own tasks wait for a cooperative thread (other suites run meanwhile).
+    /// own tasks wait for a cooperative thread (other suites run meanwhile). Nothing is sent once
+    /// the process has ended (its pid may belong to another process by then).
     func kill(after seconds: Double) {
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { _ = Glibc.kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            exited.ifNotFired { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+        }
     }
 
     /// Waits for the process to end.
@@ -134,6 +136,11 @@ final class ExitSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var fired = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Runs `body` unless the signal fired, holding the signal's lock (so it cannot fire meanwhile).
+    func ifNotFired(_ body: () -> Void) {
+        lock.withLock { if !fired { body() } }
+    }
 
     func fire() {
         let toResume: [CheckedContinuation<Void, Never>] = lock.withLock {
