@@ -154,12 +154,31 @@ public final class Connection {
             throw OpenError.pragmaRefused(pragma: "foreign_keys", answer: "0")
         }
         if mode != .readOnly {
-            let journal = try scalar("PRAGMA journal_mode = WAL", as: String.self)
+            // Switching a rollback-journal file to WAL needs an exclusive lock, and SQLite answers
+            // SQLITE_BUSY at once, without the busy handler, when another connection opening the
+            // same file holds a shared lock (e.g. two processes migrating an old file together).
+            let journal = try retryingWhileBusy(upTo: options.busyTimeoutMilliseconds) {
+                try scalar("PRAGMA journal_mode = WAL", as: String.self)
+            }
             guard journal.lowercased() == "wal" else { throw OpenError.pragmaRefused(pragma: "journal_mode=WAL", answer: journal) }
             try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
             if let expected = options.applicationID, foundID != expected {
                 // PRAGMA arguments cannot be bound; the value is an Int32 from our own code.
                 try execute("PRAGMA application_id = \(expected)")
+            }
+        }
+    }
+
+    /// Runs `body` again every 10 ms while it fails with `SQLITE_BUSY`, for up to `milliseconds`,
+    /// for the statements that SQLite does not retry through the busy handler.
+    private func retryingWhileBusy<R>(upTo milliseconds: Int32, _ body: () throws -> R) throws -> R {
+        var waited: Int32 = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.primaryCode == .busy && waited < milliseconds {
+                sqlite3_sleep(10)
+                waited += 10
             }
         }
     }

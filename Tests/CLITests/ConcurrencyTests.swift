@@ -119,12 +119,13 @@ import Testing
         #expect(try CLIRunner.run(["check", ledger]).exitCode == 0)
     }
 
-    /// Four `migrate` processes on one schema-1 file: each migration is applied once, and no
-    /// process fails because another applied it first.
+    /// Four `migrate` processes on one schema-1 file (rollback journal, so the first open switches
+    /// it to WAL), ten times: each migration is applied once, and no process fails because another
+    /// applied it first or was switching the file to WAL.
     @Test func concurrentMigrationsApplyEachMigrationOnce() async throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("PortfolioLedgerTests/Fixtures/schema-v1.ledger")
-        for round in 0..<5 {
+        for round in 0..<10 {
             let ledger = dir.path("v1-\(round).ledger")
             try FileManager.default.copyItem(atPath: fixture.path, toPath: ledger)
             let migrators = try (0..<4).map { _ in try ChildProcess(CLIRunner.binary, ["migrate", ledger], logDirectory: dir.url) }
