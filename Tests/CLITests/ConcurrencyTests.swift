@@ -62,19 +62,30 @@ import Testing
         print("concurrency: \(imports) imports (\(refused) refused) of \(Self.rows) rows, probes \(probeReads), CLI reader runs \(readerRuns.map(\.runs))")
     }
 
-    /// Two imports started together: the second waits for the first's write lock, then succeeds.
-    @Test func twoWritersBothSucceed() async throws {
+    /// Two imports started together: the second waits for the first's write lock, then succeeds
+    /// (or, on a machine so loaded that the first holds the lock past 5 s, fails with the busy
+    /// error and writes nothing); each import is in the ledger whole or not at all.
+    @Test func twoWritersBothSucceedOrTheSecondIsClearlyBusy() async throws {
         let ledger = dir.path("two.ledger"), csv = dir.path("p.csv")
-        try Reliability.writePriceFile(csv, rows: 50_000)
+        try Reliability.writePriceFile(csv, rows: 20_000)
         #expect(try CLIRunner.run(["init", ledger]).exitCode == 0)
         let writers = try ["A", "B"].map { series in
             try ChildProcess(CLIRunner.binary, ["import", ledger, "prices", csv, "--series", series, "--series-kind", "index"], logDirectory: dir.url)
         }
-        for writer in writers {
+        var succeeded = 0
+        for (writer, series) in zip(writers, ["A", "B"]) {
             await writer.wait()
-            #expect(writer.exitCode == 0, "\(writer.stderr)")
+            if writer.exitCode == 0 {
+                succeeded += 1
+            } else {
+                #expect(writer.exitCode == 75 && writer.stderr.contains("is busy"), "\(writer.stderr)")
+            }
+            let rows = try Reliability.count(ledger, """
+                SELECT count(*) FROM price_observation o JOIN price_series s ON s.series_id = o.series_id WHERE s.series_name = '\(series)'
+                """)
+            #expect(rows == (writer.exitCode == 0 ? 20_000 : 0))
         }
-        #expect(try Reliability.count(ledger, "SELECT count(*) FROM price_observation") == 100_000)
+        #expect(succeeded >= 1)
         #expect(try CLIRunner.run(["check", ledger]).exitCode == 0)
     }
 
