@@ -72,7 +72,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations", "LedgerTestSupport"],
                     exclude: ["Fixtures"]),  // read in place via #filePath: old-schema ledger files
-        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "SQLiteDB", "PortfolioLedger", "LedgerMath", "LedgerTestSupport"]),
+        // A test-only reader process for the concurrency tests (docs/reliability.md); not a product.
+        .executableTarget(name: "ledger-probe", dependencies: ["PortfolioLedger", "SQLiteDB", "LedgerMath"],
+                          path: "Tests/LedgerProbe"),
+        .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "ledger-probe", "SQLiteDB", "PortfolioLedger", "LedgerMath", "LedgerTestSupport"],
+                    exclude: ["Corpus"]),  // hostile-input cases, read in place via #filePath (HostileInputTests)
     ],
     swiftLanguageModes: [.v6]
 )

@@ -86,7 +86,11 @@ public enum LedgerFile {
             throw LedgerError.notALedger(path: destination, reason: "cannot create the backup file")
         }
         do {
-            try wrap { try db.backup(to: destination) }
+            // One step (-1): every page is copied inside one read transaction, so the copy is that
+            // snapshot and cannot be restarted by another process's commits. In steps, each commit
+            // between two steps restarts the copy, and a writer committing often could keep a large
+            // ledger's backup from ever finishing. In WAL mode the read transaction blocks no writer.
+            try wrap { try db.backup(to: destination, pagesPerStep: -1) }
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
             throw error

@@ -20,6 +20,8 @@ extension LedgerTransaction {
     public func addOptionContract(root: OptionRoot, type: OptionType, strike: ExactDecimal, expiresAt: Instant,
                                   multiplier: Int = 100) throws -> OptionContractID {
         try Validate.positive(strike, "strike")
+        // The column holds at most 40 characters (a strike is index points, not a token amount).
+        guard strike.description.utf8.count <= 40 else { throw LedgerError.invalidValue(field: "strike", reason: "\(strike) is longer than 40 characters") }
         try Validate.instant(expiresAt, "expires_at")
         guard multiplier > 0 else { throw LedgerError.invalidValue(field: "multiplier", reason: "\(multiplier) must be positive") }
         if let existing = try db.scalarIfAny("""

@@ -47,14 +47,16 @@ enum Validate {
         }
     }
 
+    /// Lengths count Unicode scalars, as SQLite's `length()` in the tables' CHECKs does (a
+    /// `Character` may hold several: "é" written as e + U+0301 is one Character, two scalars).
     static func text(_ value: String, _ field: String, maxLength: Int) throws(LedgerError) {
-        guard !value.isEmpty, value.count <= maxLength else {
+        guard !value.isEmpty, value.unicodeScalars.count <= maxLength else {
             throw .invalidValue(field: field, reason: "must be 1 to \(maxLength) characters")
         }
     }
 
     static func optionalNote(_ value: String?) throws(LedgerError) {
-        if let value, value.count > 1000 { throw .invalidValue(field: "note", reason: "longer than 1,000 characters") }
+        if let value, value.unicodeScalars.count > 1000 { throw .invalidValue(field: "note", reason: "longer than 1,000 characters") }
     }
 
     /// A fraction in (0, 1], e.g. a max LTV or liquidation threshold.

@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One connection to a SQLite database file, opened with the sequence of DESIGN §3.
 ///
@@ -72,12 +77,18 @@ public final class Connection {
             throw OpenError.sqliteTooOld(found: Connection.sqliteVersion, required: "3.37.0")
         }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        var openPath = path
         switch mode {
-        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnly:
+            flags |= SQLITE_OPEN_READONLY
+            if Connection.isReadOnlySnapshot(path) {
+                openPath = Connection.immutableURI(path)
+                flags |= SQLITE_OPEN_URI
+            }
         case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
         }
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = sqlite3_open_v2(openPath, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let error = SQLiteError.from(code: code, db: db, sql: nil)
             sqlite3_close_v2(db)
@@ -99,6 +110,36 @@ public final class Connection {
 
     deinit { close() }
 
+    /// True when a read-only open could not work normally: reading a WAL database needs its `-shm`
+    /// (and `-wal`) file, which SQLite creates when missing, and here neither exists and the folder
+    /// is not writable (e.g. a ledger archived read-only, `chmod 0400` in a `0555` folder). With no
+    /// `-wal` file no connection has uncheckpointed commits, so the database file alone is the whole
+    /// database, and it is opened with `immutable=1` (no locks, no shared memory).
+    /// See <https://www.sqlite.org/wal.html#readonly> and <https://www.sqlite.org/uri.html#uriimmutable>.
+    static func isReadOnlySnapshot(_ path: String) -> Bool {
+        guard access(path + "-wal", F_OK) != 0, access(path + "-shm", F_OK) != 0 else { return false }
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        return access(folder, W_OK) != 0
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded as SQLite's URI filenames require.
+    static func immutableURI(_ path: String) -> String {
+        var uri = "file:"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                uri.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                uri.unicodeScalars.append("%")
+                uri.unicodeScalars.append(hex[Int(byte >> 4)])
+                uri.unicodeScalars.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return uri + "?immutable=1"
+    }
+
     private func runOpenSequence(options: Options) throws {
         // The first read: a file that is not a database fails here, before anything is written.
         let foundID: Int32
@@ -119,12 +160,31 @@ public final class Connection {
             throw OpenError.pragmaRefused(pragma: "foreign_keys", answer: "0")
         }
         if mode != .readOnly {
-            let journal = try scalar("PRAGMA journal_mode = WAL", as: String.self)
+            // Switching a rollback-journal file to WAL needs an exclusive lock, and SQLite answers
+            // SQLITE_BUSY at once, without the busy handler, when another connection opening the
+            // same file holds a shared lock (e.g. two processes migrating an old file together).
+            let journal = try retryingWhileBusy(upTo: options.busyTimeoutMilliseconds) {
+                try scalar("PRAGMA journal_mode = WAL", as: String.self)
+            }
             guard journal.lowercased() == "wal" else { throw OpenError.pragmaRefused(pragma: "journal_mode=WAL", answer: journal) }
             try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
             if let expected = options.applicationID, foundID != expected {
                 // PRAGMA arguments cannot be bound; the value is an Int32 from our own code.
                 try execute("PRAGMA application_id = \(expected)")
+            }
+        }
+    }
+
+    /// Runs `body` again every 10 ms while it fails with `SQLITE_BUSY`, for up to `milliseconds`,
+    /// for the statements that SQLite does not retry through the busy handler.
+    private func retryingWhileBusy<R>(upTo milliseconds: Int32, _ body: () throws -> R) throws -> R {
+        var waited: Int32 = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.primaryCode == .busy && waited < milliseconds {
+                sqlite3_sleep(10)
+                waited += 10
             }
         }
     }

@@ -32,26 +32,36 @@ public struct Migrator: Sendable {
     }
 
     /// Applies every pending migration; returns the names applied (empty when up to date).
+    ///
+    /// Safe against other processes migrating the same file at the same time: each migration is
+    /// applied only if the version read under the write lock still needs it, so it is applied
+    /// once, and a migration another process applied first is not reported as applied here.
     /// - Parameter now: the `applied_at` instant to record, in Unix seconds.
     @discardableResult
     public func migrate(_ db: Connection, now: Int64) throws -> [String] {
         let pending = try status(of: db).pending
+        var applied: [String] = []
         for name in pending {
             guard let migration = migrations.first(where: { $0.name == name }) else { continue }
             do {
-                try db.write { db in
+                let didApply = try db.write { db -> Bool in
+                    // Another process may have applied it since `status` was read; the write lock
+                    // is held now, so this answer is final.
+                    guard try db.scalar("PRAGMA user_version", as: Int.self) < migration.number else { return false }
                     try db.executeScript(Migrator.historyTableSQL)
                     try db.executeScript(migration.sql)
                     try db.execute("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                                    migration.number, migration.name, migration.checksum, now)
                     // PRAGMA values cannot be bound; the number comes from our own file names.
                     try db.executeScript("PRAGMA user_version = \(migration.number)")
+                    return true
                 }
+                if didApply { applied.append(name) }
             } catch let error as SQLiteError {
                 throw MigrationError.failed(name: migration.name, error: error)
             }
         }
-        return pending
+        return applied
     }
 
     static let historyTableSQL = """

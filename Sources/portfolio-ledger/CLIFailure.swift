@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortfolioLedger
+import SQLiteDB
 
 /// An error as the CLI reports it: one line on stderr and a distinct exit code (see `--help`).
 struct CLIFailure: Error {
@@ -13,6 +14,8 @@ struct CLIFailure: Error {
     static let newerSchema = ExitCode(5)
     static let migrationProblem = ExitCode(6)
     static let alreadyExists = ExitCode(7)
+    /// Another process held the ledger's write lock longer than the busy timeout (EX_TEMPFAIL).
+    static let busy = ExitCode(75)
     static let usage = ExitCode(64)
     static let invalidInput = ExitCode(65)
     static let missingData = ExitCode(66)
@@ -22,7 +25,25 @@ struct CLIFailure: Error {
         self.exitCode = exitCode
     }
 
-    init(_ error: LedgerError) {
+    /// "The ledger is busy": the write lock stayed taken for the whole busy timeout, nothing was
+    /// written. `path` names the ledger when the command knows it.
+    static func busyLedger(path: String?, _ error: SQLiteError) -> CLIFailure {
+        CLIFailure(message: "\(path ?? "the ledger") is busy: another process held its write lock for longer than "
+                       + "\(Connection.Options().busyTimeoutMilliseconds / 1000) s; nothing was written, try again (SQLite: \(error.message))",
+                   exitCode: busy)
+    }
+
+    /// True for `SQLITE_BUSY` (any extended form) under a ledger error.
+    static func isBusy(_ error: LedgerError) -> SQLiteError? {
+        if case .database(let sqlite) = error, sqlite.primaryCode == .busy { return sqlite }
+        return nil
+    }
+
+    init(_ error: LedgerError, path: String? = nil) {
+        if let sqlite = Self.isBusy(error) {
+            self = .busyLedger(path: path, sqlite)
+            return
+        }
         message = error.description
         exitCode = switch error {
         case .notALedger: CLIFailure.notALedger
@@ -44,9 +65,25 @@ struct CLIFailure: Error {
     }
 
     func report() {
-        // One line, whatever the message holds: a newline would split the error across lines.
-        let line = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("portfolio-ledger: error: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("portfolio-ledger: error: \(Self.oneLine(message))\n".utf8))
+    }
+
+    /// The message on one line, safe for a terminal: it may quote values from an input file, so
+    /// a newline becomes a space and every other control character (a carriage return that would
+    /// overwrite the line, an escape sequence that would restyle or retitle the terminal) is
+    /// shown escaped, e.g. `\r` or `\u{1B}`.
+    static func oneLine(_ message: String) -> String {
+        var line = ""
+        for scalar in message.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: line += " "
+            case 0x0D: line += "\\r"
+            case 0x09: line += "\\t"
+            case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: line += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        return line
     }
 }
 

@@ -76,7 +76,14 @@ struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Write a consistent copy of a ledger while it may be in use (SQLite online backup).",
-        discussion: "To restore, stop writers and copy the backup file over the ledger file (removing its -wal and -shm files), then run `portfolio-ledger check`."
+        discussion: """
+            The copy is one consistent snapshot (SQLite's online backup in a single read transaction): imports in \
+            progress are in it whole or not at all. It is created owner-only (0600) and never overwrites a file.
+
+            To restore: stop every process using the ledger; move the ledger file and its -wal and -shm files aside \
+            (keep them until the restore is checked; never leave an old -wal beside the restored file); copy the \
+            backup to the ledger's path; run `portfolio-ledger check LEDGER`. See docs/reliability.md.
+            """
     )
 
     @Argument(help: "Path of an existing ledger file.")

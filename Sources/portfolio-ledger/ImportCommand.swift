@@ -87,7 +87,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let book = try Ledger.open(at: ledger)
+        let book: Ledger
+        do { book = try Ledger.open(at: ledger) } catch let error as LedgerError { throw CLIFailure(error, path: ledger) }
         let reporter = ProgressReporter()
         let summary: ImportSummary
         do {
@@ -98,8 +99,12 @@ struct ImportCommand: ParsableCommand {
             }
         } catch let error as ImportError {
             reporter.finish()
+            if let underlying = error.underlying, let busy = CLIFailure.isBusy(underlying) { throw CLIFailure.busyLedger(path: ledger, busy) }
             let code = if case .database = error.underlying { CLIFailure.databaseError } else { CLIFailure.invalidInput }
             throw CLIFailure(message: error.description, exitCode: code)
+        } catch let error as LedgerError {
+            reporter.finish()
+            throw CLIFailure(error, path: ledger)
         }
         reporter.finish()
         if summary.alreadyImported {

@@ -195,6 +195,7 @@ public final class CSVReader {
         let text = string(index)
         let lower = text.lowercased()
         if lower.contains("nan") || lower.contains("inf") { return error(column: index, "'\(text.prefix(40))' is not a finite number") }
+        if let value = Double(text), !value.isFinite { return error(column: index, "'\(text.prefix(40))' is out of range (beyond ±1.8e308)") }
         return error(column: index, "'\(text.prefix(40))' is not a decimal number (digits, one optional '.', optional exponent)")
     }
 
@@ -255,7 +256,7 @@ public final class CSVReader {
             }
             if i < end && buf[i] == 0x22 {
                 // Quoted field: up to the closing quote; "" is an escaped quote.
-                let quoteLine = nextLine + newlines
+                let quoteLine = nextLine + newlines  // where the quote opened: the line to name if it never closes
                 i += 1
                 let fieldStart = i
                 var escaped = false
@@ -274,7 +275,7 @@ public final class CSVReader {
                         return .needMore
                     }
                     if b == 0x0A { newlines += 1 }
-                    if b >= 0x80 { nonASCII = true }
+                    if b &- 1 >= 0x7F { nonASCII = true }  // ≥ 0x80, or NUL
                     i += 1
                 }
                 starts[count] = fieldStart
@@ -307,7 +308,7 @@ public final class CSVReader {
             while i < end {
                 let b = buf[i]
                 if b == 0x2C || b == 0x0A || b == 0x22 { break }
-                if b >= 0x80 { nonASCII = true }
+                if b &- 1 >= 0x7F { nonASCII = true }  // ≥ 0x80, or NUL
                 i += 1
             }
             if i == end && !atEOF { return .needMore }
@@ -392,11 +393,19 @@ public final class CSVReader {
         }
     }
 
-    /// Checks every field of the current record is UTF-8 (only called when a byte ≥ 0x80 was seen).
+    /// Checks every field of the current record is UTF-8 text without NUL bytes (only called when
+    /// a byte ≥ 0x80 or a NUL was seen). A NUL is refused: it is never part of a CSV export's text
+    /// (a UTF-16 file is full of them), and SQLite's `length()` stops at one, so a value holding
+    /// one would slip past the tables' length CHECKs or fail them with a baffling message.
     private func validateUTF8() throws(ImportError) {
         for index in 0..<fieldCount {
             let s = fieldStarts[index], e = fieldEnds[index]
             let bytes = UnsafeBufferPointer(start: buffer + s, count: e - s)
+            if let nul = bytes.firstIndex(of: 0) {
+                let lineOfByte = line + bytes[..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                throw error(line: lineOfByte, column: columnName(index) ?? "column \(index + 1)",
+                            "a NUL byte (0x00) is not text (a UTF-16 file? re-export the file as UTF-8)")
+            }
             guard bytes.contains(where: { $0 >= 0x80 }) else { continue }
             if String(validating: bytes, as: UTF8.self) == nil {
                 let offset = bytes.firstIndex(where: { $0 >= 0x80 }) ?? 0
