@@ -20,6 +20,9 @@ import Testing
         ("Connection.swift", #"^(expected|options\.synchronous\.rawValue)$"#, "PRAGMA values (cannot be bound): an Int32 id and an enum's raw value"),
         ("Connection+Transactions.swift", #"^name$"#, "savepoint name made from an internal counter"),
         ("Migrator.swift", #"^migration\.number$"#, "PRAGMA user_version: the number parsed from our own migration file name"),
+        ("LedgerSnapshot+Policies.swift", #"^filter$"#, "one of two literal conditions chosen by a switch over the scope; the loan id is bound (?2)"),
+        ("ObservationBatchInserter.swift", #"^repeatElement$"#,
+         "placeholder groups for a multi-row INSERT: only `?`s, their count from our batch size"),
     ]
 
     static let sqlKeyword = try! NSRegularExpression(
