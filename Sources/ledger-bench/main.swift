@@ -39,7 +39,7 @@ do {
     try job("lookup") { [try lookupJob(config, scratch)] }
     try job("xirr") { [try xirrJob(config, scratch)] }
     try job("theta") { [try thetaJob(config)] }
-    try job("import") { [try importJob(config, scratch)] }
+    try job("import") { try importJob(config, scratch) }
     try job("report") {
         say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)
