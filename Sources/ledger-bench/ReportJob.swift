@@ -69,8 +69,9 @@ struct DailySweep {
                 floorOfNFT.append(floorOf[nft.collectionID]!)
                 id += 1
             }
-            // `loans(openAt:)` re-reads every loan on each call, which would make a daily sweep
-            // quadratic in history; read the loans and their closing events once instead.
+            // `loans(openAt:)` looks at every loan on each call (from the snapshot's memo since
+            // D22, but still all of them), which would make a daily sweep quadratic in history;
+            // find each loan's closing event once instead.
             var loanWindows: [(LoanRecord, closes: Instant, floor: PriceSeriesID)] = []
             for loan in try book.loans() {
                 let closes = try book.loanEvents(of: loan.id).first(where: { $0.detail.isTerminal })?.occurredAt ?? Instant(unixSeconds: .max)
@@ -107,9 +108,8 @@ struct DailySweep {
                 totals.lookups += 1
                 t = t.adding(seconds: SyntheticLedger.day)
             }
-            // Cash by currency as a running sum over the journal (one pass). `cashBalance(_:at:)`
-            // sums the journal up to its instant on every call, so calling it at each month end
-            // would make this part quadratic in history.
+            // Cash by currency as a running sum over the journal (one pass), checked against
+            // `cashBalance(_:at:)` (a binary search over the memo's running balances since D22).
             let journal = try book.journal(from: Instant(unixSeconds: 0), to: last)
             totals.journalEntries = journal.count
             var cash: [Currency: ExactDecimal] = [:]
