@@ -71,7 +71,7 @@ public final class Ledger: @unchecked Sendable {
     ///   and corrections recorded later, are invisible. `nil` = everything known now.
     public func read<R>(asKnownAt: Instant? = nil, _ body: (LedgerSnapshot) throws -> R) throws -> R {
         try withConnection { db in
-            try db.read { db in try body(LedgerSnapshot(db: db, knownAt: asKnownAt)) }
+            try db.read { db in try body(LedgerSnapshot(db: db, knownAt: asKnownAt, memo: SnapshotMemo())) }
         }
     }
 

@@ -13,13 +13,27 @@ public struct OptionPosition: Sendable, Hashable {
 
 extension LedgerSnapshot {
     public func hedge(_ id: HedgeID) throws -> HedgeRecord? {
-        try hedges().first { $0.id == id }
+        if let memo {
+            _ = try hedges()
+            return memo.hedgesByID[id]
+        }
+        return try hedges(where: "hedge_id = ?2", id.rawValue).first
     }
 
     /// Every hedge with the loans it protects.
     public func hedges() throws -> [HedgeRecord] {
+        if let loaded = memo?.hedges { return loaded }
+        let all = try hedges(where: "?2 = 0", Int64(0))
+        if let memo {
+            memo.hedges = all
+            memo.hedgesByID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return all
+    }
+
+    private func hedges(where condition: String, _ value: Int64) throws -> [HedgeRecord] {
         var result: [HedgeRecord] = []
-        try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge WHERE recorded_at <= ?1 ORDER BY hedge_id", k) { s in
+        try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge WHERE \(condition) AND recorded_at <= ?1 ORDER BY hedge_id", k, value) { s in
             result.append(HedgeRecord(id: HedgeID(try s.column(0)), name: try s.column(1),
                                       strategy: try StoredValue.enumeration(s, 2, as: HedgeRecord.Strategy.self),
                                       openedAt: try StoredValue.instant(s, 3), protectedLoans: [], recordedAt: try StoredValue.instant(s, 4)))

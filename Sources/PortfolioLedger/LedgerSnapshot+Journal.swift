@@ -28,6 +28,32 @@ extension LedgerSnapshot {
     /// The cash-flow journal with `from ≤ at ≤ to`, in time order: the same rows as the
     /// `v_cash_flow` view, but as known at ``knownAt`` and with exact signed amounts.
     public func journal(from: Instant, to: Instant) throws -> [JournalEntry] {
+        if let memo {
+            let all = try memo.journal ?? loadJournal(into: memo)
+            // Sorted by instant first: the range is a slice.
+            let lower = all.partitionPoint { $0.at >= from }
+            let upper = all.partitionPoint { $0.at > to }
+            return lower < upper ? Array(all[lower..<upper]) : []
+        }
+        return try queryJournal(from: from, to: to)
+    }
+
+    /// The whole journal into `memo`, with each currency's running balance.
+    private func loadJournal(into memo: SnapshotMemo) throws -> [JournalEntry] {
+        let all = try queryJournal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799))
+        var cash: [Currency: (at: [Int64], balance: [ExactDecimal])] = [:]
+        for entry in all {
+            let currency = entry.amount.currency
+            let previous = cash[currency]?.balance.last ?? .zero
+            cash[currency, default: ([], [])].at.append(entry.at.unixSeconds)
+            cash[currency, default: ([], [])].balance.append(previous + entry.amount.amount)
+        }
+        memo.journal = all
+        memo.cash = cash
+        return all
+    }
+
+    private func queryJournal(from: Instant, to: Instant) throws -> [JournalEntry] {
         var entries: [JournalEntry] = []
         // v_cash_flow shows current knowledge; rebuild its rows with this snapshot's visibility.
         try db.query("""
@@ -49,7 +75,13 @@ extension LedgerSnapshot {
 
     /// The book's cash in `currency` at `at`: the exact sum of journal entries at or before it.
     public func cashBalance(_ currency: Currency, at: Instant) throws -> ExactDecimal {
-        try journal(from: Instant(unixSeconds: 0), to: at).reduce(ExactDecimal.zero) { sum, entry in
+        if let memo {
+            if memo.journal == nil { _ = try loadJournal(into: memo) }
+            guard let running = memo.cash[currency] else { return .zero }
+            let count = running.at.partitionPoint { $0 > at.unixSeconds }
+            return count == 0 ? .zero : running.balance[count - 1]
+        }
+        return try journal(from: Instant(unixSeconds: 0), to: at).reduce(ExactDecimal.zero) { sum, entry in
             entry.amount.currency == currency ? sum + entry.amount.amount : sum
         }
     }
@@ -123,4 +155,24 @@ extension LedgerSnapshot {
             FROM external_flow f WHERE \(external)
             """
     }()
+}
+
+extension RandomAccessCollection {
+    /// The index of the first element for which `isAbove` is true, in a collection where it is
+    /// false for a prefix and true for the rest (binary search).
+    func partitionPoint(_ isAbove: (Element) -> Bool) -> Index {
+        var low = startIndex
+        var count = self.count
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if isAbove(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
+            }
+        }
+        return low
+    }
 }

@@ -13,11 +13,23 @@ extension LedgerSnapshot {
         """
 
     public func loan(_ id: LoanID) throws -> LoanRecord? {
-        try loans(where: "l.loan_id = ?2", id.rawValue).first
+        if let memo {
+            _ = try loans()
+            return memo.loansByID[id]
+        }
+        return try loans(where: "l.loan_id = ?2", id.rawValue).first
     }
 
     /// Every visible loan, by start.
-    public func loans() throws -> [LoanRecord] { try loans(where: "?2 = 0", Int64(0)) }
+    public func loans() throws -> [LoanRecord] {
+        if let loaded = memo?.loans { return loaded }
+        let all = try loans(where: "?2 = 0", Int64(0))
+        if let memo {
+            memo.loans = all
+            memo.loansByID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return all
+    }
 
     /// Loans open at `at`.
     public func loans(openAt at: Instant) throws -> [LoanRecord] {
@@ -59,6 +71,7 @@ extension LedgerSnapshot {
 
     /// The visible events of a loan in time order (ties in booking order).
     public func loanEvents(of loan: LoanID) throws -> [LoanEvent] {
+        if let known = memo?.loanEvents[loan] { return known }
         var events: [LoanEvent] = []
         try db.query("""
             SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee,
@@ -69,6 +82,7 @@ extension LedgerSnapshot {
             events.append(LoanEvent(id: LoanEventID(try s.column(0)), loanID: LoanID(try s.column(1)), occurredAt: try StoredValue.instant(s, 3),
                                     detail: try Self.eventDetail(s), note: try s.column(12), recordedAt: try StoredValue.instant(s, 13)))
         }
+        memo?.loanEvents[loan] = events
         return events
     }
 

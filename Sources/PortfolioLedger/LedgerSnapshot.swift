@@ -10,10 +10,14 @@ public struct LedgerSnapshot {
     let db: Connection
     /// The knowledge cut-off, or `nil` for everything known now.
     public let knownAt: Instant?
+    /// What this snapshot has already read, when it is a read transaction's (nothing can change
+    /// under it); `nil` for ``LedgerTransaction/current``, which sees the transaction's own writes.
+    let memo: SnapshotMemo?
 
-    init(db: Connection, knownAt: Instant?) {
+    init(db: Connection, knownAt: Instant?, memo: SnapshotMemo? = nil) {
         self.db = db
         self.knownAt = knownAt
+        self.memo = memo
     }
 
     /// `recorded_at` bound for visibility: everything when `knownAt` is nil.
@@ -40,4 +44,28 @@ public struct LedgerSnapshot {
         }
         return try db.scalarIfAny(sql, k, id, as: Int64.self) != nil
     }
+}
+
+/// Entities a read snapshot has loaded, kept for the rest of its read transaction.
+///
+/// Reports ask for the same rows again and again — every loan's record and events for each
+/// status or principal, every hedge to find one, the journal up to each instant — which made
+/// reports over a longer history cost more per day of history (decisions D29). Inside one read
+/// transaction the data cannot change, so each is read once; results are the same rows in the
+/// same order. Only ``Ledger/read(asKnownAt:_:)`` makes snapshots with a memo.
+final class SnapshotMemo {
+    /// Every visible loan, by start (``LedgerSnapshot/loans()``), and by id.
+    var loans: [LoanRecord]?
+    var loansByID: [LoanID: LoanRecord] = [:]
+    /// Visible events per loan, in time order.
+    var loanEvents: [LoanID: [LoanEvent]] = [:]
+    /// Every visible hedge by id, and by id.
+    var hedges: [HedgeRecord]?
+    var hedgesByID: [HedgeID: HedgeRecord] = [:]
+    /// The whole journal in time order, and per currency the running balance after each of its
+    /// entries in that currency (instants ascending).
+    var journal: [JournalEntry]?
+    var cash: [Currency: (at: [Int64], balance: [ExactDecimal])] = [:]
+
+    init() {}
 }

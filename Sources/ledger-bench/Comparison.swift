@@ -51,11 +51,13 @@ struct Comparison {
     var baseline: Side?
     var target: Target
     var notes: [String] = []
+    /// A memory comparison: the baseline is there for its peak, no time ratio is computed.
+    var comparesMemoryOnly = false
 
     /// Throughput ratio ours/baseline = baseline median time / our median time:
     /// > 1 means ours is faster, < 1 slower.
     var throughputRatio: Double? {
-        guard let baseline, !baseline.seconds.isEmpty, !ours.seconds.isEmpty else { return nil }
+        guard !comparesMemoryOnly, let baseline, !baseline.seconds.isEmpty, !ours.seconds.isEmpty else { return nil }
         return baseline.median / ours.median
     }
 }

@@ -24,7 +24,7 @@ struct Config {
 
     static let usage = """
         usage: ledger-bench [--quick] [--repetitions N] [--only JOB[,JOB…]] [--keep]
-          --quick            scaled-down sizes (about a minute); prints every ratio
+          --quick            scaled-down sizes (about 10 s); prints every ratio
           --repetitions N    timed repetitions per side (default 5; the report job at most 3)
           --only JOBS        any of: \(jobs.joined(separator: ", "))
           --keep             keep the generated ledgers and CSV files (printed path)

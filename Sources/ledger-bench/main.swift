@@ -3,6 +3,19 @@ import Foundation
 // ledger-bench: each job and its baseline in the same run (DESIGN §6). Release build:
 //     swift run -c release ledger-bench [--quick]
 
+// `ledger-bench --child-import CSV LEDGER`: one library import in a process of its own, so the
+// import job can read that process's peak memory (VmHWM) without the bench's own data in it.
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--child-import" {
+    do {
+        let stored = try LibraryCSVImporter().importObservations(csv: CommandLine.arguments[2], into: CommandLine.arguments[3])
+        print(stored)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("ledger-bench --child-import: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let config: Config
 do {
     config = try Config.parse(Array(CommandLine.arguments.dropFirst()))
@@ -39,7 +52,7 @@ do {
     try job("lookup") { [try lookupJob(config, scratch)] }
     try job("xirr") { [try xirrJob(config, scratch)] }
     try job("theta") { [try thetaJob(config)] }
-    try job("import") { [try importJob(config, scratch)] }
+    try job("import") { try importJob(config, scratch) }
     try job("report") {
         say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)

@@ -68,6 +68,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time zone of --at-time (default UTC), e.g. America/New_York.", valueName: "ZONE"))
     var timeZone: String?
 
+    @Option(name: .customLong("instant-format"),
+            help: ArgumentHelp("How the file writes instants: iso8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, the default) or unix-seconds.", valueName: "FORMAT"))
+    var instantFormat: InstantFormat?
+
     func validate() throws {
         if let preset {
             guard let found = ImportPreset.named(preset) else {
@@ -78,7 +82,7 @@ struct ImportCommand: ParsableCommand {
             }
         }
         if kind == .jsonl, preset != nil || !mappings.isEmpty || !constants.isEmpty || timeColumn != nil || priceColumn != nil
-            || series != nil || seriesKind != nil || base != nil || quote != nil || atTime != nil || timeZone != nil {
+            || series != nil || seriesKind != nil || base != nil || quote != nil || atTime != nil || timeZone != nil || instantFormat != nil {
             throw ValidationError("a jsonl journal takes no mapping options")
         }
         for pair in mappings + constants where !pair.contains("=") {
@@ -133,10 +137,13 @@ struct ImportCommand: ParsableCommand {
             let time = atTime ?? options.dateOnlyTime.description.split(separator: " ").first.map(String.init) ?? "00:00:00"
             options.dateOnlyTime = try DateOnlyTime(time, timeZone: timeZone ?? options.dateOnlyTime.timeZone)
         }
+        if let instantFormat { options.instantFormat = instantFormat }
         try options.validate(for: csvKind)
         return options
     }
 }
+
+extension InstantFormat: ExpressibleByArgument {}
 
 /// Progress on stderr, only when stderr is a terminal: a line redrawn in place.
 final class ProgressReporter {

@@ -49,6 +49,24 @@ func writeText(_ text: String, to path: String) throws {
         #expect(try db.scalar("SELECT count(*) FROM price_observation WHERE source_id = 1", as: Int.self) == 2)
     }
 
+    @Test func unixSecondsAndASeriesColumn() throws {
+        let ledger = try newLedger()
+        let file = dir.path("obs.csv")
+        try writeText("series,observed_at,price\n1,946684800,100\n1,946688400,101.5\n2,946684800,7\n", to: file)
+        let result = try CLIRunner.run(["import", ledger, "prices", file, "--series-kind", "index", "--instant-format", "unix-seconds"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "imported prices from \(file) into \(ledger): 3 rows read, 3 inserted, 0 skipped as duplicates (source 1)\n")
+        let db = try Connection(path: ledger, mode: .readOnly)
+        #expect(try db.scalar("""
+            SELECT group_concat(s.series_name || '@' || o.observed_at || '=' || o.price, ' ') FROM price_observation o
+            JOIN price_series s USING (series_id) ORDER BY s.series_name, o.observed_at
+            """, as: String.self) == "1@946684800=100.0 1@946688400=101.5 2@946684800=7.0")
+        // Without the flag the same file's instants are not ISO 8601 dates.
+        let iso = try CLIRunner.run(["import", ledger, "prices", file, "--series-kind", "index"])
+        #expect(iso.exitCode == 65)
+        #expect(iso.stderr.contains("'946684800' is not a date (YYYY-MM-DD) or a UTC instant"))
+    }
+
     @Test func theFirstBadLineIsOneLineOnStderrAndTheLedgerIsUnchanged() throws {
         let ledger = try newLedger()
         let before = try dumpLedger(ledger)

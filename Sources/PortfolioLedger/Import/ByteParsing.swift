@@ -144,6 +144,19 @@ enum ByteParsing {
         return ParsedTime(unixSeconds: seconds, isDateOnly: false, year: year, month: month, day: day)
     }
 
+    /// Whole Unix seconds: 1–12 ASCII digits, at most 253402300799 (9999-12-31T23:59:59Z).
+    @inline(__always)
+    static func unixSeconds(_ p: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard (1...12).contains(p.count) else { return nil }
+        var value: Int64 = 0
+        for byte in p {
+            let d = byte &- 0x30
+            guard d < 10 else { return nil }
+            value = value * 10 + Int64(d)
+        }
+        return value <= 253_402_300_799 ? value : nil
+    }
+
     @inline(__always)
     private static func digits(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> Int? {
         var value = 0

@@ -96,6 +96,15 @@ public struct DateOnlyTime: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// How a CSV file writes instants.
+public enum InstantFormat: String, Sendable, Hashable, CaseIterable {
+    /// `YYYY-MM-DD` dates and `YYYY-MM-DDTHH:MM:SSZ` UTC instants (the default; see docs/import.md).
+    case iso8601
+    /// Whole Unix seconds, e.g. `1615423719`: seconds since 1970-01-01T00:00:00Z (UTC, no leap
+    /// seconds), 0 … 253402300799. Digits only: no sign, fraction or exponent.
+    case unixSeconds = "unix-seconds"
+}
+
 /// How a CSV file's columns map onto a kind's logical columns, constants for columns the file
 /// lacks, and the time of day of date-only values.
 ///
@@ -114,13 +123,16 @@ public struct CSVImportOptions: Sendable, Hashable {
     public var dateOnlyTime: DateOnlyTime
     /// The preset these options came from, if any (reported, and part of the content hash).
     public var preset: String?
+    /// How the file writes instants (every time column of the kind; default ISO 8601).
+    public var instantFormat: InstantFormat
 
     public init(columns: [String: String] = [:], constants: [String: String] = [:],
-                dateOnlyTime: DateOnlyTime = .midnightUTC, preset: String? = nil) {
+                dateOnlyTime: DateOnlyTime = .midnightUTC, preset: String? = nil, instantFormat: InstantFormat = .iso8601) {
         self.columns = columns
         self.constants = constants
         self.dateOnlyTime = dateOnlyTime
         self.preset = preset
+        self.instantFormat = instantFormat
     }
 
     /// Checks every mapped or constant name is a logical column of `kind`.
@@ -136,6 +148,8 @@ public struct CSVImportOptions: Sendable, Hashable {
     var canonicalText: String {
         let mapped = columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         let fixed = constants.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        return "columns:\(mapped)\u{1E}constants:\(fixed)\u{1E}date-only:\(dateOnlyTime)"
+        // The default format adds nothing, so files imported before the option existed keep their hash.
+        let format = instantFormat == .iso8601 ? "" : "\u{1E}instants:\(instantFormat.rawValue)"
+        return "columns:\(mapped)\u{1E}constants:\(fixed)\u{1E}date-only:\(dateOnlyTime)" + format
     }
 }

@@ -93,48 +93,49 @@ struct CSVImporter {
 
     // MARK: - prices
 
+    /// Prices: one series (a constant) or a series per row (a column). Every record is parsed
+    /// straight from the bytes and inserted in batches by ``ObservationBatchInserter``; a series
+    /// column's name is turned into a `String` and looked up only when it differs from the
+    /// previous row's.
     private func importPrices() throws -> ImportCounts {
-        guard row.has("series") else {
+        let seriesColumn: Int?
+        var current: PriceSeries?
+        switch row.source("series") {
+        case .constant(let name):
+            do { current = try resolveSeries(name) } catch { throw annotate(error, column: "series") }
+            seriesColumn = nil
+        case .column(let index):
+            seriesColumn = index
+        case .absent:
             throw ImportError(file: reader.path, line: 1, column: "series",
                               reason: "no series: give one with --series NAME (or --set series=NAME), or a 'series' column")
         }
-        if case .constant(let name) = row.source("series") {
-            let series: PriceSeries
-            do { series = try resolveSeries(name) } catch { throw annotate(error, column: "series") }
-            return try streamObservations(into: series)
-        }
-        // A series per row: resolve (and cache) each name.
+        var batch = try ObservationBatchInserter(tx: tx, source: source)
         var known: [String: PriceSeries] = [:]
-        var counts = ImportCounts()
-        while try reader.next() {
-            reportProgress()
-            let name = try row.requiredText("series")
-            do {
-                let series: PriceSeries
-                if let hit = known[name] { series = hit } else { series = try resolveSeries(name); known[name] = series }
-                let observation = PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
-                counts.count(try tx.addObservations(CollectionOfOne(observation), to: series.id, source: source) == 1)
-            } catch { throw annotate(error) }
-        }
-        return counts
-    }
-
-    /// The fast path: one series, every record parsed straight from the bytes and inserted in
-    /// multi-row batches (``ObservationBatchInserter``).
-    private func streamObservations(into series: PriceSeries) throws -> ImportCounts {
-        var batch = ObservationBatchInserter(tx: tx, series: series, source: source)
+        var currentName: [UInt8] = []
         let timeHeader = row.header("observed_at")
         let fast: (time: Int, price: Int)?
         if case .column(let t) = row.source("observed_at"), case .column(let p) = row.source("price") { fast = (t, p) } else { fast = nil }
         while try reader.next() {
             reportProgress()
+            if let seriesColumn {
+                let same = try reader.withField(seriesColumn) { (bytes) throws(ImportError) -> Bool in bytes.elementsEqual(currentName) }
+                if current == nil || !same {
+                    let name = try row.requiredText("series")
+                    do {
+                        if let hit = known[name] { current = hit } else { current = try resolveSeries(name); known[name] = current }
+                    } catch { throw annotate(error) }
+                    currentName = Array(name.utf8)
+                }
+            }
+            guard let series = current else { continue }   // unreachable: set above or thrown
             let observation: PriceObservation
             if let (t, p) = fast {
-                let parsed = try reader.withField(t) { (bytes) throws(ImportError) -> ByteParsing.ParsedTime? in ByteParsing.time(bytes) }
+                let parsed = try reader.withField(t) { (bytes) throws(ImportError) -> ByteParsing.ParsedTime? in row.times.parse(bytes) }
                 guard let parsed else {
                     throw ImportError(file: reader.path, line: reader.line, column: timeHeader,
                                       reason: reader.isEmpty(t) ? "empty; a date or instant is required"
-                                          : "'\(reader.string(t).prefix(40))' is not a date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)")
+                                          : "'\(reader.string(t).prefix(40))' is not \(row.times.expected)")
                 }
                 let at: Instant
                 do { at = try row.times.resolve(parsed) } catch { throw ImportError(file: reader.path, line: reader.line, column: timeHeader, reason: error.description) }
@@ -142,7 +143,7 @@ struct CSVImporter {
             } else {
                 observation = PriceObservation(observedAt: try row.requiredInstant("observed_at"), price: try row.requiredDouble("price"))
             }
-            do { try batch.add(observation, line: reader.line) } catch let failure as BatchRowError {
+            do { try batch.add(observation, to: series, line: reader.line) } catch let failure as BatchRowError {
                 throw annotate(failure.error, line: failure.line)
             } catch { throw annotate(error) }
         }

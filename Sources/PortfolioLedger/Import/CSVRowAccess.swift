@@ -20,7 +20,7 @@ struct CSVRowAccess {
     init(reader: CSVReader, kind: CSVImportKind, options: CSVImportOptions) throws(ImportError) {
         self.reader = reader
         self.kind = kind
-        times = TimeResolver(options.dateOnlyTime)
+        times = TimeResolver(options.dateOnlyTime, format: options.instantFormat)
         do { try options.validate(for: kind) } catch {
             throw ImportError(file: reader.path, reason: error.description, underlying: error)
         }
@@ -118,12 +118,12 @@ struct CSVRowAccess {
         switch source(name) {
         case .column(let i):
             guard !reader.isEmpty(i) else { return nil }
-            let parsed = try reader.withField(i) { (p) throws(ImportError) -> ByteParsing.ParsedTime? in ByteParsing.time(p) }
-            guard let parsed else { throw fail(name, "'\(reader.string(i).prefix(40))' is not a date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)") }
+            let parsed = try reader.withField(i) { (p) throws(ImportError) -> ByteParsing.ParsedTime? in times.parse(p) }
+            guard let parsed else { throw fail(name, "'\(reader.string(i).prefix(40))' is not \(times.expected)") }
             do { return try times.resolve(parsed) } catch { throw fail(name, error.description) }
         case .constant(let value):
             guard !value.isEmpty else { return nil }
-            guard let parsed = ByteParsing.time(value) else { throw fail(name, "'\(value)' is not a date or a UTC instant") }
+            guard let parsed = times.parse(value) else { throw fail(name, "'\(value)' is not \(times.expectedBrief)") }
             do { return try times.resolve(parsed) } catch { throw fail(name, error.description) }
         case .absent:
             return nil
@@ -169,11 +169,11 @@ struct CSVRowAccess {
         switch source(name) {
         case .column(let i):
             guard !reader.isEmpty(i) else { throw fail(name, "empty; an expiry date is required") }
-            let parsed = try reader.withField(i) { (p) throws(ImportError) -> ByteParsing.ParsedTime? in ByteParsing.time(p) }
-            guard let parsed else { throw fail(name, "'\(reader.string(i).prefix(40))' is not a date or a UTC instant") }
+            let parsed = try reader.withField(i) { (p) throws(ImportError) -> ByteParsing.ParsedTime? in times.parse(p) }
+            guard let parsed else { throw fail(name, "'\(reader.string(i).prefix(40))' is not \(times.expectedBrief)") }
             do { return try times.expiry(parsed, root: root) } catch { throw fail(name, error.description) }
         case .constant(let value):
-            guard let parsed = ByteParsing.time(value) else { throw fail(name, "'\(value)' is not a date or a UTC instant") }
+            guard let parsed = times.parse(value) else { throw fail(name, "'\(value)' is not \(times.expectedBrief)") }
             do { return try times.expiry(parsed, root: root) } catch { throw fail(name, error.description) }
         case .absent:
             throw fail(name, "required")
@@ -246,9 +246,40 @@ final class TimeResolver {
     private var cache: [Int64: Int64] = [:]
     private let isUTC: Bool
 
-    init(_ dateOnly: DateOnlyTime) {
+    let format: InstantFormat
+
+    init(_ dateOnly: DateOnlyTime, format: InstantFormat = .iso8601) {
         self.dateOnly = dateOnly
+        self.format = format
         isUTC = dateOnly.timeZone == "UTC" || dateOnly.timeZone == "GMT"
+    }
+
+    /// A time field in the file's ``InstantFormat``.
+    @inline(__always)
+    func parse(_ p: UnsafeBufferPointer<UInt8>) -> ByteParsing.ParsedTime? {
+        switch format {
+        case .iso8601: ByteParsing.time(p)
+        case .unixSeconds: ByteParsing.unixSeconds(p).map { ByteParsing.ParsedTime(unixSeconds: $0, isDateOnly: false, year: 0, month: 0, day: 0) }
+        }
+    }
+
+    func parse(_ text: String) -> ByteParsing.ParsedTime? {
+        Array(text.utf8).withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// What a time field must look like, for errors.
+    var expected: String {
+        switch format {
+        case .iso8601: "a date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)"
+        case .unixSeconds: "Unix seconds (digits only, 0 … 253402300799)"
+        }
+    }
+
+    var expectedBrief: String {
+        switch format {
+        case .iso8601: "a date or a UTC instant"
+        case .unixSeconds: "Unix seconds"
+        }
     }
 
     @inline(__always)

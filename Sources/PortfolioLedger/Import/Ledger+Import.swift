@@ -34,18 +34,20 @@ extension Ledger {
         }
     }
 
-    /// Imports observations of one price series from a CSV file: the path the benchmark measures.
+    /// Imports observations of one price series from a CSV file.
     ///
     /// `observed_at` and `price` are the default column names (map others with `columns`); the
     /// series is created with `kind` (and `base`/`quote`) when it does not exist.
     public func importPrices(file: String, series: String, kind: PriceSeriesKind? = nil, base: String? = nil, quote: String? = nil,
                              columns: [String: String] = [:], dateOnlyTime: DateOnlyTime = .midnightUTC,
+                             instantFormat: InstantFormat = .iso8601,
                              progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var constants = ["series": series]
         constants["kind"] = kind?.rawValue
         constants["base"] = base
         constants["quote"] = quote
-        return try importCSV(.prices, file: file, options: CSVImportOptions(columns: columns, constants: constants, dateOnlyTime: dateOnlyTime),
+        return try importCSV(.prices, file: file, options: CSVImportOptions(columns: columns, constants: constants, dateOnlyTime: dateOnlyTime,
+                                                                            instantFormat: instantFormat),
                              progress: progress)
     }
 

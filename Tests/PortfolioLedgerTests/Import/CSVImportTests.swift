@@ -321,3 +321,82 @@ func count(_ path: String, _ table: String) throws -> Int {
         #expect(error?.reason.hasPrefix("invalid column mapping: 'prize' is not a column of prices imports") == true)
     }
 }
+
+/// Unix-seconds instants and the batched import of a series per row, whose appends skip the
+/// append-only trigger's lookup (decisions D21).
+@Suite struct PriceImportFastPathTests {
+    let dir = TemporaryDirectory()
+
+    static let unix = CSVImportOptions(constants: ["kind": "index"], instantFormat: .unixSeconds)
+
+    func observations(_ ledger: Ledger, _ name: String) throws -> [PriceObservation] {
+        try ledger.read { book in
+            let series = try #require(try book.series(named: name))
+            var seen: [PriceObservation] = []
+            try book.observations(of: series.id, from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799)) { seen.append($0) }
+            return seen
+        }
+    }
+
+    @Test func unixSecondsAndASeriesPerRow() throws {
+        let ledger = try Ledger.create(at: dir.path("book.ledger"))
+        let file = try writeFile(dir, "obs.csv", "series,observed_at,price\n1,100,1.5\n1,200,2.5\n2,100,10\n1,300,3.5\n2,50,9\n")
+        let summary = try ledger.importCSV(.prices, file: file, options: Self.unix)
+        #expect(summary.rowsRead == 5 && summary.inserted == 5 && summary.skippedDuplicates == 0)
+        #expect(try observations(ledger, "1").map(\.observedAt.unixSeconds) == [100, 200, 300])
+        #expect(try observations(ledger, "2") == [PriceObservation(observedAt: Instant(unixSeconds: 50), price: 9),
+                                                 PriceObservation(observedAt: Instant(unixSeconds: 100), price: 10)])
+        #expect(try rowsWithoutSource(ledger.path, table: "price_observation", source: summary.sourceID) == 0)
+        // The format is part of the import's identity: the same bytes read as ISO 8601 are another import.
+        #expect(CSVImportOptions(constants: ["kind": "index"]).canonicalText != Self.unix.canonicalText)
+        #expect(!CSVImportOptions().canonicalText.contains("instants"))
+        // Triggers and foreign keys are on again after the import.
+        try ledger.write { tx in #expect(tx.db.isEnabled([.triggers, .foreignKeys])) }
+    }
+
+    @Test func overlapsAreSkippedOrRefusedExactlyAsByTheTrigger() throws {
+        let ledger = try Ledger.create(at: dir.path("book.ledger"))
+        _ = try ledger.importCSV(.prices, file: try writeFile(dir, "a.csv", "series,observed_at,price\nS,10,1\nS,20,2\nS,30,3\n"), options: Self.unix)
+        // Appends (40, 50), a stored duplicate (20), a duplicate of a row queued by this import (50).
+        let b = try ledger.importCSV(.prices, file: try writeFile(dir, "b.csv", "series,observed_at,price\nS,40,4\nS,20,2\nS,50,5\nS,50,5\nS,45,4.5\n"),
+                                     options: Self.unix)
+        #expect(b.rowsRead == 5 && b.inserted == 3 && b.skippedDuplicates == 2)
+        #expect(try observations(ledger, "S").map(\.price) == [1, 2, 3, 4, 4.5, 5])
+        // A different price for an instant queued earlier in the same file: refused, naming its line; nothing kept.
+        let before = try logicalDump(ledger.path)
+        let c = try writeFile(dir, "c.csv", "series,observed_at,price\nS,60,6\nS,70,7\nS,60,6.5\n")
+        let error = #expect(throws: ImportError.self) { try ledger.importCSV(.prices, file: c, options: Self.unix) }
+        #expect(error?.line == 4)
+        #expect(error?.reason == "append-only: price_observation already has a different price for this series and instant")
+        #expect(try logicalDump(ledger.path) == before)
+    }
+
+    @Test func badUnixSecondsAreRefusedNamingTheLine() throws {
+        let ledger = try Ledger.create(at: dir.path("book.ledger"))
+        for bad in ["2021-03-11", "-5", "1.5", "253402300800", ""] {
+            let file = try writeFile(dir, "bad.csv", "series,observed_at,price\nS,100,1\nS,\(bad),2\n")
+            let error = #expect(throws: ImportError.self) { try ledger.importCSV(.prices, file: file, options: Self.unix) }
+            #expect(error?.line == 3 && error?.column == "observed_at")
+            #expect(error?.reason == (bad.isEmpty ? "empty; a date or instant is required"
+                                                  : "'\(bad)' is not Unix seconds (digits only, 0 … 253402300799)"))
+        }
+    }
+
+    @Test func theTriggerCheckKnowsTheMigrationsTriggersAndRefusesOthers() throws {
+        let ledger = try Ledger.create(at: dir.path("book.ledger"))
+        try ledger.write { tx in
+            #expect(try TriggerCheck.onlyKnownTriggers(tx.db))
+            try tx.db.executeScript("CREATE TEMP TRIGGER audit AFTER INSERT ON main.price_observation BEGIN SELECT 1; END")
+            #expect(try !TriggerCheck.onlyKnownTriggers(tx.db))
+            // With an unknown trigger, every row takes the trigger path, and the import still works.
+            let series = try tx.addPriceSeries(name: "T", kind: .index)
+            var inserter = try ObservationBatchInserter(tx: tx, source: nil)
+            #expect(!inserter.appendsSkipChecks)
+            let info = try #require(try tx.current.series(series))
+            try inserter.add(PriceObservation(observedAt: Instant(unixSeconds: 5), price: 1), to: info, line: 2)
+            try inserter.flush()
+            #expect(inserter.inserted == 1)
+            try tx.db.executeScript("DROP TRIGGER temp.audit")
+        }
+    }
+}
