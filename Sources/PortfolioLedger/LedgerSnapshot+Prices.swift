@@ -2,17 +2,29 @@ import LedgerMath
 import SQLiteDB
 
 extension LedgerSnapshot {
-    static let seriesColumns = "series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol"
+    // Whole statements as constants: built once, and the statement cache finds them by identity.
+    static let seriesByNameSQL = """
+        SELECT series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol
+        FROM price_series WHERE series_name = ?1 AND recorded_at <= ?2
+        """
+    static let seriesByIDSQL = """
+        SELECT series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol
+        FROM price_series WHERE series_id = ?1 AND recorded_at <= ?2
+        """
+    static let allSeriesSQL = """
+        SELECT series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol
+        FROM price_series WHERE recorded_at <= ?1 ORDER BY series_name
+        """
 
     public func series(named name: String) throws -> PriceSeries? {
-        try db.withStatement("SELECT \(Self.seriesColumns) FROM price_series WHERE series_name = ?1 AND recorded_at <= ?2") { s in
+        try db.withStatement(Self.seriesByNameSQL) { s in
             try s.bind(name, k)
             return try s.step() ? try Self.series(s) : nil
         }
     }
 
     public func series(_ id: PriceSeriesID) throws -> PriceSeries? {
-        try db.withStatement("SELECT \(Self.seriesColumns) FROM price_series WHERE series_id = ?1 AND recorded_at <= ?2") { s in
+        try db.withStatement(Self.seriesByIDSQL) { s in
             try s.bind(id.rawValue, k)
             return try s.step() ? try Self.series(s) : nil
         }
@@ -21,7 +33,7 @@ extension LedgerSnapshot {
     /// Every series, by name.
     public func allSeries() throws -> [PriceSeries] {
         var result: [PriceSeries] = []
-        try db.query("SELECT \(Self.seriesColumns) FROM price_series WHERE recorded_at <= ?1 ORDER BY series_name", k) { result.append(try Self.series($0)) }
+        try db.query(Self.allSeriesSQL, k) { result.append(try Self.series($0)) }
         return result
     }
 

@@ -16,7 +16,6 @@ import Testing
         ("LedgerSnapshot+Journal.swift", #"^(trade|event|loan|option|settlement|external|Self\.cashFlowSQL)$"#,
          "local constants made by visible(_:_:_:) from literals, and a static SQL constant"),
         ("LedgerSnapshot+Loans.swift", #"^(condition|Self\.loanColumns)$"#, "private helper called with literal conditions; column list constant"),
-        ("LedgerSnapshot+Prices.swift", #"^Self\.seriesColumns$"#, "column list constant"),
         ("Connection.swift", #"^(expected|options\.synchronous\.rawValue)$"#, "PRAGMA values (cannot be bound): an Int32 id and an enum's raw value"),
         ("Connection+Transactions.swift", #"^name$"#, "savepoint name made from an internal counter"),
         ("Migrator.swift", #"^migration\.number$"#, "PRAGMA user_version: the number parsed from our own migration file name"),
