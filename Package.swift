@@ -65,8 +65,8 @@ let package = Package(
             dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines"]
         ),
 
-        // Helpers shared by the test targets (temporary directories).
-        .target(name: "LedgerTestSupport", path: "Tests/LedgerTestSupport"),
+        // Helpers shared by the test targets (temporary directories, a logical dump of a ledger).
+        .target(name: "LedgerTestSupport", dependencies: ["SQLiteDB"], path: "Tests/LedgerTestSupport"),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB", "LedgerTestSupport"]),
         .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
                     resources: [.copy("Fixtures")]),

@@ -17,27 +17,6 @@ func instant(_ text: String) throws -> Instant { try ISO8601.parse(text) }
 func dec(_ text: String) throws -> ExactDecimal { try ExactDecimal(parsing: text) }
 func eth(_ text: String) throws -> Money { Money(try dec(text), try Currency("ETH")) }
 
-/// Every row of every table and the schema, as text in a stable order: a logical dump, to show
-/// that a refused write left the file exactly as it was.
-func logicalDump(_ path: String) throws -> [String] {
-    let db = try Connection(path: path, mode: .readOnly)
-    var tables: [String] = []
-    try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { tables.append(try $0.column(0)) }
-    var lines: [String] = []
-    try db.query("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name") { lines.append(try $0.column(0)) }
-    for table in tables {
-        // Names come from sqlite_schema, not from a user.
-        try db.query("SELECT * FROM \"\(table)\"") { row in
-            var cells = [table]
-            for i in 0..<row.columnCount {
-                if row.isNull(i) { cells.append("NULL") } else { cells.append(try row.column(i, as: String.self)) }
-            }
-            lines.append(cells.joined(separator: "|"))
-        }
-    }
-    return lines.sorted()
-}
-
 /// A small book: CryptoPunk #7804 bought on 2021-03-11 for 4200 ETH (its real on-chain sale),
 /// pledged for an NFTfi-style fixed-repayment loan.
 struct SampleBook {

@@ -70,17 +70,8 @@ extension LedgerSnapshot {
         let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
         var prices: [PriceUsed] = []
         func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
-        var flows: [ReturnFlow] = []
-        for entry in try journal(from: from.adding(seconds: 1), to: to) {
-            let layer: ReturnLayer
-            if let n = entry.nftID, nftIDs.contains(n) { layer = .nft }
-            else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
-            else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
-            else { continue }
-            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
-            note(c.prices)
-            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
-        }
+        var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
+                                   policy: policy, note: note)
         // Capital a defined-risk hedge ties up: the margin posted at its opening and released at expiry.
         let margins = try hedgeIDs.sorted().compactMap { try hedgeMargin($0, market: market) }
         for margin in margins {
@@ -117,6 +108,24 @@ extension LedgerSnapshot {
                                      startByLayer: start, terminalByLayer: end, total: total,
                                      nftAlone: layerReturn([.nft]), nftWithLoans: layerReturn([.nft, .loan]), hedgeAlone: layerReturn([.hedge]),
                                      borrowingCost: cost, prices: prices)
+    }
+
+    /// The journal entries in `[from, to]` that belong to the scope, each tagged with its layer and
+    /// converted into the numeraire at its own instant.
+    func scopeFlows(_ nftIDs: Set<NFTID>, _ loanIDs: Set<LoanID>, _ hedgeIDs: Set<HedgeID>, from: Instant, to: Instant,
+                    numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void) throws -> [ReturnFlow] {
+        var flows: [ReturnFlow] = []
+        for entry in try journal(from: from, to: to) {
+            let layer: ReturnLayer
+            if let n = entry.nftID, nftIDs.contains(n) { layer = .nft }
+            else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
+            else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
+            else { continue }
+            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            note(c.prices)
+            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
+        }
+        return flows
     }
 
     /// NFTs, loans and hedges of a scope.

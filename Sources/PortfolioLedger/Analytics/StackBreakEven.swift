@@ -110,17 +110,8 @@ extension LedgerSnapshot {
         let current = try priceUsed(series, at: at, policy: policy)
         note([current])
 
-        var flows: [ReturnFlow] = []
-        for entry in try journal(from: Instant(unixSeconds: 0), to: at) {
-            let layer: ReturnLayer
-            if let n = entry.nftID, nftIDs.contains(n) { layer = .nft }
-            else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
-            else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
-            else { continue }
-            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
-            note(c.prices)
-            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
-        }
+        let flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: Instant(unixSeconds: 0), to: at, numeraire: numeraire,
+                                   policy: policy, note: note)
         let toNumeraire = try fxRate(from: floorCurrency, to: numeraire.currency, at: at, policy: policy)
         note(toNumeraire.prices)
         var floorCount = 0, fixed = 0.0
