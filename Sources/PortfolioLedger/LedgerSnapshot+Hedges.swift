@@ -17,13 +17,13 @@ extension LedgerSnapshot {
             _ = try hedges()
             return memo.hedgesByID[id]
         }
-        return try hedges(where: "hedge_id = ?2", id.rawValue).first
+        return try hedges(Self.hedgeByIDSQL, id.rawValue).first
     }
 
     /// Every hedge with the loans it protects.
     public func hedges() throws -> [HedgeRecord] {
         if let loaded = memo?.hedges { return loaded }
-        let all = try hedges(where: "?2 = 0", Int64(0))
+        let all = try hedges(Self.allHedgesSQL, Int64(0))
         if let memo {
             memo.hedges = all
             memo.hedgesByID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -31,9 +31,13 @@ extension LedgerSnapshot {
         return all
     }
 
-    private func hedges(where condition: String, _ value: Int64) throws -> [HedgeRecord] {
+    static let hedgeByIDSQL = "SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge WHERE hedge_id = ?2 AND recorded_at <= ?1"
+    static let allHedgesSQL = "SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge WHERE ?2 = 0 AND recorded_at <= ?1 ORDER BY hedge_id"
+
+    /// Hedges from one of the constant statements above (`?1` = knowledge cut-off, `?2` = `value`).
+    private func hedges(_ sql: String, _ value: Int64) throws -> [HedgeRecord] {
         var result: [HedgeRecord] = []
-        try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge WHERE \(condition) AND recorded_at <= ?1 ORDER BY hedge_id", k, value) { s in
+        try db.query(sql, k, value) { s in
             result.append(HedgeRecord(id: HedgeID(try s.column(0)), name: try s.column(1),
                                       strategy: try StoredValue.enumeration(s, 2, as: HedgeRecord.Strategy.self),
                                       openedAt: try StoredValue.instant(s, 3), protectedLoans: [], recordedAt: try StoredValue.instant(s, 4)))

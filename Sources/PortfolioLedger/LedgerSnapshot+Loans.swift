@@ -7,23 +7,46 @@ public enum LoanStatus: String, Sendable, Hashable {
 }
 
 extension LedgerSnapshot {
-    static let loanColumns = """
-        l.loan_id, l.protocol, l.external_ref, l.currency, l.principal, l.amount_received, l.started_at, l.maturity_at,
-        l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at
-        """
+    /// The loan queries, one constant statement per filter: built once, and the statement cache
+    /// finds them by identity (a loan lookup inside a write transaction runs on every validation).
+    enum LoanFilter {
+        case id, all, lendingProtocol, collateral
+
+        var sql: String {
+            switch self {
+            case .id: Self.byID
+            case .all: Self.everyLoan
+            case .lendingProtocol: Self.byProtocol
+            case .collateral: Self.byCollateral
+            }
+        }
+
+        private static func query(_ condition: String) -> String {
+            """
+            SELECT l.loan_id, l.protocol, l.external_ref, l.currency, l.principal, l.amount_received, l.started_at, l.maturity_at,
+                   l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at
+            FROM loan l
+            WHERE \(condition) AND \(LedgerSnapshot.visible("l", "loan", "loan_id")) ORDER BY l.started_at, l.loan_id
+            """
+        }
+        private static let byID = query("l.loan_id = ?2")
+        private static let everyLoan = query("?2 = 0")
+        private static let byProtocol = query("l.protocol = ?2")
+        private static let byCollateral = query("EXISTS (SELECT 1 FROM loan_collateral c WHERE c.loan_id = l.loan_id AND c.nft_id = ?2)")
+    }
 
     public func loan(_ id: LoanID) throws -> LoanRecord? {
         if let memo {
             _ = try loans()
             return memo.loansByID[id]
         }
-        return try loans(where: "l.loan_id = ?2", id.rawValue).first
+        return try loans(.id, id.rawValue).first
     }
 
     /// Every visible loan, by start.
     public func loans() throws -> [LoanRecord] {
         if let loaded = memo?.loans { return loaded }
-        let all = try loans(where: "?2 = 0", Int64(0))
+        let all = try loans(.all, Int64(0))
         if let memo {
             memo.loans = all
             memo.loansByID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -38,20 +61,17 @@ extension LedgerSnapshot {
 
     /// Loans of one protocol.
     public func loans(lendingProtocol: LendingProtocol) throws -> [LoanRecord] {
-        try loans(where: "l.protocol = ?2", lendingProtocol.rawValue)
+        try loans(.lendingProtocol, lendingProtocol.rawValue)
     }
 
     /// Loans that an NFT has backed.
     public func loans(collateral nft: NFTID) throws -> [LoanRecord] {
-        try loans(where: "EXISTS (SELECT 1 FROM loan_collateral c WHERE c.loan_id = l.loan_id AND c.nft_id = ?2)", nft.rawValue)
+        try loans(.collateral, nft.rawValue)
     }
 
-    private func loans<V: SQLiteBindable>(where condition: String, _ value: V) throws -> [LoanRecord] {
+    private func loans<V: SQLiteBindable>(_ filter: LoanFilter, _ value: V) throws -> [LoanRecord] {
         var rows: [LoanRecord] = []
-        try db.query("""
-            SELECT \(Self.loanColumns) FROM loan l
-            WHERE \(condition) AND \(Self.visible("l", "loan", "loan_id")) ORDER BY l.started_at, l.loan_id
-            """, k, value) { s in
+        try db.query(filter.sql, k, value) { s in
             rows.append(LoanRecord(
                 id: LoanID(try s.column(0)), lendingProtocol: try StoredValue.enumeration(s, 1, as: LendingProtocol.self),
                 externalRef: try s.column(2), currency: try StoredValue.currency(s, 3),

@@ -72,16 +72,8 @@ public final class CSVReader {
     /// Opens `path` and reads its header row.
     /// - Throws: ``ImportError`` when the file cannot be read, is empty, or its header is malformed.
     public init(path: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 64 << 20) throws(ImportError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw ImportError(file: path, reason: "not a regular file")
-        }
-        self.fd = fd
+        (fd, fileSize) = try openRegularFile(path)
         self.path = path
-        fileSize = Int64(info.st_size)
         self.maxRecordBytes = max(maxRecordBytes, chunkSize)
         capacity = max(chunkSize, 64)
         buffer = .allocate(capacity: capacity)

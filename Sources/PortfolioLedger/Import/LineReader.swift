@@ -23,16 +23,8 @@ final class LineReader {
     private var isFirstFill = true
 
     init(path: String, chunkSize: Int = 1 << 20, maxLineBytes: Int = 64 << 20) throws(ImportError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw ImportError(file: path, reason: "not a regular file")
-        }
-        self.fd = fd
+        (fd, fileSize) = try openRegularFile(path)
         self.path = path
-        fileSize = Int64(info.st_size)
         capacity = max(chunkSize, 64)
         self.maxLineBytes = max(maxLineBytes, capacity)
         buffer = .allocate(capacity: capacity)
@@ -99,4 +91,17 @@ final class LineReader {
             if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
         }
     }
+}
+
+/// Opens `path` read-only and returns its descriptor and size; refuses anything but a regular file
+/// (a directory, a FIFO), so a reader never blocks or reads garbage. Shared by the CSV and line readers.
+func openRegularFile(_ path: String) throws(ImportError) -> (fd: Int32, size: Int64) {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        close(fd)
+        throw ImportError(file: path, reason: "not a regular file")
+    }
+    return (fd, Int64(info.st_size))
 }
