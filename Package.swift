@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "ledger-probe", dependencies: ["PortfolioLedger", "SQLiteDB", "LedgerMath"],
                           path: "Tests/LedgerProbe"),
         .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "ledger-probe", "SQLiteDB", "PortfolioLedger", "LedgerMath", "LedgerTestSupport"],
-                    exclude: ["Corpus"]),  // hostile-input cases, read in place via #filePath (HostileInputTests)
+                    exclude: ["Corpus", "Goldens", "GoldenInputs"]),  // read in place via #filePath: hostile-input cases (HostileInputTests), golden outputs and their inputs (GoldenOutputTests)
     ],
     swiftLanguageModes: [.v6]
 )

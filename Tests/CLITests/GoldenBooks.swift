@@ -1,0 +1,45 @@
+import Foundation
+import LedgerTestSupport
+
+/// The two ledgers the golden reports run on, built once per test run through the CLI.
+///
+/// A build failure is kept and rethrown by every test that needs the book (never swallowed), so a
+/// broken `demo` or import fails the goldens with its own message instead of producing empty output.
+enum GoldenBooks {
+    struct BuildFailure: Error, CustomStringConvertible {
+        let step: String
+        let result: CLIRunner.Result
+        var description: String { "building a golden book failed at `\(step)` (exit \(result.exitCode)): \(result.stderr)" }
+    }
+
+    static let directory = TemporaryDirectory()
+    static let inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("GoldenInputs")
+
+    /// `portfolio-ledger demo --db …`: the bundled real data and the demo's fixed clock.
+    static let demo: Result<String, any Error> = Result {
+        let path = directory.path("demo.ledger")
+        try run("demo", ["demo", "--db", path])
+        return path
+    }
+
+    /// The realistic book: `init`, the four real price files through their presets, then the
+    /// journal `GoldenInputs/realistic-book/book.jsonl` (both written by `make_realistic_book.py`
+    /// beside them). Files are named relative to that folder, so nothing machine-bound is recorded.
+    static let realistic: Result<String, any Error> = Result {
+        let path = directory.path("realistic.ledger")
+        let folder = inputs.appendingPathComponent("realistic-book")
+        try run("init", ["init", path])
+        for (file, preset) in [("eth_usd_daily_coingecko", "eth-usd-coingecko"), ("spx_daily_close_fred", "spx-close-fred"),
+                               ("vix_daily_cboe", "vix-close-cboe"), ("cryptopunks_daily_punksmarket", "cryptopunks-floor-median")] {
+            try run("import \(file)", ["import", path, "prices", "prices/\(file).csv", "--preset", preset], in: folder)
+        }
+        try run("import book.jsonl", ["import", path, "jsonl", "book.jsonl"], in: folder)
+        try run("check", ["check", path])
+        return path
+    }
+
+    private static func run(_ step: String, _ arguments: [String], in folder: URL? = nil) throws {
+        let result = try CLIRunner.run(arguments, in: folder)
+        guard result.exitCode == 0 else { throw BuildFailure(step: step, result: result) }
+    }
+}
