@@ -130,13 +130,9 @@ func writeText(_ text: String, to path: String) throws {
         #expect(notALedger.exitCode == 4)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/work/shared/data/real/market/eth_usd_daily_coingecko.csv")
-                   || FileManager.default.fileExists(atPath: "../shared/data/real/market/eth_usd_daily_coingecko.csv"),
-                   "shared/data/real not found: real-data preset skipped"))
-    func presetOnTheRealETHFile() throws {
+    @Test func presetOnTheRealETHFile() throws {
         let ledger = try newLedger()
-        let file = ["/work/shared/data/real/market/eth_usd_daily_coingecko.csv", "../shared/data/real/market/eth_usd_daily_coingecko.csv"]
-            .first { FileManager.default.fileExists(atPath: $0) } ?? ""
+        let file = try TestRequirement.realData("market/eth_usd_daily_coingecko.csv")
         let result = try CLIRunner.run(["import", ledger, "prices", file, "--preset", "eth-usd-coingecko"])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains(": 3351 rows read, 3351 inserted, 0 skipped as duplicates (source 1)"))

@@ -25,9 +25,9 @@ import Testing
     }
 
     /// As an unprivileged user (root's permissions would ignore the mode bits, so as root the CLI
-    /// runs as `nobody` through setpriv): the ledger is `0400` and its folder `0755` root-owned.
-    @Test(.enabled(if: geteuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
-    func reportsWorkOnAReadOnlyLedger() throws {
+    /// runs as `nobody` through setpriv): the ledger is `0400` and its folder `0555`. As root, a
+    /// missing `setpriv` or `nobody`, or a binary `nobody` cannot run, fails the test naming it.
+    @Test func reportsWorkOnAReadOnlyLedger() throws {
         let folder = dir.url.appendingPathComponent("archive")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let ledger = folder.appendingPathComponent("book.ledger").path, csv = dir.path("p.csv")
@@ -40,12 +40,15 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
         if geteuid() == 0 {
-            #expect(chown(ledger, 65_534, 65_534) == 0)
-            // The clone may sit in a folder `nobody` cannot enter: run a copy of the (self-contained) binary.
+            let nobody = try TestRequirement.account("nobody")
+            #expect(chown(ledger, nobody.uid, nobody.gid) == 0)
+            // The clone may sit in a folder `nobody` cannot enter: run a copy of the binary.
             try FileManager.default.copyItem(at: CLIRunner.binary, to: unprivilegedBinary)
-            guard try runUnprivileged(["--version"]).exitCode == 0 else {
-                print("PermissionsTests: `nobody` cannot run a program from \(dir.url.path); the read-only report test did not run")
-                return
+            let probe = try runUnprivileged(["--version"])
+            guard probe.exitCode == 0 else {
+                throw TestRequirement.Missing(
+                    what: "user `nobody` cannot run a copy of portfolio-ledger from \(dir.url.path) (exit \(probe.exitCode): \(probe.stderr))",
+                    remedy: "The folders on the way and the Swift runtime libraries the binary links (see ldd) must be readable by other users.")
             }
         }
 
@@ -68,9 +71,10 @@ import Testing
 
     private func runUnprivileged(_ arguments: [String]) throws -> CLIRunner.Result {
         guard geteuid() == 0 else { return try CLIRunner.run(arguments) }
+        let nobody = try TestRequirement.account("nobody")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", unprivilegedBinary.path] + arguments
+        process.executableURL = URL(fileURLWithPath: try TestRequirement.program("setpriv", package: "util-linux"))
+        process.arguments = ["--reuid=\(nobody.uid)", "--regid=\(nobody.gid)", "--clear-groups", unprivilegedBinary.path] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

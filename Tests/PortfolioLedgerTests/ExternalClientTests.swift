@@ -8,10 +8,12 @@ import Testing
 @Suite struct ExternalClientTests {
     let dir = TemporaryDirectory()
 
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// Runs `program` (which must be installed: a missing `sqlite3` or `python3` fails the test,
+    /// naming it, instead of counting "command not found" as a refused write).
+    static func run(_ program: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
+        process.executableURL = URL(fileURLWithPath: try TestRequirement.program(program, package: program == "python3" ? "python3" : "sqlite3"))
+        process.arguments = arguments
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -36,8 +38,9 @@ import Testing
             let result = try Self.run("sqlite3", [book.ledger.path, sql])
             // A table with no rows has nothing to refuse; the trigger text is in the schema either way.
             let rows = try Self.run("sqlite3", [book.ledger.path, "SELECT count(*) FROM \(table);"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Int(rows) != nil, "counting the rows of \(table) failed: \(rows)")
             if rows != "0" {
-                #expect(result.status != 0, "\(sql) succeeded")
+                #expect(result.status == 19, "\(sql): expected SQLITE_CONSTRAINT (19), got \(result.status)")
                 #expect(result.err.contains("append-only"), "\(result.err)")
             }
         }
@@ -51,7 +54,8 @@ import Testing
         let before = try logicalDump(book.ledger.path)
         let result = try Self.run("sqlite3", [book.ledger.path,
             "INSERT OR REPLACE INTO loan SELECT loan_id, protocol, external_ref, currency, '1', amount_received, started_at, maturity_at, interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id FROM loan;"])
-        #expect(result.status != 0)
+        #expect(result.status == 19, "expected SQLITE_CONSTRAINT (19) from the trigger, got \(result.status): \(result.err)")
+        #expect(result.err.contains("append-only"), "\(result.err)")
         #expect(try logicalDump(book.ledger.path) == before)
     }
 

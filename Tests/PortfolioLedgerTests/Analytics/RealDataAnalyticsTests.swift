@@ -4,16 +4,14 @@ import LedgerMath
 import Testing
 @testable import PortfolioLedger
 
-/// Analytics on the real market data in /work/shared/data/real (see its README for sources).
-/// Skipped, with a message, when the folder is absent.
+/// Analytics on the real market data in `../shared/data/real` beside the package root (see its
+/// README for sources). A missing file fails the test, naming it (``TestRequirement``).
 @Suite struct RealDataAnalyticsTests {
-    static let root = "/work/shared/data/real"
-    static var present: Bool { FileManager.default.fileExists(atPath: root + "/README.md") }
     let dir = TemporaryDirectory()
 
     /// Rows of a CSV as dictionaries (the files have no quoted commas in the columns used).
     static func rows(_ relative: String, keep: (String) -> Bool = { _ in true }) throws -> [[String: String]] {
-        let text = try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
+        let text = try String(contentsOfFile: try TestRequirement.realData(relative), encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         return lines.filter(keep).map { line in
@@ -22,8 +20,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: present, "the real data folder /work/shared/data/real is absent; skipping"))
-    func realSPXChainGivesARealizedThetaSeries() throws {
+    @Test func realSPXChainGivesARealizedThetaSeries() throws {
         // SPXW 2023-06-09 4000 put and 4300 call: quoted in all 7 sessions from 2023-04-14 to 2023-06-08.
         let symbols = ["SPXW230609P04000000", "SPXW230609C04300000"]
         let rows = try Self.rows("options/spx_option_chain_snapshots.csv") { line in symbols.contains { line.contains($0) } }
@@ -60,8 +57,7 @@ import Testing
         #expect(close(report.points.last?.cumulativeRealizedUSD, -(100 * (50.4 + 34.55) - 100 * (0.125 + 6.6)), 1e-6))
     }
 
-    @Test(.enabled(if: present, "the real data folder /work/shared/data/real is absent; skipping"))
-    func cryptoPunksFloorProxyGivesAPlausibleLoanHistory() throws {
+    @Test func cryptoPunksFloorProxyGivesAPlausibleLoanHistory() throws {
         let floors = try Self.rows("nft/cryptopunks_daily_punksmarket.csv") { $0.hasPrefix("2021-0") }
         let ethRows = try Self.rows("market/eth_usd_daily_coingecko.csv") { $0.hasPrefix("2020-12") || $0.hasPrefix("2021-0") }
         let ledger = try Ledger.create(at: dir.path("real-punks.ledger"), clock: { Instant(unixSeconds: 1_700_000_000) })

@@ -210,8 +210,7 @@ import Testing
 
     /// The real CryptoPunks daily sales (2017-06-23 … 2022-01-14, days with sales only) stored as
     /// daily sales rows, with the daily median as the floor proxy (as in RealDataAnalyticsTests).
-    @Test(.enabled(if: RealDataAnalyticsTests.present, "the real data folder /work/shared/data/real is absent; skipping"))
-    func momentumOnRealCryptoPunksDailyData() throws {
+    @Test func momentumOnRealCryptoPunksDailyData() throws {
         let rows = try RealDataAnalyticsTests.rows("nft/cryptopunks_daily_punksmarket.csv")
         #expect(rows.count == 991)
         let eth = try Currency("ETH")

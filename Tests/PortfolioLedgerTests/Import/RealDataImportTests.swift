@@ -4,33 +4,19 @@ import SQLiteDB
 import Testing
 @testable import PortfolioLedger
 
-/// The real exports in `shared/data/real` (beside the repository). Tests that need them are
-/// skipped, with this message, when they are absent.
+/// The real exports in `../shared/data/real` beside the package root. A missing file fails the
+/// test that needs it, naming the file (``TestRequirement``).
 enum RealData {
-    static let directory: String? = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<6 {
-            url.deleteLastPathComponent()
-            for candidate in ["shared/data/real", "../shared/data/real"] {
-                let path = url.appendingPathComponent(candidate).standardized.path
-                if FileManager.default.fileExists(atPath: path + "/README.md") { return path }
-            }
-        }
-        return FileManager.default.fileExists(atPath: "/work/shared/data/real/README.md") ? "/work/shared/data/real" : nil
-    }()
-
-    static var isPresent: Bool { directory != nil }
-
-    static func path(_ relative: String) -> String { (directory ?? "") + "/" + relative }
+    static func path(_ relative: String) throws -> String { try TestRequirement.realData(relative) }
 
     /// Data lines of a file: non-empty lines after the header (the real files quote no newlines).
     static func dataLines(_ relative: String) throws -> Int {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        let data = try Data(contentsOf: URL(fileURLWithPath: try path(relative)))
         return data.split(separator: 0x0A).filter { !$0.isEmpty }.count - 1
     }
 }
 
-@Suite(.enabled(if: RealData.isPresent, "shared/data/real not found: real-data imports skipped"))
+@Suite
 struct RealDataImportTests {
     let dir = TemporaryDirectory()
 
@@ -47,19 +33,19 @@ struct RealDataImportTests {
     func presetImportsEveryRowOfTheRealFile(preset name: String, file relative: String) throws {
         let preset = try #require(ImportPreset.named(name))
         let ledger = try Ledger.create(at: dir.path("real.ledger"))
-        let summary = try ledger.importCSV(preset.kind, file: RealData.path(relative), options: preset.options)
+        let summary = try ledger.importCSV(preset.kind, file: try RealData.path(relative), options: preset.options)
         let lines = try RealData.dataLines(relative)
         #expect(summary.rowsRead == lines)
         #expect(summary.inserted == lines)
         #expect(summary.skippedDuplicates == 0)
         let table = preset.kind == .quotes ? "option_quote" : "price_observation"
         #expect(try count(ledger.path, table) == lines)
-        #expect(try ledger.importCSV(preset.kind, file: RealData.path(relative), options: preset.options).alreadyImported)
+        #expect(try ledger.importCSV(preset.kind, file: try RealData.path(relative), options: preset.options).alreadyImported)
     }
 
     @Test func optionSnapshotsFollowTheDocumentedRules() throws {
         let ledger = try Ledger.create(at: dir.path("real.ledger"))
-        _ = try ledger.importCSV(.quotes, file: RealData.path("options/spx_option_chain_snapshots.csv"), options: ImportPreset.spxOptionsCBOE.options)
+        _ = try ledger.importCSV(.quotes, file: try RealData.path("options/spx_option_chain_snapshots.csv"), options: ImportPreset.spxOptionsCBOE.options)
         let db = SQLiteDBConnection(path: ledger.path)
         // Quotes stamped at the 16:00 New York close: 21:00 UTC in winter, 20:00 UTC in summer.
         #expect(try db.strings("SELECT DISTINCT strftime('%H:%M', quoted_at, 'unixepoch') FROM option_quote ORDER BY 1") == ["20:00", "21:00"])
