@@ -26,7 +26,9 @@ The BendDAO loan's repayment is split with the interest the contract arithmetic 
 
 Python 3.8+, standard library only; deterministic. Rerun from the package root:
 
-    python3 Tests/CLITests/GoldenInputs/realistic-book/make_realistic_book.py
+    python3 Tests/CLITests/GoldenInputs/realistic-book/make_realistic_book.py [OUTPUT_DIR]
+
+OUTPUT_DIR defaults to this script's folder (GoldenInputTests writes elsewhere and compares).
 """
 import csv
 import json
@@ -35,8 +37,9 @@ import os
 import sys
 from datetime import datetime, timedelta, timezone
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PACKAGE = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = os.path.abspath(os.path.join(SCRIPT_DIR, "..", "..", "..", ".."))
+HERE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else SCRIPT_DIR
 REAL = os.path.join(PACKAGE, "..", "shared", "data", "real")
 sys.path.insert(0, os.path.join(PACKAGE, "Tests", "LedgerMathTests", "Fixtures"))
 import interest_contract_port as port  # noqa: E402
