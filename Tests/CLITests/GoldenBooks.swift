@@ -16,24 +16,28 @@ enum GoldenBooks {
     static let inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("GoldenInputs")
 
     /// `portfolio-ledger demo --db …`: the bundled real data and the demo's fixed clock.
-    static let demo: Result<String, any Error> = Result {
-        let path = directory.path("demo.ledger")
+    static let demo: Result<String, any Error> = Result { try buildDemo(at: directory.path("demo.ledger")) }
+
+    /// A demo ledger of one's own, for tests that write to it (the shared one must stay as built).
+    static func buildDemo(at path: String) throws -> String {
         try run("demo", ["demo", "--db", path])
         return path
     }
 
-    /// The realistic book: `init`, the four real price files through their presets, then the
-    /// journal `GoldenInputs/realistic-book/book.jsonl` (both written by `make_realistic_book.py`
+    /// The realistic book: `init`, the journal `GoldenInputs/realistic-book/book.jsonl` (every
+    /// entity and entry, in one import: one `recorded_at`), then the four real price files through
+    /// their presets into the series the journal declares (both written by `make_realistic_book.py`
     /// beside them). Files are named relative to that folder, so nothing machine-bound is recorded.
+    /// Imports stamp the wall clock, so the outputs pinned must not depend on it (decisions GOLDENS-2).
     static let realistic: Result<String, any Error> = Result {
         let path = directory.path("realistic.ledger")
         let folder = inputs.appendingPathComponent("realistic-book")
         try run("init", ["init", path])
+        try run("import book.jsonl", ["import", path, "jsonl", "book.jsonl"], in: folder)
         for (file, preset) in [("eth_usd_daily_coingecko", "eth-usd-coingecko"), ("spx_daily_close_fred", "spx-close-fred"),
                                ("vix_daily_cboe", "vix-close-cboe"), ("cryptopunks_daily_punksmarket", "cryptopunks-floor-median")] {
             try run("import \(file)", ["import", path, "prices", "prices/\(file).csv", "--preset", preset], in: folder)
         }
-        try run("import book.jsonl", ["import", path, "jsonl", "book.jsonl"], in: folder)
         try run("check", ["check", path])
         return path
     }

@@ -8,8 +8,8 @@ import Testing
 /// then review `git diff Tests/CLITests/Goldens` and commit (docs/testing.md).
 ///
 /// Books: `demo` is `portfolio-ledger demo --db` (bundled real data, fixed clock). `realistic` is
-/// built through the CLI from `GoldenInputs/realistic-book/` (real ETH/USD, SPX, VIX and CryptoPunks
-/// files cut to Dec 2020–Apr 2021, and `book.jsonl`: four real punk purchases and one real resale,
+/// built through the CLI from `GoldenInputs/realistic-book/` (`book.jsonl`, then real ETH/USD, SPX, VIX
+/// and CryptoPunks files cut to Dec 2020–Apr 2021; the journal: four real punk purchases and one real resale,
 /// loans under four interest models — one repaid and closed — a superseded fee and a voided
 /// withdrawal, a settled and an open SPX iron condor). Every run is pinned: `--at`, the option
 /// market (`--rate 0.001 --dividend-yield 0.015`, the demo's stated assumptions) and chart ranges.
@@ -22,7 +22,10 @@ import Testing
 /// - realistic `report loans`, loan 2 (BendDAO-style index, 18 % then 26 % from 02-15, 0.5 WETH
 ///   repaid 03-01): debt 1.594571842918101074 WETH at the report instant — the same figure from
 ///   `interest_contract_port.py` (the contracts' integer arithmetic in Python, independent of the
-///   Swift code): scaled −= rayDiv(0.5, I(03-01)), debt = rayMul(scaled, I(t)).
+///   Swift code): scaled −= rayDiv(0.5, I(03-01)), debt = rayMul(scaled, I(t)). Likewise loan 3
+///   (Blend, 3 ETH at 1,500 bps from 01-20: debt 3.095177207711454612) and loan 4 (Arcade v4, 2 WETH
+///   at 2,200 bps from 02-10: interest 0.066301355910705225) equal the port's `blend_current_debt`
+///   and `arcade_v4_interest` to the wei.
 /// - realistic `report valuation`: cash ETH 25 − 22.27 (four purchases) + 2.97 − 0.005 −
 ///   3.073972602739726027 + 6.99 (resale) + 3 (Blend) = 12.611027397260273973; cash USD 30,000 +
 ///   5,890 + 3,090 net premiums − 8 × 1.32 fees = 38,969.44 (the March condor expired worthless at

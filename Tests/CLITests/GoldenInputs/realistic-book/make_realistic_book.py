@@ -2,9 +2,10 @@
 """Writes the input of the "realistic book" golden test from the real data in ../shared/data/real.
 
 Output, beside this script:
+  book.jsonl     the book, imported first through the CLI as a JSON Lines journal (docs/import.md);
   prices/*.csv   the real ETH/USD, SPX, VIX and CryptoPunks daily files, cut to 2020-12-01 … 2021-04-30
-                 (header and rows verbatim), imported through the CLI with the import presets;
-  book.jsonl     the book, imported through the CLI as a JSON Lines journal (docs/import.md).
+                 (header and rows verbatim), imported next through the CLI with the import presets
+                 into the series the journal declares.
 
 The book (a CryptoPunks holder who borrows and hedges, Jan–Apr 2021; reports run at 2021-04-05T23:59:59Z):
   * four real CryptoPunks purchases of 2021-01-08 (punksmarket sales, exact wei prices) and the real
@@ -147,7 +148,15 @@ def main():
         row = next(r for r in sales if r["punk_id"] == punk and r["timestamp_utc"] == at)
         return port.decimal_text(int(row["price_wei"])), row["tx_hash"]
 
+    # The series the price files fill are declared here, so every entity is booked by this one import
+    # (one recorded_at) and the price imports after it only add observations: the export's order
+    # cannot depend on how many wall-clock seconds the imports took.
     lines = [{"type": "collection", "chain": "ethereum", "contract_address": PUNKS, "name": "CryptoPunks"},
+             {"type": "price_series", "name": "ETH/USD", "kind": "fx", "base": "ETH", "quote": "USD"},
+             {"type": "price_series", "name": "SPX", "kind": "index"},
+             {"type": "price_series", "name": "VIX", "kind": "index"},
+             {"type": "price_series", "name": "CryptoPunks floor (median sale)", "kind": "floor", "quote": "ETH",
+              "collection": {"chain": "ethereum", "contract_address": PUNKS}},
              {"type": "external_flow", "kind": "deposit", "flowed_at": "2021-01-07T12:00:00Z", "currency": "ETH", "amount": "25",
               "note": "funds for the purchases"},
              {"type": "external_flow", "ref": "wrong-withdrawal", "kind": "withdrawal", "flowed_at": "2021-01-08T12:00:00Z",
