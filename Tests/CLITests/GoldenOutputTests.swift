@@ -62,6 +62,26 @@ import Testing
         #expect(expected.count == GoldenCase.all.count, "two cases write the same golden file")
     }
 
+    /// A view added to `report`, `chart` or `calc` without a golden fails here: "every output" stays every output.
+    @Test(arguments: ["report", "chart", "calc"])
+    func everySubcommandHasGoldensInEveryFormat(_ command: String) throws {
+        let help = try CLIRunner.run([command, "--help"])
+        #expect(help.exitCode == 0, "\(help.stderr)")
+        let section = help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
+        let subcommands = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first,
+                  word.first?.isLowercase == true else { return nil }  // not the closing "See …" line
+            return String(word)
+        }
+        #expect(subcommands.count >= 3, "cannot read the subcommands of `\(command) --help`")
+        for subcommand in subcommands {
+            let cases = GoldenCase.all.filter { $0.arguments.count > 1 && $0.arguments[0] == command && $0.arguments[1] == subcommand }
+            let formats = Set(cases.map { ($0.golden as NSString).pathExtension })
+            let expected: Set<String> = command == "report" ? ["table", "json", "csv"] : command == "chart" ? ["svg"] : ["table", "json"]
+            #expect(formats == expected, "`\(command) \(subcommand)` has goldens in \(formats.sorted()), expected \(expected.sorted())")
+        }
+    }
+
     @Test func aChangedDigitShowsAsAUnifiedDiff() {
         let golden = "Loans\n\nloan  debt\n1     2.041095890410958904 ETH\n2     0\n"
         let actual = "Loans\n\nloan  debt\n1     2.041095890410958905 ETH\n2     0\n"
