@@ -52,7 +52,7 @@ extension LedgerSnapshot {
     func reserveAnchors(of loan: LoanRecord) throws -> [ReserveAnchor] {
         guard case .aaveIndex = loan.terms else { return [] }
         var points: [Instant: ReserveAnchor] = [:]
-        for p in try reservePoints(lendingProtocol: loan.lendingProtocol, asset: loan.currency) where p.updatedAt > loan.startedAt {
+        for p in try reservePoints(lendingProtocol: loan.lendingProtocol, asset: loan.currency) {
             points[p.updatedAt] = .point(at: p.updatedAt, indexRay: p.variableBorrowIndexRay, rateRay: p.variableBorrowRateRay)
         }
         var interactions = Set<Instant>()
@@ -70,7 +70,8 @@ extension LedgerSnapshot {
                 }
             }
         }
-        let anchors = Array(points.values) + interactions.filter { $0 > loan.startedAt && points[$0] == nil }.map { ReserveAnchor.interaction(at: $0) }
-        return anchors.sorted { $0.at < $1.at }
+        let anchors = Array(points.values) + interactions.filter { points[$0] == nil }.map { ReserveAnchor.interaction(at: $0) }
+        // The loan's own booked index and rate at its start supersede anything before it.
+        return anchors.filter { $0.at > loan.startedAt }.sorted { $0.at < $1.at }
     }
 }
