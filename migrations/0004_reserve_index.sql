@@ -42,9 +42,8 @@ END;
 
 -- The reserve history with ISO-8601 instants, for other tools.
 CREATE VIEW v_reserve_index AS
-SELECT protocol, asset, strftime('%Y-%m-%dT%H:%M:%SZ', updated_at, 'unixepoch') AS updated_at,
-       variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate,
-       strftime('%Y-%m-%dT%H:%M:%SZ', recorded_at, 'unixepoch') AS recorded_at, source_id
+SELECT protocol, asset, strftime('%Y-%m-%dT%H:%M:%SZ', updated_at, 'unixepoch') AS updated_at, updated_at AS updated_at_unix,
+       variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate, recorded_at AS recorded_at_unix, source_id
 FROM reserve_index;
 
 -- Every write path now stores the mid of a two-sided quote without a mark as its mark (docs/import.md).
