@@ -12,11 +12,18 @@ struct AaveIndexReference: Decodable {
     struct Operation: Decodable {
         var at: String, loan: String, action: String
         var amount: String?, interest_part: String?, principal_part: String?
+        var index_ray: String?, rate_ray_after: String
         var debt_before: String?, debt_after: String?, scaled_after: String?, interest_after: String?
     }
     struct Check: Decodable { var at: String; var debts: [String: String] }
+    struct Scenario: Decodable {
+        var operations: [Operation]
+        var checks: [Check]
+    }
     var operations: [Operation]
     var checks: [Check]
+    /// A second reserve at a constant rate where only the borrower acts: no reserve points at all.
+    var own_events_only: Scenario
 
     static func load() throws -> AaveIndexReference {
         try JSONDecoder().decode(AaveIndexReference.self, from: referenceFixture("aave_index_reference.json"))
@@ -41,11 +48,27 @@ struct IndexedDebtReplayTests {
         let reference = try AaveIndexReference.load()
         let points = try AaveIndexReference.reservePoints()
         try #require(points.count >= 10 && !reference.operations.isEmpty && !reference.checks.isEmpty)
+        #expect(try replay(reference.operations, reference.checks, points: points) >= 40)
+    }
+
+    @Test("without any reserve point, the borrower's own borrow and repay re-anchor the index as updateState() does")
+    func ownEventsOnly() throws {
+        let scenario = try AaveIndexReference.load().own_events_only
+        let start = try #require(scenario.operations.first)
+        let indexText = try #require(start.index_ray)
+        let index = try #require(BigInt(indexText)), rate = try #require(BigInt(start.rate_ray_after))
+        let reserve = try ReserveBorrowIndex(indexRay: index, rateRay: rate, updatedAt: try ISO8601.parse(start.at))
+        #expect(try replay(scenario.operations, scenario.checks, points: [reserve]) >= 9)
+    }
+
+    /// Replays the loans' operations between the reserve's points; returns the number of debts compared.
+    private func replay(_ operations: [AaveIndexReference.Operation], _ checks: [AaveIndexReference.Check],
+                        points: [ReserveBorrowIndex]) throws -> Int {
         // Timeline: reserve points first at an instant, then the loans' own operations, then checks.
         enum Item { case point(ReserveBorrowIndex), operation(AaveIndexReference.Operation), check(AaveIndexReference.Check) }
         var items: [(Instant, Int, Item)] = points.map { ($0.updatedAt, 0, .point($0)) }
-        items += try reference.operations.filter { $0.loan != "other" }.map { (try ISO8601.parse($0.at), 1, .operation($0)) }
-        items += try reference.checks.map { (try ISO8601.parse($0.at), 2, .check($0)) }
+        items += try operations.filter { $0.loan != "other" }.map { (try ISO8601.parse($0.at), 1, .operation($0)) }
+        items += try checks.map { (try ISO8601.parse($0.at), 2, .check($0)) }
         items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var latest: ReserveBorrowIndex?
         var loans: [String: IndexedDebtLoan] = [:]
@@ -83,7 +106,7 @@ struct IndexedDebtReplayTests {
                 }
             }
         }
-        #expect(checked >= 40)
+        return checked
     }
 
     @Test("repaying exactly the reported interest leaves debt = principal within 1 wei (−1 wei shown, not clamped)")

@@ -128,17 +128,27 @@ STEPS = [
 CHECKS = [30 * 60, 1 * D, 2 * D + 7 * H - 1, 7 * D + 123, 12 * D + 29, 15 * D + 602, 60 * D, 219 * D, 221 * D + 1, 240 * D, 400 * D]
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    reserve = Reserve(index=1_023_456_789_012_345_678_901_234_567, rate=18 * PCT, at=T0 - 10 * D)
-    loans = {"A": Loan("A"), "B": Loan("B")}
+# A second reserve where only the borrower acts, at a constant rate: no reserve export is needed,
+# and the ledger must re-anchor at each of the borrower's own borrow and repay to stay on the chain.
+OWN_STEPS = [
+    (0, "C", "borrow", "13", 20 * PCT),
+    (10 * D + 17, "C", "borrow-more", "2", 20 * PCT),
+    (40 * D + 3 * H, "C", "repay", "5", 20 * PCT),
+    (70 * D + 11, "C", "repay-interest", None, 20 * PCT),
+    (190 * D, "C", "repay", "0.3", 20 * PCT),
+]
+OWN_CHECKS = [1 * D, 10 * D + 16, 25 * D, 40 * D + 3 * H + 1, 69 * D, 70 * D + 12, 100 * D, 189 * D, 365 * D]
+
+
+def simulate(reserve, steps, checks, names):
+    loans = {n: Loan(n) for n in names}
     operations = []
-    timeline = sorted([(s[0], 0, s) for s in STEPS] + [(c, 1, None) for c in CHECKS])
-    checks = []
+    timeline = sorted([(s[0], 0, s) for s in steps] + [(c, 1, None) for c in checks])
+    results = []
     for offset, kind, step in timeline:
         t = T0 + offset
         if kind == 1:
-            checks.append({"at": iso(t), "debts": {n: fmt(l.debt(reserve, t)) for n, l in loans.items()}})
+            results.append({"at": iso(t), "debts": {n: fmt(l.debt(reserve, t)) for n, l in loans.items()}})
             continue
         _, actor, action, amount, new_rate = step
         reserve.update_state(t)
@@ -177,24 +187,38 @@ def main():
         reserve.update_rates(t, new_rate)
         record["rate_ray_after"] = str(new_rate)
         operations.append(record)
-        checks.append({"at": iso(t), "debts": {n: fmt(l.debt(reserve, t)) for n, l in loans.items()}})
+        results.append({"at": iso(t), "debts": {n: fmt(l.debt(reserve, t)) for n, l in loans.items()}})
+    return operations, results
 
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    reserve = Reserve(index=1_023_456_789_012_345_678_901_234_567, rate=18 * PCT, at=T0 - 10 * D)
+    operations, checks = simulate(reserve, STEPS, CHECKS, ["A", "B"])
     with open(os.path.join(here, "aave_index_reserve.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["updated_at", "variable_borrow_index", "variable_borrow_rate"])
         for t, index, rate in reserve.events:
             w.writerow([iso(t), index, rate])
+    own_reserve = Reserve(index=1_041_234_567_890_123_456_789_012_345, rate=20 * PCT, at=T0 - 3 * D)
+    own_operations, own_checks = simulate(own_reserve, OWN_STEPS, OWN_CHECKS, ["C"])
     document = {
         "generator": "aave_index_reference.py (Python integers; BendDAO v1 / Aave v2 WadRayMath, MathUtils, ReserveLogic)",
         "rerun": "python3 Tests/LedgerMathTests/Fixtures/aave_index_reference.py",
         "reserve": {"protocol": "benddao", "asset": "WETH", "decimals": 18, "events_file": "aave_index_reserve.csv"},
         "operations": operations,
         "checks": checks,
+        "own_events_only": {
+            "about": "another reserve (paraspace WETH), constant rate, only loan C acts: no reserve events needed",
+            "protocol": "paraspace", "asset": "WETH",
+            "operations": own_operations,
+            "checks": own_checks,
+        },
     }
     with open(os.path.join(here, "aave_index_reference.json"), "w") as f:
         json.dump(document, f, indent=1)
         f.write("\n")
-    for op in operations:
+    for op in operations + own_operations:
         if op["action"] == "repay-interest":
             print(op["at"], op["loan"], "repaid interest", op["amount"], "-> debt", op["debt_after"],
                   "principal", op["principal_after"], "interest", op["interest_after"])
