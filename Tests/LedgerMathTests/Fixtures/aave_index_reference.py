@@ -6,7 +6,10 @@ Writes `aave_index_reference.json` (the expected debts, to the wei) and `aave_in
 
 Rerun from the package root (standard library only, Python >= 3.8):
 
-    python3 Tests/LedgerMathTests/Fixtures/aave_index_reference.py
+    python3 Tests/LedgerMathTests/Fixtures/aave_index_reference.py [OUTPUT_DIR]
+
+(OUTPUT_DIR defaults to this script's folder; a test regenerates into a temporary folder and
+compares the files byte for byte.)
 
 The arithmetic is a line-by-line port of the contracts, sharing no code with the Swift side:
 - WadRayMath.rayMul / rayDiv (half up): BendDAO `libraries/math/WadRayMath.sol`.
@@ -23,6 +26,7 @@ interest-rate strategy and the pool's utilisation, which a borrower's ledger doe
 import csv
 import json
 import os
+import sys
 
 RAY = 10**27
 HALF_RAY = RAY // 2
@@ -192,7 +196,7 @@ def simulate(reserve, steps, checks, names):
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     reserve = Reserve(index=1_023_456_789_012_345_678_901_234_567, rate=18 * PCT, at=T0 - 10 * D)
     operations, checks = simulate(reserve, STEPS, CHECKS, ["A", "B"])
     with open(os.path.join(here, "aave_index_reserve.csv"), "w", newline="") as f:

@@ -96,6 +96,35 @@ import Testing
         #expect(repaid.contains { $0.interest_after == "-0.000000000000000001" })
     }
 
+    @Test func theReserveTravelsThroughTheJournalExport() throws {
+        let (ledger, _, reference) = try bookReference()
+        var lines: [String] = []
+        _ = try ledger.exportJournal { lines.append($0) }
+        #expect(lines.filter { $0.hasPrefix("{\"type\":\"reserve_index\"") }.count == 15)
+        let file = dir.path("book.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let copy = try Ledger.create(at: dir.path("copy.ledger"))
+        _ = try copy.importJournal(file: file)
+        let weth = try Currency("WETH")
+        #expect(try copy.read { try $0.reservePoints(lendingProtocol: .benddao, asset: weth) }
+                == ledger.read { try $0.reservePoints(lendingProtocol: .benddao, asset: weth) })
+        // Every loan owes the same in the copy as in the original (which matches the reference).
+        let instants = try (reference.checks + reference.own_events_only.checks).map { try instant($0.at) }
+        let original = try ledger.read { book in try book.loans().map { loan in try instants.map { try book.loanState(loan.id, at: $0, policy: Self.flagPrices).debt } } }
+        let copied = try copy.read { book in try book.loans().map { loan in try instants.map { try book.loanState(loan.id, at: $0, policy: Self.flagPrices).debt } } }
+        #expect(original.count == 3 && copied == original)
+    }
+
+    @Test func aJournalReserveEntryNamesItsBadKey() throws {
+        let ledger = try Ledger.create(at: dir.path("j.ledger"))
+        let file = dir.path("bad.jsonl")
+        try #"{"type":"reserve_index","protocol":"benddao","asset":"WETH","updated_at":"2023-01-01T00:00:00Z","variable_borrow_index":"1.02e27","variable_borrow_rate":"0"}"#
+            .appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let error = try #require(throws: ImportError.self) { try ledger.importJournal(file: file) }
+        #expect(error.line == 1 && error.column == "variable_borrow_index")
+        #expect(try ledger.read { try $0.reservePoints(lendingProtocol: .benddao, asset: Currency("WETH")) }.isEmpty)
+    }
+
     @Test func reserveImportIsIdempotentAndRefusesConflictingFigures() throws {
         let ledger = try Ledger.create(at: dir.path("r.ledger"))
         let good = dir.path("good.csv"), bad = dir.path("bad.csv"), conflict = dir.path("conflict.csv")
