@@ -110,3 +110,47 @@ import Testing
         }
     }
 }
+
+/// `report loans` on an index loan that repaid exactly the reported interest where the contract's
+/// rounding leaves −1 wei (`Tests/LedgerMathTests/Fixtures/aave_index_reference.json`, loan B): the
+/// reserve is imported with `import reserve-index`, the loan with `import jsonl`.
+@Suite struct ReportIndexLoanTests {
+    let dir = TemporaryDirectory()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("LedgerMathTests/Fixtures")
+
+    @Test func accruedInterestOfMinusOneWeiIsShownNotClamped() throws {
+        struct Operation: Decodable {
+            var at: String, loan: String, action: String
+            var amount: String?, interest_part: String?, principal_part: String?, index_ray: String?, rate_ray_after: String, interest_after: String?
+        }
+        struct Reference: Decodable { var operations: [Operation] }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("aave_index_reference.json")))
+        let ops = reference.operations.filter { $0.loan == "B" }
+        let borrow = try #require(ops.first { $0.action == "borrow" })
+        let minusOneWei = try #require(ops.first { $0.action == "repay-interest" && $0.interest_after == "-0.000000000000000001" })
+        let nft = #"{"chain":"ethereum","contract_address":"0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d","token_id":"202"}"#
+        var lines = [
+            #"{"type":"collection","chain":"ethereum","contract_address":"0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d","name":"BAYC"}"#,
+            #"{"type":"nft","chain":"ethereum","contract_address":"0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d","token_id":"202"}"#,
+            #"{"type":"nft_trade","chain":"ethereum","contract_address":"0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d","token_id":"202","side":"acquire","traded_at":"2022-12-01T00:00:00Z","currency":"ETH","price":"70"}"#,
+            #"{"type":"loan","protocol":"benddao","external_ref":"B","currency":"WETH","principal":"\#(borrow.amount ?? "")","started_at":"\#(borrow.at)","terms":{"model":"aave_index","rate_ray":"\#(borrow.rate_ray_after)","index_ray_at_start":"\#(borrow.index_ray ?? "")"},"collateral":[\#(nft)]}"#,
+        ]
+        for op in ops where op.action != "borrow" {
+            lines.append(#"{"type":"loan_event","loan":{"protocol":"benddao","external_ref":"B"},"event_kind":"repay","occurred_at":"\#(op.at)","interest_part":"\#(op.interest_part ?? "")","principal_part":"\#(op.principal_part ?? "")"}"#)
+        }
+        let path = dir.path("index.ledger"), journal = dir.path("book.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        for step in [["init", path],
+                     ["import", path, "reserve-index", Self.fixtures.appendingPathComponent("aave_index_reserve.csv").path, "--set", "protocol=benddao", "--set", "asset=WETH"],
+                     ["import", path, "jsonl", journal]] {
+            let result = try CLIRunner.run(step)
+            #expect(result.exitCode == 0, "\(step): \(result.stderr)")
+        }
+        let report = try CLIRunner.run(["report", "loans", path, "--at", minusOneWei.at, "--flag-missing-prices", "--format", "json"])
+        #expect(report.exitCode == 0, "\(report.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let loan = try #require((doc["loans"] as? [[String: Any]])?.first)
+        #expect(loan["accrued_interest"] as? String == "-0.000000000000000001")
+    }
+}
