@@ -132,16 +132,20 @@ STEPS = [
 CHECKS = [30 * 60, 1 * D, 2 * D + 7 * H - 1, 7 * D + 123, 12 * D + 29, 15 * D + 602, 60 * D, 219 * D, 221 * D + 1, 240 * D, 400 * D]
 
 
-# A second reserve where only the borrower acts, at a constant rate: no reserve export is needed,
-# and the ledger must re-anchor at each of the borrower's own borrow and repay to stay on the chain.
+# A second reserve where only the borrower's own loans C and D act, at a constant rate: no reserve
+# export is needed, and the ledger must re-anchor at each of their borrows and repays (each runs
+# updateState() for the whole reserve) to stay on the chain.
 OWN_STEPS = [
     (0, "C", "borrow", "13", 20 * PCT),
     (10 * D + 17, "C", "borrow-more", "2", 20 * PCT),
+    (20 * D + 5, "D", "borrow", "7", 20 * PCT),
     (40 * D + 3 * H, "C", "repay", "5", 20 * PCT),
+    (55 * D, "D", "repay", "2", 20 * PCT),
     (70 * D + 11, "C", "repay-interest", None, 20 * PCT),
+    (150 * D, "D", "repay-all", None, 20 * PCT),
     (190 * D, "C", "repay", "0.3", 20 * PCT),
 ]
-OWN_CHECKS = [1 * D, 10 * D + 16, 25 * D, 40 * D + 3 * H + 1, 69 * D, 70 * D + 12, 100 * D, 189 * D, 365 * D]
+OWN_CHECKS = [1 * D, 10 * D + 16, 25 * D, 40 * D + 3 * H + 1, 54 * D, 69 * D, 70 * D + 12, 100 * D, 151 * D, 189 * D, 365 * D]
 
 
 def simulate(reserve, steps, checks, names):
@@ -205,7 +209,7 @@ def main():
         for t, index, rate in reserve.events:
             w.writerow([iso(t), index, rate])
     own_reserve = Reserve(index=1_041_234_567_890_123_456_789_012_345, rate=20 * PCT, at=T0 - 3 * D)
-    own_operations, own_checks = simulate(own_reserve, OWN_STEPS, OWN_CHECKS, ["C"])
+    own_operations, own_checks = simulate(own_reserve, OWN_STEPS, OWN_CHECKS, ["C", "D"])
     document = {
         "generator": "aave_index_reference.py (Python integers; BendDAO v1 / Aave v2 WadRayMath, MathUtils, ReserveLogic)",
         "rerun": "python3 Tests/LedgerMathTests/Fixtures/aave_index_reference.py",
@@ -213,7 +217,7 @@ def main():
         "operations": operations,
         "checks": checks,
         "own_events_only": {
-            "about": "another reserve (paraspace WETH), constant rate, only loan C acts: no reserve events needed",
+            "about": "another reserve (paraspace WETH), constant rate, only loans C and D act: no reserve events needed",
             "protocol": "paraspace", "asset": "WETH",
             "operations": own_operations,
             "checks": own_checks,

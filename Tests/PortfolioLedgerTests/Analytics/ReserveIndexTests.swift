@@ -32,7 +32,7 @@ import Testing
     static let flagPrices = PricingPolicy(maxAgeSeconds: nil, onMissingPrice: .flag)
 
     /// A ledger holding the fixture's reserve and its loans A and B (BendDAO, WETH) and, on another
-    /// reserve without stored points, loan C (ParaSpace, WETH).
+    /// reserve without stored points, loans C and D (ParaSpace, WETH): each re-anchors at the other's events.
     func bookReference() throws -> (Ledger, [String: LoanID], Reference) {
         let data = try Data(contentsOf: Self.mathFixtures.appendingPathComponent("aave_index_reference.json"))
         let reference = try JSONDecoder().decode(Reference.self, from: data)
@@ -48,10 +48,10 @@ import Testing
                 let at = try instant(op.at)
                 switch op.action {
                 case "borrow":
-                    let nft = try tx.addNFT(collection: apes, tokenID: TokenID(["A": "101", "B": "202"][op.loan] ?? "303"))
+                    let nft = try tx.addNFT(collection: apes, tokenID: TokenID(["A": "101", "B": "202", "C": "303", "D": "404"][op.loan] ?? "0"))
                     _ = try tx.recordNFTTrade(nft: nft, side: .acquire, tradedAt: instant("2022-12-01T00:00:00Z"), price: eth("70"))
                     loans[op.loan] = try tx.addLoan(NewLoan(
-                        lendingProtocol: op.loan == "C" ? .paraspace : .benddao, externalRef: op.loan, currency: weth, principal: dec(try #require(op.amount)), startedAt: at,
+                        lendingProtocol: ["C", "D"].contains(op.loan) ? .paraspace : .benddao, externalRef: op.loan, currency: weth, principal: dec(try #require(op.amount)), startedAt: at,
                         terms: .aaveIndex(rateRay: op.rate_ray_after, indexRayAtStart: try #require(op.index_ray)), collateral: [nft]))
                 case "borrow-more":
                     _ = try tx.recordLoanEvent(loan: try #require(loans[op.loan]), at: at, .borrowMore(amount: dec(try #require(op.amount))))
@@ -112,7 +112,7 @@ import Testing
         let instants = try (reference.checks + reference.own_events_only.checks).map { try instant($0.at) }
         let original = try ledger.read { book in try book.loans().map { loan in try instants.map { try book.loanState(loan.id, at: $0, policy: Self.flagPrices).debt } } }
         let copied = try copy.read { book in try book.loans().map { loan in try instants.map { try book.loanState(loan.id, at: $0, policy: Self.flagPrices).debt } } }
-        #expect(original.count == 3 && copied == original)
+        #expect(original.count == 4 && copied == original)
     }
 
     @Test func aJournalReserveEntryNamesItsBadKey() throws {
