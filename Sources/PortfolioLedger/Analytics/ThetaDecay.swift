@@ -44,11 +44,32 @@ extension LedgerSnapshot {
             for q in try optionQuotes(of: t.contractID, from: from, to: to) { instants.insert(q.quotedAt) }
         }
         for s in try optionSettlements(of: hedge) where s.settledAt >= from && s.settledAt <= to { instants.insert(s.settledAt) }
+        return try decayReport(from: from, to: to, at: instants) { t in try hedgeValuation(hedge, at: t, market: market).legs }
+    }
+
+    /// Theta decay of fixed positions (`quantity` signed contracts each) at every quote snapshot in
+    /// `[from, to]`; snapshots without a value for every leg are listed in ``ThetaDecayReport/skipped``.
+    public func thetaDecay(positions: [(contract: OptionContractID, quantity: Int)], from: Instant, to: Instant,
+                           market: OptionMarketInputs = .default) throws -> ThetaDecayReport {
+        var instants = Set<Instant>()
+        for p in positions { for q in try optionQuotes(of: p.contract, from: from, to: to) { instants.insert(q.quotedAt) } }
+        return try decayReport(from: from, to: to, at: instants) { t in
+            let rate = try optionRate(market, at: t).rate
+            return try positions.map { p in
+                try optionValuation(p.contract, quantity: p.quantity, settlement: nil, at: t, market: market, rate: rate, shock: .none)
+            }
+        }
+    }
+
+    /// The series over `instants` in time order; an instant whose legs cannot be valued (no quote,
+    /// underlying or price) is skipped with its reason, any other error fails the report.
+    private func decayReport(from: Instant, to: Instant, at instants: Set<Instant>,
+                             legs: (Instant) throws -> [OptionLegValuation]) throws -> ThetaDecayReport {
         var valuations: [(Instant, [OptionLegValuation])] = []
         var skipped: [ThetaDecayReport.SkippedSnapshot] = []
         for t in instants.sorted() {
             do {
-                valuations.append((t, try hedgeValuation(hedge, at: t, market: market).legs))
+                valuations.append((t, try legs(t)))
             } catch let error as AnalyticsError {
                 switch error {
                 case .noUnderlying, .noOptionValue, .missingPrice, .stalePrice: skipped.append(.init(at: t, reason: error.description))
@@ -57,21 +78,6 @@ extension LedgerSnapshot {
             }
         }
         return ThetaDecayReport(from: from, to: to, points: decayPoints(valuations), skipped: skipped)
-    }
-
-    /// Theta decay of fixed positions (`quantity` signed contracts each) at every quote snapshot in `[from, to]`.
-    public func thetaDecay(positions: [(contract: OptionContractID, quantity: Int)], from: Instant, to: Instant,
-                           market: OptionMarketInputs = .default) throws -> ThetaDecayReport {
-        var instants = Set<Instant>()
-        for p in positions { for q in try optionQuotes(of: p.contract, from: from, to: to) { instants.insert(q.quotedAt) } }
-        var valuations: [(Instant, [OptionLegValuation])] = []
-        for t in instants.sorted() {
-            let rate = try optionRate(market, at: t).rate
-            valuations.append((t, try positions.map { p in
-                try optionValuation(p.contract, quantity: p.quantity, settlement: nil, at: t, market: market, rate: rate, shock: .none)
-            }))
-        }
-        return ThetaDecayReport(from: from, to: to, points: decayPoints(valuations))
     }
 
     private func decayPoints(_ valuations: [(Instant, [OptionLegValuation])]) -> [ThetaDecayPoint] {
