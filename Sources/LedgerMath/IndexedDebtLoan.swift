@@ -40,6 +40,14 @@ public struct ReserveBorrowIndex: Sendable, Hashable {
     public func advanced(to instant: Instant, newRateRay: BigInt) throws(InterestModelError) -> ReserveBorrowIndex {
         try ReserveBorrowIndex(indexRay: try normalizedDebt(at: instant), rateRay: newRateRay, updatedAt: instant)
     }
+
+    /// The reserve after an interaction at `instant` whose new rate is not known: `updateState`
+    /// stores the index compounded to `instant`, and compounding restarts from there at the same rate.
+    /// Re-anchoring matters to the wei: the 3-term approximation and each `rayMul` truncate, so
+    /// `compound(t₁ − t₀) ⊗ compound(t₂ − t₁)` is not `compound(t₂ − t₀)`.
+    public func anchored(at instant: Instant) throws(InterestModelError) -> ReserveBorrowIndex {
+        try advanced(to: instant, newRateRay: rateRay)
+    }
 }
 
 /// A loan in an Aave-style pool (BendDAO v1, ParaSpace): the debt is `scaled ⊗ I(t)`. Fact sheet §3, §7, F4.
@@ -50,6 +58,10 @@ public struct ReserveBorrowIndex: Sendable, Hashable {
 /// (``SolidityFixedPoint/compoundedInterest(rateRay:seconds:)``). Amounts are in smallest units,
 /// as on chain. Feed every later index observation through ``observing(_:)`` for exact replay; without
 /// index history the debt is only as good as the rate path assumed.
+///
+/// Every borrow and repay of the borrower runs the reserve's `updateState()` on chain, so each
+/// re-anchors the index here too (``ReserveBorrowIndex/anchored(at:)``): the amount is scaled by the
+/// index at that instant, and later compounding starts from it.
 ///
 /// The contracts keep no principal; this model also tracks the principal borrowed minus principal
 /// repaid so that a payment can be split: interest first (the debt above outstanding principal), then principal.
@@ -67,20 +79,28 @@ public struct IndexedDebtLoan: AccruingDebt, Hashable {
                 decimals: Int = 18) throws(InterestModelError) {
         try checkDecimals(decimals)
         let units = try tokenUnits(amount, decimals: decimals, field: "amount")
-        let index = try reserve.normalizedDebt(at: instant)
+        let anchored = try reserve.anchored(at: instant)
         self.decimals = decimals
-        self.scaledUnits = SolidityFixedPoint.rayDiv(units, index) ?? 0
+        self.scaledUnits = SolidityFixedPoint.rayDiv(units, anchored.indexRay) ?? 0
         self.principalUnits = units
-        self.reserve = reserve
+        self.reserve = anchored
     }
 
-    /// Adds a borrow (BendDAO `updateLoan` with `amountAdded`): `scaled += amount ⊘ I(t)`.
+    /// Adds a borrow (BendDAO `updateLoan` with `amountAdded`): the reserve is re-anchored at
+    /// `instant`, then `scaled += amount ⊘ I(t)`.
     public func borrowingMore(_ amount: ExactDecimal, at instant: Instant) throws(InterestModelError) -> IndexedDebtLoan {
         let units = try tokenUnits(amount, decimals: decimals, field: "amount")
-        let index = try reserve.normalizedDebt(at: instant)
-        var after = self
-        after.scaledUnits += SolidityFixedPoint.rayDiv(units, index) ?? 0
+        var after = try reanchored(at: instant)
+        after.scaledUnits += SolidityFixedPoint.rayDiv(units, after.reserve.indexRay) ?? 0
         after.principalUnits += units
+        return after
+    }
+
+    /// The loan after an interaction with its reserve at `instant` that did not change this loan
+    /// (another loan's borrow or repay on the same reserve): the index is re-anchored there.
+    public func reanchored(at instant: Instant) throws(InterestModelError) -> IndexedDebtLoan {
+        var after = self
+        after.reserve = try reserve.anchored(at: instant)
         return after
     }
 
@@ -98,19 +118,22 @@ public struct IndexedDebtLoan: AccruingDebt, Hashable {
 
     public func debt(at instant: Instant) throws(InterestModelError) -> ExactDecimal { amount(try debtUnits(at: instant)) }
 
-    /// `scaled −= payment ⊘ I(t)` (all of it when the whole debt is paid).
+    /// A repay (BendDAO `updateLoan` with `amountTaken`, or `repayLoan` for the whole debt): the
+    /// reserve is re-anchored at `instant`, then `scaled −= payment ⊘ I(t)` (all of it when the
+    /// whole debt is paid). The split pays the interest (debt above outstanding principal) first.
     public func applyingPayment(_ payment: ExactDecimal, at instant: Instant) throws(InterestModelError) -> (split: PaymentSplit, after: IndexedDebtLoan) {
-        let owedUnits = try debtUnits(at: instant)
+        var after = try reanchored(at: instant)
+        let index = after.reserve.indexRay
+        let owedUnits = SolidityFixedPoint.rayMul(scaledUnits, index)
         let paid = try tokenUnits(payment, decimals: decimals, field: "payment")
         guard paid <= owedUnits else { throw .paymentExceedsDebt(payment: payment, debt: amount(owedUnits)) }
         let interestOutstanding = Swift.max(0, owedUnits - principalUnits)
         let toInterest = Swift.min(paid, interestOutstanding)
-        var after = self
         if paid == owedUnits {
             after.scaledUnits = 0
             after.principalUnits = 0
         } else {
-            let index = try reserve.normalizedDebt(at: instant)
+            // Never below 0: for I ≥ 1 ray, paid < scaled ⊗ I implies paid ⊘ I ≤ scaled.
             after.scaledUnits = Swift.max(0, scaledUnits - (SolidityFixedPoint.rayDiv(paid, index) ?? 0))
             after.principalUnits = Swift.max(0, principalUnits - (paid - toInterest))
         }

@@ -246,6 +246,15 @@ public struct OptionQuote: Sendable, Hashable {
         self.impliedVol = impliedVol
         self.underlying = underlying
     }
+
+    /// The mark stored for this quote: its own, else the mid `(bid + ask) / 2` of a two-sided
+    /// quote (both positive), else none. Every write path (API, CSV, JSON Lines) stores this, so a
+    /// quote reads the same whichever way it came in.
+    public var storedMark: Double? {
+        if let mark { return mark }
+        guard let bid, let ask, bid > 0, ask > 0, bid <= ask else { return nil }
+        return (bid + ask) / 2
+    }
 }
 
 /// Money moved into or out of the book.

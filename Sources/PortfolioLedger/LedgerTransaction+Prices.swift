@@ -74,6 +74,7 @@ extension LedgerTransaction {
     }
 
     /// Adds option quotes (bulk). Bid ≤ ask, values finite and non-negative, implied vol a fraction.
+    /// A two-sided quote without a mark stores its mid as the mark (``OptionQuote/storedMark``).
     /// Identical re-adds are skipped; a different quote for the same contract and instant is a conflict.
     @discardableResult
     public func addOptionQuotes<S: Sequence>(_ quotes: S, source: ImportSourceID? = nil) throws -> Int where S.Element == OptionQuote {
@@ -106,7 +107,7 @@ extension LedgerTransaction {
                 guard quote.bid != nil || quote.ask != nil || quote.mark != nil || quote.impliedVol != nil else {
                     throw LedgerError.invalidValue(field: "quote", reason: "a quote needs a bid, ask, mark or implied vol")
                 }
-                try statement.bind(quote.contractID.rawValue, quote.quotedAt.unixSeconds, quote.bid, quote.ask, quote.mark,
+                try statement.bind(quote.contractID.rawValue, quote.quotedAt.unixSeconds, quote.bid, quote.ask, quote.storedMark,
                                    quote.impliedVol, quote.underlying, recorded, source?.rawValue)
                 _ = try statement.step()
                 inserted += db.changes

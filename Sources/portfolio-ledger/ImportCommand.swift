@@ -8,6 +8,7 @@ enum ImportKindArgument: String, ExpressibleByArgument, CaseIterable {
     case prices, quotes, nfts, loans
     case loanEvents = "loan-events"
     case optionTrades = "option-trades"
+    case reserveIndex = "reserve-index"
     case jsonl
 
     var csvKind: CSVImportKind? { CSVImportKind(rawValue: rawValue) }
@@ -18,7 +19,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a CSV file of one kind, or a JSON Lines journal, in one transaction (all or nothing).",
         discussion: """
-            Kinds: prices, quotes, nfts, loans, loan-events, option-trades (CSV with a header row) and jsonl.
+            Kinds: prices, quotes, nfts, loans, loan-events, option-trades, reserve-index (CSV with a header row) and jsonl.
             Presets for the real exports: \(ImportPreset.all.map(\.name).joined(separator: ", ")).
             Re-importing the same file the same way changes nothing. The first bad row stops the import with
             file:line: column 'name': reason on stderr (exit 65) and the ledger is left unchanged.
@@ -44,7 +45,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Give a logical column one value for every row (repeatable).", valueName: "NAME=VALUE"))
     var constants: [String] = []
 
-    @Option(help: ArgumentHelp("The file's column holding each row's time (observed_at, quoted_at, traded_at, started_at or occurred_at by kind).", valueName: "HEADER"))
+    @Option(help: ArgumentHelp("The file's column holding each row's time (observed_at, quoted_at, traded_at, started_at, occurred_at or updated_at by kind).", valueName: "HEADER"))
     var timeColumn: String?
 
     @Option(help: ArgumentHelp("prices: the file's column holding the price.", valueName: "HEADER"))

@@ -53,7 +53,8 @@ import Testing
         #expect(table.stdout.contains("booked part reconciles exactly (residual 0)"))
         #expect(table.stdout.contains("— holds"))
         let csv = try CLIRunner.run(["report", "statement", path, "--from", "2023-12-31", "--to", "2024-01-21", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("at,line,amount,entry,USD,rate\n"))
+        // Every report's CSV ends with the instant it is at and the knowledge cut-off (empty here).
+        #expect(csv.stdout.hasPrefix("at,line,amount,entry,USD,rate,report_at,as_known_at\n"))
         #expect(csv.stdout.contains("nft disposal proceeds,58.8 ETH,nft_trade 2,123480.00,2100.000000"))
 
         let backwards = try CLIRunner.run(["report", "statement", path, "--from", "2024-01-21", "--to", "2024-01-01"])

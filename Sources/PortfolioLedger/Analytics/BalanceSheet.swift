@@ -49,7 +49,7 @@ public struct BalanceSheetLoan: Sendable, Hashable {
     public var currency: Currency
     /// Booked: principal + borrowed more − principal repaid.
     public var outstandingPrincipal: ExactDecimal
-    /// `max(0, model debt − outstanding principal)` (see ``LoanStateReport/accruedInterest``); `nil`
+    /// `model debt − outstanding principal`, never clamped (see ``LoanStateReport/accruedInterest``); `nil`
     /// when the marked part could not be computed.
     public var accruedInterest: ExactDecimal?
     /// Outstanding principal + accrued interest.
@@ -203,7 +203,7 @@ extension LedgerSnapshot {
             let item = sheet.loans[index]
             guard let record = try loan(item.loan) else { throw AnalyticsError.unknownEntity(kind: "loan", id: item.loan.description) }
             let debt = try debtReplay(of: record, at: at).debt(at: at, loan: item.loan)
-            let accrued = max(.zero, debt - item.outstandingPrincipal)
+            let accrued = debt - item.outstandingPrincipal
             sheet.loans[index].accruedInterest = accrued
             adjustments[item.currency, default: .zero(item.currency)].accruedInterest += accrued.doubleValue
         }

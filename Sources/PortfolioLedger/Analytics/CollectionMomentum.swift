@@ -27,10 +27,16 @@ public struct MomentumDay: Sendable, Hashable {
 /// Collection momentum from stored market data (issue #9): Wilder RSI of the daily floor and of
 /// the daily sales volume, and the advance/decline line of daily sales against the previous day's
 /// median. RSI periods are the days with data (no calendar filling).
+///
+/// The figures warm up from all stored history before ``from``: Wilder's smoothing and the
+/// advance/decline line run from the first stored day, and only the days in `[from, to]` are
+/// listed, so a report starting at D shows the same values on D as one starting earlier.
 public struct CollectionMomentumReport: Sendable, Hashable {
     public var collection: CollectionID
     public var from: Instant
     public var to: Instant
+    /// The first stored day the figures were computed from (on or before ``from``); `nil` without data.
+    public var historyFrom: Instant?
     public var period: Int
     public var floorSource: MomentumFloorSource
     /// The floor series used (``MomentumFloorSource/floorSeries(name:)``).
@@ -47,14 +53,16 @@ public struct CollectionMomentumReport: Sendable, Hashable {
 
 extension LedgerSnapshot {
     /// RSI (Wilder, `period` days) of the daily floor and the daily sales volume of `collection`
-    /// over `[from, to]`, and its advance/decline line. Needs at least one of a floor series and
-    /// daily sales rows.
+    /// over `[from, to]`, and its advance/decline line, warmed up from the stored history before
+    /// `from`. Needs at least one of a floor series and daily sales rows.
     public func collectionMomentum(_ collection: CollectionID, from: Instant, to: Instant, period: Int = 14,
                                    floorSource: MomentumFloorSource = .floorSeries) throws -> CollectionMomentumReport {
         guard try self.collection(collection) != nil else { throw AnalyticsError.unknownEntity(kind: "collection", id: collection.description) }
         guard from <= to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is after \(to)") }
         guard period >= 1 else { throw AnalyticsError.invalidArgument(name: "RSI period", reason: "\(period) must be at least 1") }
-        let sales = try collectionDailySales(collection, from: from, to: to)
+        // Warm-up: everything stored up to `to`; the days before `from` are dropped at the end.
+        let history = Instant(unixSeconds: 0)
+        let sales = try collectionDailySales(collection, from: history, to: to)
         var floors: [(Int64, Double)] = []
         var seriesName: String?
         var quote = sales.first?.quote
@@ -63,7 +71,7 @@ extension LedgerSnapshot {
             let series = try uniqueSeries(kind: .floor, subject: "collection \(collection)", named: name) { $0.collectionID == collection }
             seriesName = series.name
             quote = quote ?? series.quote
-            try observations(of: series.id, from: from, to: to) { o in
+            try observations(of: series.id, from: history, to: to) { o in
                 let day = Self.utcDay(o.observedAt)
                 if floors.last?.0 == day { floors[floors.count - 1].1 = o.price } else { floors.append((day, o.price)) }
             }
@@ -95,8 +103,10 @@ extension LedgerSnapshot {
                 ordered[i].advanceDeclineLine = line
             }
         }
-        return CollectionMomentumReport(collection: collection, from: from, to: to, period: period, floorSource: floorSource,
-                                        floorSeries: seriesName, quote: quote, days: ordered)
+        let firstListed = Self.utcDay(from)
+        return CollectionMomentumReport(collection: collection, from: from, to: to, historyFrom: ordered.first?.day, period: period,
+                                        floorSource: floorSource, floorSeries: seriesName, quote: quote,
+                                        days: ordered.filter { $0.day.unixSeconds >= firstListed })
     }
 
     private func rsi(_ values: [Double], period: Int) throws -> [Double?] {

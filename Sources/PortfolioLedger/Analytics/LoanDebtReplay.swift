@@ -13,6 +13,10 @@ import LedgerMath
 /// - `rate_change`: simple interest re-based; Blend capitalises (`A ← D(t)`, `t0 ← t`); Aave index
 ///   advanced with the old rate, then the new rate.
 /// - `index_observation`: replaces the reserve index (exact replay, fact sheet F4).
+/// - Index loans also read their reserve (``LedgerSnapshot/reserveAnchors(of:)``): every stored
+///   `reserve_index` point after the start replaces index and rate; other loans' index observations
+///   on the reserve replace the index; other loans' borrows and repays re-anchor it. The loan's own
+///   borrow more and repay re-anchor it too (BendDAO runs `updateState()` on each).
 /// - `renegotiate`: new fixed/pro-rata terms are rebuilt from the original start on the outstanding
 ///   principal (NFTfi keeps the start); other new terms start at the event on the debt then; a new
 ///   maturity or rate alone re-bases the current model.
@@ -46,14 +50,39 @@ extension LedgerSnapshot {
         var state = LoanDebtReplay(model: try loan.interestModel(), maturity: loan.maturityAt, settledAt: nil,
                                    modelInterestPaid: .zero, notes: [])
         var bookedPrincipal = loan.principal
+        let anchors = try reserveAnchors(of: loan)
+        var next = anchors.startIndex
+        func applyAnchors(through t: Instant) throws {
+            while next < anchors.endIndex, anchors[next].at <= t, state.settledAt == nil {
+                do { try anchor(anchors[next], state: &state) } catch let error as InterestModelError {
+                    throw AnalyticsError.interestModel(loan: loan.id, event: nil, reason: "reserve update at \(anchors[next].at): \(error.description)")
+                }
+                next += 1
+            }
+        }
         for event in events where event.occurredAt <= at && state.settledAt == nil {
+            // The reserve's own state at an instant comes first: the loan's event at that instant reads it.
+            try applyAnchors(through: event.occurredAt)
             do {
                 try apply(event, to: &state, loan: loan, bookedPrincipal: &bookedPrincipal)
             } catch let error as InterestModelError {
                 throw AnalyticsError.interestModel(loan: loan.id, event: event.id, reason: error.description)
             }
         }
+        try applyAnchors(through: at)
         return state
+    }
+
+    /// An index loan reads its reserve's update: a stored state replaces the index (and the rate when
+    /// known); another loan's interaction re-anchors the index at the rate in force.
+    private func anchor(_ anchor: ReserveAnchor, state: inout LoanDebtReplay) throws {
+        guard case .indexed(let m) = state.model else { return }
+        switch anchor {
+        case let .point(t, index, rate):
+            state.model = .indexed(try m.observing(try ReserveBorrowIndex(indexRay: index, rateRay: rate ?? m.reserve.rateRay, updatedAt: t)))
+        case .interaction(let t):
+            state.model = .indexed(try m.reanchored(at: t))
+        }
     }
 
     private func apply(_ event: LoanEvent, to state: inout LoanDebtReplay, loan: LoanRecord,

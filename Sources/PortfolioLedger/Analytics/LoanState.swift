@@ -52,7 +52,8 @@ public struct LoanStateReport: Sendable, Hashable {
     public var outstandingPrincipal: ExactDecimal
     /// Total owed per the interest model (0 once closed), loan currency.
     public var debt: ExactDecimal
-    /// `debt − outstanding principal` (for fixed-repayment loans the whole fixed interest from day 0).
+    /// `debt − outstanding principal` (for fixed-repayment loans the whole fixed interest from day 0);
+    /// not clamped at 0 (it can be −1 wei after an index loan's exact-interest repayment).
     public var accruedInterest: ExactDecimal
     /// Maturity in force (after renegotiation), if any.
     public var maturity: Instant?
@@ -105,7 +106,9 @@ extension LedgerSnapshot {
         report.maturity = replay.maturity
         guard status == .open else { report.outstandingPrincipal = .zero; return report }
         report.debt = try replay.debt(at: at, loan: record.id)
-        report.accruedInterest = max(.zero, report.debt - principal)
+        // Never clamped: where the contract's rounding leaves the debt a wei below the principal,
+        // that is what the book shows (an index loan after repaying exactly the reported interest).
+        report.accruedInterest = report.debt - principal
         report.secondsToMaturity = replay.maturity.map { at.seconds(to: $0) }
         do {
             report.risk = try riskFigures(record, debt: report.debt, at: at, source: riskSource, policy: policy,

@@ -3,20 +3,25 @@ import LedgerMath
 /// Market inputs for valuing index options from stored quotes.
 ///
 /// Underlying level: the quote's own `underlying` when present, else the `index` series named
-/// ``underlyingSeries``. Rate: the `rate` series named ``rateSeries`` (annual fraction), else
+/// ``underlyingSeries``. After expiry: ``settlementSeries`` (see ``ExpirySettlement``). Rate: the
+/// `rate` series named ``rateSeries`` (annual fraction), else
 /// ``rate``. Dividend yield: ``dividendYield``. Defaults: no series, `r = 0`, `q = 0` — say so in
 /// what you render (every valuation carries the rate and yield it used and where they came from).
 public struct OptionMarketInputs: Sendable, Hashable {
     public var underlyingSeries: String?
+    /// Series of stored settlement values (SPX SET/SOQ), read on an expiry day for expired contracts
+    /// without a booked settlement.
+    public var settlementSeries: String?
     public var rateSeries: String?
     public var rate: Double
     public var dividendYield: Double
     /// Oldest accepted quote or index observation, seconds; `nil` accepts any age.
     public var maxQuoteAgeSeconds: Int64?
 
-    public init(underlyingSeries: String? = nil, rateSeries: String? = nil, rate: Double = 0, dividendYield: Double = 0,
-                maxQuoteAgeSeconds: Int64? = 4 * 86_400) {
+    public init(underlyingSeries: String? = nil, settlementSeries: String? = nil, rateSeries: String? = nil, rate: Double = 0,
+                dividendYield: Double = 0, maxQuoteAgeSeconds: Int64? = 4 * 86_400) {
         self.underlyingSeries = underlyingSeries
+        self.settlementSeries = settlementSeries
         self.rateSeries = rateSeries
         self.rate = rate
         self.dividendYield = dividendYield
@@ -36,15 +41,32 @@ public enum MarkSource: String, Sendable, Hashable {
     case model
     /// Settled: the booked settlement value's intrinsic value.
     case settled
-    /// Past expiry, not yet settled: intrinsic value at the underlying level then.
-    case expiredIntrinsic = "expired intrinsic"
+    /// Past expiry, not settled: intrinsic value at a stored settlement value (SET/SOQ) of the expiry day.
+    case expirySettlementValue = "settlement value series"
+    /// Past expiry, not settled, PM contract: intrinsic value at the expiry day's close (its settlement value).
+    case settlementAtClose = "settlement at the close"
+    /// Past expiry, not settled, AM contract without a stored settlement value: the close stands in for it.
+    case settlementEstimatedFromClose = "settlement estimated from the close"
+    /// Past expiry, not settled, no close stored: the underlying of the contract's last quote stands in for it.
+    case settlementEstimatedFromQuote = "settlement estimated from the last quote"
+
+    /// True for the values of an expired contract without a booked settlement (``ExpirySettlement``).
+    public var isExpirySettlement: Bool {
+        switch self {
+        case .expirySettlementValue, .settlementAtClose, .settlementEstimatedFromClose, .settlementEstimatedFromQuote: true
+        case .quoteMark, .mid, .model, .settled: false
+        }
+    }
 }
 
 /// Where the underlying level came from.
 public enum UnderlyingSource: Sendable, Hashable {
     case quote(quotedAt: Instant)
     case indexSeries(PriceUsed)
+    /// A booked settlement.
     case settlement
+    /// Expired without a booked settlement: the expiry day's settlement value (``ExpirySettlement``).
+    case expiry(ExpirySettlement.Source)
 }
 
 /// One option position valued at an instant (per unit in index points; position figures in USD).
@@ -106,6 +128,15 @@ extension LedgerSnapshot {
                                       quoteAgeSeconds: nil, underlying: s, underlyingSource: .settlement, impliedVol: nil,
                                       intrinsic: intrinsic, extrinsic: 0, greeks: nil)
         }
+        if at >= contract.expiresAt {
+            // Fixed at expiry: the same value at every later instant, whatever the market does (no shock either).
+            let settlement = try expirySettlement(of: contract, at: at, market: market)
+            let intrinsic = OptionValue.intrinsic(contract.optionType, underlying: settlement.value, strike: strike)
+            return OptionLegValuation(contract: contract, quantity: quantity, at: at, markSource: settlement.markSource, mark: intrinsic,
+                                      quote: nil, quoteAgeSeconds: nil, underlying: settlement.value,
+                                      underlyingSource: .expiry(settlement.source), impliedVol: nil, intrinsic: intrinsic, extrinsic: 0,
+                                      greeks: nil)
+        }
         var quote = try latestQuote(of: contractID, at: at)
         if let q = quote, let maxAge = market.maxQuoteAgeSeconds, q.quotedAt.seconds(to: at) > maxAge { quote = nil }
         // Underlying: quote's, else the index series.
@@ -124,11 +155,6 @@ extension LedgerSnapshot {
         let baseLevel = level
         level = shock.spx.apply(to: level)
         let intrinsic = OptionValue.intrinsic(contract.optionType, underlying: level, strike: strike)
-        if at >= contract.expiresAt {
-            return OptionLegValuation(contract: contract, quantity: quantity, at: at, markSource: .expiredIntrinsic, mark: intrinsic,
-                                      quote: quote, quoteAgeSeconds: quote.map { $0.quotedAt.seconds(to: at) }, underlying: level,
-                                      underlyingSource: source, impliedVol: nil, intrinsic: intrinsic, extrinsic: 0, greeks: nil)
-        }
         let mid: Double? = if let b = quote?.bid, let a = quote?.ask, a >= b, a > 0 { (a + b) / 2 } else { nil }
         var mark: Double?
         var markSource = MarkSource.model

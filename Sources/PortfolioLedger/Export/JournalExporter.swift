@@ -56,6 +56,7 @@ struct JournalExporter {
         count += try observations(write)
         count += try quotes(write)
         count += try dailySales(write)
+        count += try reservePoints(write)
         return count
     }
 
@@ -384,6 +385,26 @@ struct JournalExporter {
             line.add("mark", try r.column(4, as: Double?.self))
             line.add("implied_vol", try r.column(5, as: Double?.self))
             line.add("underlying", try r.column(6, as: Double?.self))
+            try write(line.rendered)
+            count += 1
+        }
+        return count
+    }
+
+    private func reservePoints(_ write: (String) throws -> Void) throws -> Int {
+        var count = 0
+        try db.query("""
+            SELECT protocol, asset, updated_at, variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate
+            FROM reserve_index ORDER BY protocol, asset, updated_at
+            """) { r in
+            var line = JournalLine(type: "reserve_index")
+            line.add("protocol", try r.column(0, as: String.self))
+            line.add("asset", try r.column(1, as: String.self))
+            line.add("updated_at", Instant(unixSeconds: try r.column(2)).description)
+            line.add("variable_borrow_index", try r.column(3, as: String.self))
+            line.add("variable_borrow_rate", try r.column(4, as: String.self))
+            line.add("liquidity_index", try r.column(5, as: String?.self))
+            line.add("liquidity_rate", try r.column(6, as: String?.self))
             try write(line.rendered)
             count += 1
         }

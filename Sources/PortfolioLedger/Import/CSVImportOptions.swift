@@ -16,6 +16,8 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
     case loanEvents = "loan-events"
     /// Option trades of hedges referenced by name (created when missing).
     case optionTrades = "option-trades"
+    /// States of an Aave-style lending reserve (`ReserveDataUpdated` events): indexes and rates in ray.
+    case reserveIndex = "reserve-index"
 
     /// The logical columns of this kind; required ones first. A required column must be in the
     /// file (under its name or a mapped one) or given a constant value.
@@ -40,6 +42,8 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
               "new_maturity_at", "note"])
         case .optionTrades:
             (["hedge", "root", "option_type", "strike", "expires_at", "traded_at", "quantity", "price"], ["strategy", "fees", "multiplier"])
+        case .reserveIndex:
+            (["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate"], ["liquidity_index", "liquidity_rate"])
         }
     }
 
@@ -51,6 +55,7 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
         case .nfts, .optionTrades: "traded_at"
         case .loans: "started_at"
         case .loanEvents: "occurred_at"
+        case .reserveIndex: "updated_at"
         }
     }
 }

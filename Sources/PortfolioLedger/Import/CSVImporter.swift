@@ -52,6 +52,7 @@ struct CSVImporter {
         case .loans: try eachRow(importLoan)
         case .loanEvents: try eachRow(importLoanEvent)
         case .optionTrades: try eachRow(importOptionTrade)
+        case .reserveIndex: try eachRow(importReservePoint)
         }
     }
 
@@ -191,8 +192,8 @@ struct CSVImporter {
             let contract: OptionContractID
             do { contract = try book.contract(key) } catch { throw self.annotate(error) }
             let bid = try row.double("bid"), ask = try row.double("ask")
-            var mark = hasMark ? try row.double("mark") : nil
-            if !hasMark, let bid, let ask, bid > 0, ask > 0 { mark = (bid + ask) / 2 }
+            // Without a mark the write API stores the mid (OptionQuote.storedMark), as for every import kind.
+            let mark = hasMark ? try row.double("mark") : nil
             // A zero implied volatility is how quote screens say "none".
             let vol = try row.double("implied_vol").flatMap { $0 == 0 ? nil : $0 }
             return OptionQuote(contractID: contract, quotedAt: try row.requiredInstant("quoted_at"), bid: bid, ask: ask, mark: mark,
@@ -317,5 +318,16 @@ struct CSVImporter {
         guard let quantity = try row.integer("quantity") else { throw row.fail("quantity", "empty; a signed number of contracts is required") }
         return try book.optionTrade(hedge: hedge, contract: contract, at: tradedAt, quantity: quantity, price: try row.requiredDecimal("price"),
                                     fees: try row.decimal("fees") ?? .zero).isNew
+    }
+
+    // MARK: - reserve-index
+
+    private func importReservePoint() throws -> Bool {
+        guard let lendingProtocol = try row.enumeration("protocol", LendingProtocol.self) else { throw row.fail("protocol", "empty; a value is required") }
+        let point = ReservePoint(lendingProtocol: lendingProtocol, asset: try row.currency("asset"), updatedAt: try row.requiredInstant("updated_at"),
+                                 variableBorrowIndexRay: try row.requiredRay("variable_borrow_index"),
+                                 variableBorrowRateRay: try row.requiredRay("variable_borrow_rate"),
+                                 liquidityIndexRay: try row.ray("liquidity_index"), liquidityRateRay: try row.ray("liquidity_rate"))
+        return try tx.addReservePoints(CollectionOfOne(point), source: source) == 1
     }
 }

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import LedgerMath
 
@@ -132,6 +133,18 @@ struct CSVRowAccess {
 
     func requiredInstant(_ name: String) throws(ImportError) -> Instant {
         guard let value = try instant(name) else { throw fail(name, "empty; a date or instant is required") }
+        return value
+    }
+
+    /// A non-negative integer in ray (1e27 = 1.0), kept exact.
+    func ray(_ name: String) throws(ImportError) -> BigInt? {
+        guard let text = text(name) else { return nil }
+        guard let value = RayText.parse(text) else { throw fail(name, "'\(text)' is not a non-negative integer in ray (1e27 = 1.0)") }
+        return value
+    }
+
+    func requiredRay(_ name: String) throws(ImportError) -> BigInt {
+        guard let value = try ray(name) else { throw fail(name, "empty; a value is required") }
         return value
     }
 

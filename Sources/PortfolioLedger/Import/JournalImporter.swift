@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import LedgerMath
 import SQLiteDB
@@ -63,6 +64,7 @@ final class JournalImporter {
         "settlement": ["root", "option_type", "strike", "expires_at", "multiplier", "settlement_value", "settled_at"],
         "price_series": ["name", "kind", "base", "quote", "collection", "nft", "protocol"],
         "price": ["series", "observed_at", "price"],
+        "reserve_index": ["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate", "liquidity_index", "liquidity_rate"],
         "quote": ["root", "option_type", "strike", "expires_at", "multiplier", "quoted_at", "bid", "ask", "mark", "implied_vol", "underlying"],
         "external_flow": ["kind", "flowed_at", "currency", "amount", "note"],
         "balance_assertion": ["asserted_at", "currency", "amount"],
@@ -235,6 +237,22 @@ final class JournalImporter {
             guard let series = try tx.current.series(named: entry.series) else { throw LedgerError.unknownEntity(kind: "price series", id: entry.series) }
             let observation = PriceObservation(observedAt: try instant(entry.observedAt, "observed_at"), price: entry.price.value)
             return (try tx.addObservations(CollectionOfOne(observation), to: series.id, source: book.source) == 1, nil)
+        case "reserve_index":
+            let entry = try decode(JournalReservePoint.self, data)
+            func ray(_ text: String?, _ field: String) throws -> BigInt? {
+                guard let text else { return nil }
+                guard let value = RayText.parse(text) else {
+                    throw LedgerError.invalidValue(field: field, reason: "'\(text)' is not a non-negative integer in ray (1e27 = 1.0), written as a JSON string")
+                }
+                return value
+            }
+            let point = ReservePoint(lendingProtocol: try enumeration(entry.protocol, LendingProtocol.self, "protocol"),
+                                     asset: try currency(entry.asset, "asset"), updatedAt: try instant(entry.updatedAt, "updated_at"),
+                                     variableBorrowIndexRay: try ray(entry.variableBorrowIndex, "variable_borrow_index") ?? 0,
+                                     variableBorrowRateRay: try ray(entry.variableBorrowRate, "variable_borrow_rate") ?? 0,
+                                     liquidityIndexRay: try ray(entry.liquidityIndex, "liquidity_index"),
+                                     liquidityRateRay: try ray(entry.liquidityRate, "liquidity_rate"))
+            return (try tx.addReservePoints(CollectionOfOne(point), source: book.source) == 1, nil)
         case "quote":
             let entry = try decode(JournalQuote.self, data)
             let contract = try book.contract(try contractKey(entry.contract))
@@ -518,6 +536,10 @@ struct JournalSeries: Decodable {
     let name: String, kind: String, base: String?, quote: String?, collection: JournalCollectionRef?, nft: JournalNFTRef?, `protocol`: String?
 }
 struct JournalPrice: Decodable { let series: String, observedAt: String, price: JournalNumber }
+struct JournalReservePoint: Decodable {
+    let `protocol`: String, asset: String, updatedAt: String, variableBorrowIndex: String, variableBorrowRate: String
+    let liquidityIndex: String?, liquidityRate: String?
+}
 struct JournalQuote: Decodable {
     let quotedAt: String, bid: JournalNumber?, ask: JournalNumber?, mark: JournalNumber?, impliedVol: JournalNumber?, underlying: JournalNumber?
     let contract: JournalContract

@@ -26,12 +26,13 @@ struct ReportStatement: ParsableCommand {
 
     func run() throws {
         let start = try parseInstant(from, option: "--from")
-        let end = try to.map { try parseInstant($0, option: "--to") } ?? options.atInstant
+        let at = try to.map { try parseInstant($0, option: "--to") } ?? options.atInstant
+        let end = at
         guard start < end else { throw CLIFailure(message: "--from must be before --to", exitCode: CLIFailure.usage) }
         let statement = try options.read {
             try $0.incomeStatement(from: start, to: end, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
         }
-        Self.render(statement).emit(options.format)
+        try Self.render(statement).emit(options, at: at)
     }
 
     /// The summary rows of the booked P&L: (label, key, amount per currency).
@@ -161,7 +162,7 @@ struct ReportBalanceSheet: ParsableCommand {
     func run() throws {
         let at = try options.atInstant
         let sheet = try options.read { try $0.balanceSheet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market) }
-        Self.render(sheet, numeraire: numeraire).emit(options.format)
+        try Self.render(sheet, numeraire: numeraire).emit(options, at: at)
     }
 
     static func render(_ b: BalanceSheet, numeraire: Numeraire) -> ReportOutput {

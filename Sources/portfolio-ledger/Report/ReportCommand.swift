@@ -56,11 +56,13 @@ struct ReportOptions: ParsableArguments {
         PricingPolicy(maxAgeSeconds: Int64(maxPriceAgeDays * 86_400), onMissingPrice: flagMissingPrices ? .flag : .fail)
     }
 
+    /// `--as-known-at`, parsed.
+    var knownAtInstant: Instant? { get throws { try asKnownAt.map { try parseInstant($0, option: "--as-known-at") } } }
+
     /// Opens the ledger read-only and runs `body` on one snapshot (as known at `--as-known-at`).
     func read<R>(_ body: (LedgerSnapshot) throws -> R) throws -> R {
-        let knownAt = try asKnownAt.map { try parseInstant($0, option: "--as-known-at") }
         let book = try Ledger.openReadOnly(at: ledger)
-        return try book.read(asKnownAt: knownAt, body)
+        return try book.read(asKnownAt: try knownAtInstant, body)
     }
 }
 
@@ -78,8 +80,12 @@ struct OptionMarketOptions: ParsableArguments {
     @Option(name: .customLong("rate-series"), help: "A rate series to use instead of --rate.")
     var rateSeries: String?
 
+    @Option(name: .customLong("settlement-series"), help: "Stored settlement values (e.g. SPX SET) for contracts that expired without a booked settlement; else the expiry day's close of --underlying-series.")
+    var settlementSeries: String?
+
     var market: OptionMarketInputs {
-        OptionMarketInputs(underlyingSeries: underlyingSeries, rateSeries: rateSeries, rate: rate, dividendYield: dividendYield)
+        OptionMarketInputs(underlyingSeries: underlyingSeries, settlementSeries: settlementSeries, rateSeries: rateSeries, rate: rate,
+                           dividendYield: dividendYield)
     }
 }
 

@@ -17,7 +17,7 @@ struct ReportHedges: ParsableCommand {
         let valuations = try options.read { book in
             try book.hedges().filter { $0.openedAt <= at }.map { try book.hedgeValuation($0.id, at: at, market: marketOptions.market) }
         }
-        Self.render(valuations, at: at).emit(options.format)
+        try Self.render(valuations, at: at).emit(options, at: at)
     }
 
     static let header = ["hedge", "name", "legs", "value USD", "time value USD", "theta/day USD", "net premium USD", "P&L USD"]
@@ -94,7 +94,7 @@ struct ReportHedge: ParsableCommand {
             let to = try to.map { try parseInstant($0, option: "--to") } ?? at
             return (valuation, try book.thetaDecay(hedgeID, from: from, to: to, market: marketOptions.market))
         }
-        Self.render(valuation, decay).emit(options.format)
+        try Self.render(valuation, decay).emit(options, at: at)
     }
 
     static func render(_ v: HedgeValuation, _ d: ThetaDecayReport) -> ReportOutput {
@@ -129,6 +129,10 @@ struct ReportHedge: ParsableCommand {
                            "cum. model USD", "cum. realized USD", "marks"]
         text += "\n\nTheta: model vs realized time-value decay (they differ by design: the model holds spot and vol fixed)\n"
         text += PlainTable.grid(header: decayHeader, rows: decayRows, rightAligned: [1, 2, 3, 4, 5, 6])
+        if !d.skipped.isEmpty {
+            text += "\n\nLeft out of the series (a leg held then had no value):\n"
+                + d.skipped.map { "  \($0.at): \($0.reason)" }.joined(separator: "\n")
+        }
         var json = ReportHedges.hedgeJSON(v)
         if case .object(var members) = json {
             members.insert(("report", .string("hedge")), at: 0)
@@ -138,6 +142,7 @@ struct ReportHedge: ParsableCommand {
                 ("realized_decay_usd", .number(p.realizedDecayUSD)), ("cumulative_model_usd", .number(p.cumulativeModelUSD)),
                 ("cumulative_realized_usd", .number(p.cumulativeRealizedUSD)),
                 ("mark_sources", .array(p.markSources.map { .string($0.rawValue) }))]) })))
+            members.append(("theta_decay_skipped", .array(d.skipped.map { .object([("at", .string($0.at.description)), ("reason", .string($0.reason))]) })))
             json = .object(members)
         }
         return ReportOutput(json: json, text: text, csvHeader: decayHeader, csvRows: decayRows)

@@ -26,7 +26,7 @@ struct ReportLoans: ParsableCommand {
                 try book.loanState($0.id, at: at, riskSource: riskSource.source, policy: options.policy)
             }
         }
-        Self.render(states, at: at).emit(options.format)
+        try Self.render(states, at: at).emit(options, at: at)
     }
 
     static func row(_ s: LoanStateReport) -> [String] {
@@ -114,7 +114,7 @@ struct ReportLoan: ParsableCommand {
                                                riskSource: riskSource.source, policy: flagging)
             return (state, cost, history)
         }
-        Self.render(state, cost, history).emit(options.format)
+        try Self.render(state, cost, history).emit(options, at: at)
     }
 
     static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) -> ReportOutput {

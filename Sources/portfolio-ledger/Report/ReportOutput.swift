@@ -9,6 +9,38 @@ struct ReportOutput {
     var csvHeader: [String]
     var csvRows: [[String]]
 
+    /// Prints the report in `options.format`, stating the instant it is at and, when
+    /// `--as-known-at` was given, the knowledge cut-off (``stamped(at:knownAt:)``).
+    func emit(_ options: ReportOptions, at: Instant) throws {
+        stamped(at: at, knownAt: try options.knownAtInstant).emit(options.format)
+    }
+
+    /// Every report, in every format, says what instant it is at and whether it is an
+    /// as-known-at view: JSON gets `at` (when the report has none of its own) and `as_known_at`
+    /// (null when not given); the text's first line names both; CSV rows end with `report_at` and
+    /// `as_known_at` columns (a CSV has no other place for them).
+    func stamped(at: Instant, knownAt: Instant?) -> ReportOutput {
+        var out = self
+        let knownText: OutputJSON = knownAt.map { .string($0.description) } ?? .null
+        if case .object(var members) = json {
+            let position = members.firstIndex { $0.key == "report" }.map { $0 + 1 } ?? 0
+            if !members.contains(where: { $0.key == "as_known_at" }) { members.insert(("as_known_at", knownText), at: position) }
+            if !members.contains(where: { $0.key == "at" }) { members.insert(("at", .string(at.description)), at: position) }
+            out.json = .object(members)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let known = knownAt.map { ", as known at \($0)" } ?? ""
+        if let first = lines.first, first.contains(at.description) {
+            if !first.contains("as known at") { lines[0] = first + known }
+        } else {
+            lines.insert("At \(at)\(known)", at: 0)
+        }
+        out.text = lines.joined(separator: "\n")
+        out.csvHeader = csvHeader + ["report_at", "as_known_at"]
+        out.csvRows = csvRows.map { $0 + [at.description, knownAt?.description ?? ""] }
+        return out
+    }
+
     func emit(_ format: ReportFormat) {
         switch format {
         case .json: printLine(json.rendered)

@@ -26,7 +26,7 @@ struct ReportReturns: ParsableCommand {
             return try book.fullStackReturn(nft.map { .nft(NFTID($0)) } ?? .portfolio, from: start, to: at, numeraire: numeraire,
                                             policy: options.policy, market: marketOptions.market)
         }
-        Self.render(report).emit(options.format)
+        try Self.render(report).emit(options, at: at)
     }
 
     static func render(_ r: FullStackReturnReport) -> ReportOutput {
@@ -104,7 +104,7 @@ struct ReportCost: ParsableCommand {
                 ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
                 ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire))]) })),
         ])
-        ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).emit(options.format)
+        try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).emit(options, at: at)
     }
 }
 
@@ -147,7 +147,7 @@ struct ReportStress: ParsableCommand {
         let report = try options.read {
             try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market)
         }
-        Self.render(report).emit(options.format)
+        try Self.render(report).emit(options, at: at)
     }
 
     static func render(_ r: StressReport) -> ReportOutput {

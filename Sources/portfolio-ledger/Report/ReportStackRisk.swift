@@ -26,7 +26,7 @@ struct ReportBreakEven: ParsableCommand {
             try book.stackBreakEven(nft.map { .nft(NFTID($0)) } ?? .portfolio, at: at, collection: collection.map(CollectionID.init),
                                     floorSeries: floorSeries, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
         }
-        Self.render(report).emit(options.format)
+        try Self.render(report).emit(options, at: at)
     }
 
     static func thresholdName(_ t: FloorThreshold) -> String {
@@ -102,7 +102,7 @@ struct ReportBorrowingWACC: ParsableCommand {
             if let start { return try book.weightedBorrowingCost(from: start, to: at, numeraire: numeraire, policy: options.policy) }
             return try book.weightedBorrowingCost(at: at, numeraire: numeraire, policy: options.policy)
         }
-        Self.render(report).emit(options.format)
+        try Self.render(report).emit(options, at: at)
     }
 
     static let header = ["loan", "protocol", "currency", "basis", "horizon", "cost", "received", "APR", "APR (numeraire)", "weight"]
@@ -158,7 +158,7 @@ struct ReportBuffer: ParsableCommand {
         let report = try options.read { book in
             try book.collateralBuffer(at: at, historyFrom: start, riskSource: riskSource.source, policy: options.policy)
         }
-        Self.render(report).emit(options.format)
+        try Self.render(report).emit(options, at: at)
     }
 
     static let header = ["loan", "target", "HF", "HF buffer", "LTV", "LTV buffer", "in breach", "repay to cure", "or add collateral", "breaches"]
@@ -240,7 +240,7 @@ struct ReportMomentum: ParsableCommand {
         let report = try options.read { book in
             try book.collectionMomentum(CollectionID(collection), from: start, to: at, period: period, floorSource: source)
         }
-        Self.render(report, last: last).emit(options.format)
+        try Self.render(report, last: last).emit(options, at: at)
     }
 
     static let header = ["day", "floor", "floor RSI", "sales", "volume", "volume RSI", "advancing", "declining", "A/D line"]
@@ -252,7 +252,8 @@ struct ReportMomentum: ParsableCommand {
 
     static func render(_ r: CollectionMomentumReport, last: Int) -> ReportOutput {
         var text = "Momentum of collection \(r.collection), \(r.from) → \(r.to) (RSI \(r.period), floor from "
-            + (r.floorSeries.map { "'\($0)'" } ?? "the daily median sale") + ")\n\n"
+            + (r.floorSeries.map { "'\($0)'" } ?? "the daily median sale") + ")\n"
+            + (r.historyFrom.map { "warmed up from the history since \(String($0.description.prefix(10)))\n" } ?? "") + "\n"
         text += PlainTable.keyValue([
             ("floor RSI", .string(Fmt.num(r.latestFloorRSI, 2))), ("volume RSI", .string(Fmt.num(r.latestVolumeRSI, 2))),
             ("advance/decline line", .string(r.advanceDeclineLine.map(String.init) ?? "- (no per-sale counts stored)")),
@@ -261,7 +262,7 @@ struct ReportMomentum: ParsableCommand {
         text += "\n\n" + PlainTable.grid(header: header, rows: r.days.suffix(max(0, last)).map(row), rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
         let json: OutputJSON = .object([
             ("report", .string("momentum")), ("collection_id", .integer(Int(r.collection.rawValue))), ("from", .string(r.from.description)),
-            ("to", .string(r.to.description)), ("period", .integer(r.period)), ("floor_series", r.floorSeries.map(OutputJSON.string) ?? .null),
+            ("to", .string(r.to.description)), ("history_from", r.historyFrom.map { .string($0.description) } ?? .null), ("period", .integer(r.period)), ("floor_series", r.floorSeries.map(OutputJSON.string) ?? .null),
             ("quote", r.quote.map { .string($0.code) } ?? .null), ("latest_floor_rsi", .number(r.latestFloorRSI)),
             ("latest_volume_rsi", .number(r.latestVolumeRSI)), ("advance_decline_line", r.advanceDeclineLine.map(OutputJSON.integer) ?? .null),
             ("days", .array(r.days.map { d in .object([

@@ -15,7 +15,7 @@ struct ReportValuation: ParsableCommand {
     func run() throws {
         let at = try options.atInstant
         let valuation = try options.read { try $0.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market) }
-        Self.render(valuation).emit(options.format)
+        try Self.render(valuation).emit(options, at: at)
     }
 
     static func render(_ v: PortfolioValuation) -> ReportOutput {

@@ -206,6 +206,10 @@ import Testing
         // Volume 6, 9, 7.25: changes +3, −1.75 → first averages 1.5 / 0.875 → RSI 63.157….
         #expect(report.days[1].volumeRSI == nil)
         #expect(close(report.latestVolumeRSI, 100 - 100 / (1 + 1.5 / 0.875), 1e-9))
+        // Starting at day 2 warms up from days 0–1: the same RSI and A/D line on days 2–3, not a restart.
+        let later = try book.ledger.read { try $0.collectionMomentum(book.collection, from: Self.day(2), to: Self.day(3), period: 2) }
+        #expect(later.days == Array(report.days.suffix(2)))
+        #expect(later.historyFrom == Self.day(0) && later.advanceDeclineLine == 2)
     }
 
     /// The real CryptoPunks daily sales (2017-06-23 … 2022-01-14, days with sales only) stored as
