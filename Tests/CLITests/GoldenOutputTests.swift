@@ -20,9 +20,13 @@ import Testing
 ///   origination fee + the 0.005 fee that superseded the 0.05 typo (the typo does not count):
 ///   cost 0.108972602739726027 ETH; APR = cost / 2.97 × 365 / 26.5 days = 50.54 % — by hand.
 /// - realistic `report loans`, loan 2 (BendDAO-style index, 18 % then 26 % from 02-15, 0.5 WETH
-///   repaid 03-01): debt 1.594571842918101074 WETH at the report instant — the same figure from
-///   `interest_contract_port.py` (the contracts' integer arithmetic in Python, independent of the
-///   Swift code): scaled −= rayDiv(0.5, I(03-01)), debt = rayMul(scaled, I(t)). Likewise loan 3
+///   repaid 03-01): debt 1.594571923029749586 WETH at the report instant — the same figure from
+///   the contracts' integer arithmetic in Python (`aave_index_reference.py`'s `ray_mul`, `ray_div`
+///   and `compounded_interest`, independent of the Swift code), with `updateState()` re-anchoring
+///   the index at the rate change and at the repay: scaled −= rayDiv(0.5, I(03-01)),
+///   debt = rayMul(scaled, compounded(26 %, t − 03-01) · I(03-01)). (First written as
+///   1.594571842918101074, which compounded from 02-15 across the repay; the protocol issue #13
+///   fixed that — 8.0e-8 WETH.) Likewise loan 3
 ///   (Blend, 3 ETH at 1,500 bps from 01-20: debt 3.095177207711454612) and loan 4 (Arcade v4, 2 WETH
 ///   at 2,200 bps from 02-10: interest 0.066301355910705225) equal the port's `blend_current_debt`
 ///   and `arcade_v4_interest` to the wei.
