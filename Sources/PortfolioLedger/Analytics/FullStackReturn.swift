@@ -219,7 +219,7 @@ extension LedgerSnapshot {
         for id in loans.sorted() {
             guard try loanStatus(id, at: at) == .open, let record = try loan(id) else { continue }
             let replay = try debtReplay(of: record, at: at)
-            let c = try convert(Money(try replay.debt(at: at, loan: id), record.currency), to: numeraire, at: priced, policy: policy)
+            let c = try convert(Money(try replay.debt(at: priced, loan: id), record.currency), to: numeraire, at: priced, policy: policy)
             note(c.prices)
             debts[id] = c.converted
         }

@@ -8,14 +8,14 @@ enum ReturnsFixture {
     }
     /// "<numeraire> <layer>" → expected figures over day -1 … day 90.
     static let layers: [String: Layer] = [
-        "USD total": .init(twr: 0.7216007844863779, twr_annualized: 8.044704671113747, years: 0.24668949771689497, multiple: 1.4683416830637575, hpr: 0.46834168306375745, contributions: 229516.1641, distributions: 337008.15068493155, gain: 107491.98658493152),
+        "USD total": .init(twr: 0.7216007860735649, twr_annualized: 8.044704704915514, years: 0.24668949771689497, multiple: 1.4683416830637575, hpr: 0.46834168306375745, contributions: 229516.1641, distributions: 337008.15068493155, gain: 107491.98658493152),
         "USD nftAlone": .init(twr: 0.7071812846879073, twr_annualized: 7.7415222803467, years: 0.24668949771689497, multiple: 1.683684642759376, hpr: 0.6836846427593759, contributions: 182650.0, distributions: 307525.0, gain: 124875.0),
         "USD loan1": .init(twr: -0.18071121464646445, twr_annualized: -0.9115257363199285, years: 0.0821917808219178, multiple: 0.846947151509377, hpr: -0.15305284849062295, contributions: 46756.1641, distributions: 39600.0, gain: -7156.164100000002),
-        "USD loan2": .init(twr: -0.4404646466528238, twr_annualized: -0.9292928854919451, years: 0.2191780821917808, multiple: 0.6702808460271262, hpr: -0.32971915397287377, contributions: 31016.84931506849, distributions: 20790.0, gain: -10226.849315068492),
-        "ETH total": .init(twr: 0.1813743314234113, twr_annualized: 0.9653314372130541, years: 0.24668949771689497, multiple: 1.1724764370143912, hpr: 0.1724764370143912, contributions: 111.97876699999999, distributions: 131.29246575342466, gain: 19.313698753424667),
+        "USD loan2": .init(twr: -0.44046464029891363, twr_annualized: -0.9292928818285857, years: 0.2191780821917808, multiple: 0.6702808460271262, hpr: -0.32971915397287377, contributions: 31016.84931506849, distributions: 20790.0, gain: -10226.849315068492),
+        "ETH total": .init(twr: 0.18137433251254964, twr_annualized: 0.9653314445578656, years: 0.24668949771689497, multiple: 1.1724764370143912, hpr: 0.1724764370143912, contributions: 111.97876699999999, distributions: 131.29246575342466, gain: 19.313698753424667),
         "ETH nftAlone": .init(twr: 0.17147957121687396, twr_annualized: 0.8994526821347462, years: 0.24668949771689497, multiple: 1.2254366812227075, hpr: 0.22543668122270755, contributions: 91.6, distributions: 112.25, gain: 20.65),
         "ETH loan1": .init(twr: -0.026705404040404, twr_annualized: -0.28059663785704314, years: 0.0821917808219178, multiple: 0.9739892242357838, hpr: -0.026010775764216176, contributions: 20.328767, distributions: 19.8, gain: -0.5287669999999984),
-        "ETH loan2": .init(twr: -0.07958965668929574, twr_annualized: -0.3150394638743015, years: 0.2191780821917808, multiple: 0.9245826137017847, hpr: -0.07541738629821526, contributions: 10.707534246575342, distributions: 9.9, gain: -0.8075342465753419),
+        "ETH loan2": .init(twr: -0.07958965581125799, twr_annualized: -0.3150394608930396, years: 0.2191780821917808, multiple: 0.9245826137017847, hpr: -0.07541738629821526, contributions: 10.707534246575342, distributions: 9.9, gain: -0.8075342465753419),
     ]
     /// Loan number (1, 2) → expected USD cost split at day 90.
     static let costs: [Int: Cost] = [

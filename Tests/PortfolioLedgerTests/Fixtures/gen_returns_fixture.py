@@ -20,8 +20,9 @@ Scenario (day d = 2024-01-01T00:00Z + d days; observations daily at 00:00 for d 
 Definitions (docs/analytics.md §7): a layer's value V(t) = NFTs held x floor - debt of open loans
 (x ETHUSD in USD); sub-periods split at each flow instant of the layer; capital at a sub-period's start
 = V(flow instant - 1 s) - sum of the layer's flows at that instant; end = V(next flow instant - 1 s)
-or V(t1), where "V(t - 1 s)" is what was held one second before the flows, priced at t (so a
-price observed exactly at the flow instant moves the sub-period that ends there); r = (end - start) / |start|; TWR = prod(1 + r) - 1; annualized over Act/365F years from
+or V(t1), where "V(t - 1 s)" is what was held and owed one second before the flows, priced and
+accrued at t (so a price observed exactly at the flow instant moves the sub-period that ends there,
+and a repayment in full leaves exactly no capital); r = (end - start) / |start|; TWR = prod(1 + r) - 1; annualized over Act/365F years from
 the first to the last sub-period with capital (a loan repaid on day 30 is annualized over its life). Money multiple = (distributions + max(V1, 0) + max(-V0, 0)) /
 (contributions + max(V0, 0) + max(-V1, 0)), flows gross per journal entry.
 Tolerance in the test: 1e-9 relative (the same arithmetic in doubles; loan 2's debt is rounded to
@@ -72,10 +73,12 @@ entries = [
 ]
 
 
-def debt(loan, t):
+def debt(loan, t, accrued_to=None):
+    """Debt of a loan open at t, with interest accrued to accrued_to (default t)."""
+    a = t if accrued_to is None else accrued_to
     if loan == 1:
         return L1_M if L1_START <= t < L1_END else 0.0
-    return 10 + 10 * 0.30 * (t - L2_START) / YEAR if t >= L2_START else 0.0
+    return 10 + 10 * 0.30 * (a - L2_START) / YEAR if t >= L2_START else 0.0
 
 
 def value(slice_, t, numeraire, prices_at=None):
@@ -83,7 +86,7 @@ def value(slice_, t, numeraire, prices_at=None):
     p = t if prices_at is None else prices_at
     nfts = (2 if BUY <= t < SALE else 1 if t >= SALE else 0) * asof(floor, p) if "nft" in slice_ else 0.0
     loans = [l for l in (1, 2) if ("loan" in slice_ or l in slice_)]
-    return (nfts - sum(debt(l, t) for l in loans)) * rate(p, numeraire)
+    return (nfts - sum(debt(l, t, p) for l in loans)) * rate(p, numeraire)
 
 
 def member(slice_, entry):
