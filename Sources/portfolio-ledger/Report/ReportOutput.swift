@@ -30,10 +30,10 @@ struct ReportOutput {
 /// for reading (JSON keeps full precision).
 enum Fmt {
     static func money(_ m: Money) -> String { "\(m.amount) \(m.currency)" }
-    static func usd(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func usd(_ v: Double) -> String { num(v, 2) }
     /// `v` to `digits` places; a value that rounds to zero prints without a minus sign.
     static func num(_ v: Double?, _ digits: Int = 4) -> String {
-        guard let v else { return "-" }
+        guard let v, v.isFinite else { return "-" }
         let text = String(format: "%.\(digits)f", v)
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
     }
