@@ -5,15 +5,12 @@ import Testing
 /// Issue 17 through the built binary on the demo ledger: returns beside XIRR, the cost split,
 /// the charts (equity with invested capital, loan debt vs collateral, LTV for P2P loans), and
 /// `--flag-missing-prices` marking totals incomplete.
-@Suite(.serialized) struct ReturnsAndChartsCLITests {
-    static let dir = TemporaryDirectory()
-    static let ledger: String = {
-        let path = dir.path("demo.ledger")
-        _ = try? CLIRunner.run(["demo", "--db", path])
-        return path
-    }()
-    static let at = "2021-04-05T23:59:59Z"
-    static let market = ["--rate", "0.001", "--dividend-yield", "0.015"]
+@Suite struct ReturnsAndChartsCLITests {
+    /// The demo ledger the other CLI report tests read (reports and charts open it read-only).
+    static var ledger: String { DemoAndReportTests.ledger }
+    static let at = DemoAndReportTests.at
+    static let market = DemoAndReportTests.market
+    let dir = TemporaryDirectory()
 
     func json(_ arguments: [String]) throws -> [String: Any] {
         let result = try CLIRunner.run(arguments + ["--format", "json"])
@@ -66,7 +63,7 @@ import Testing
     }
 
     @Test func equityChartStopsAtTheLastPricedDayAndDrawsInvestedCapital() throws {
-        let out = Self.dir.path("equity-default.svg")
+        let out = dir.path("equity-default.svg")
         let result = try CLIRunner.run(["chart", "equity", Self.ledger, "--out", out] + Self.market)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let svg = try String(contentsOfFile: out, encoding: .utf8)
@@ -74,21 +71,21 @@ import Testing
         #expect(svg.contains("fill=\"#1a7f37\" stroke=\"#fff\"")) // a deposit marker
         #expect(svg.contains(">Jan 2021<"))                          // month ticks
         // An explicit --to past the data is still an error naming the price.
-        let stale = try CLIRunner.run(["chart", "equity", Self.ledger, "--out", Self.dir.path("stale.svg"), "--to", "2021-06-01"] + Self.market)
+        let stale = try CLIRunner.run(["chart", "equity", Self.ledger, "--out", dir.path("stale.svg"), "--to", "2021-06-01"] + Self.market)
         #expect(stale.exitCode == 66 && stale.stderr.contains("older than"))
     }
 
     @Test func loanChartsDrawDebtCollateralAndLTV() throws {
-        let loan = Self.dir.path("loan2.svg")
+        let loan = dir.path("loan2.svg")
         #expect(try CLIRunner.run(["chart", "loan", Self.ledger, "2", "--out", loan]).exitCode == 0)
         let svg = try String(contentsOfFile: loan, encoding: .utf8)
         #expect(svg.contains("collateral value") && svg.contains("liquidation value (debt ÷ LT 0.65)") && svg.contains("min HF 0.991"))
-        let ltv = Self.dir.path("health1.svg")
+        let ltv = dir.path("health1.svg")
         let p2p = try CLIRunner.run(["chart", "health", Self.ledger, "1", "--out", ltv])
         #expect(p2p.exitCode == 0, "\(p2p.stderr)")
         let ltvSVG = try String(contentsOfFile: ltv, encoding: .utf8)
         #expect(ltvSVG.contains("Loan-to-value") && ltvSVG.contains("fixed-term peer-to-peer loan") && ltvSVG.contains("matures 2021-02-04"))
-        let health = Self.dir.path("health2.svg")
+        let health = dir.path("health2.svg")
         #expect(try CLIRunner.run(["chart", "health", Self.ledger, "2", "--out", health]).exitCode == 0)
         #expect(try String(contentsOfFile: health, encoding: .utf8).contains("minimum 0.991 on 2021-01-21"))
     }

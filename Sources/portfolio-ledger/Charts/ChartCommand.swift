@@ -46,16 +46,34 @@ struct ChartOptions: ParsableArguments {
     }
 }
 
-struct HealthChart: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "health",
-        abstract: "A loan's health factor over time, with the liquidation line (HF = 1) and the minimum marked; LTV for loans without price liquidation.")
+/// What the loan charts share: the chart options, the loan and the price source.
+struct LoanChartArguments: ParsableArguments {
     @OptionGroup var options: ChartOptions
     @Argument(help: "The loan id.") var loan: Int64
     @Option(name: .customLong("risk-source"), help: "floor or oracle.") var riskSource: RiskSourceOption = .floor
 
+    /// The loan's risk history over the chart's period (missing prices leave gaps, not failures).
+    func history() throws -> LoanHistoryReport {
+        let id = LoanID(loan)
+        return try options.read { book in
+            guard let record = try book.loan(id) else { throw LedgerError.unknownEntity(kind: "loan", id: String(loan)) }
+            let (from, to) = try options.period(defaultFrom: record.startedAt)
+            var policy = PricingPolicy.default
+            policy.onMissingPrice = .flag
+            return try book.loanHistory(id, from: from, to: to, sampling: .riskSeriesObservations, riskSource: riskSource.source, policy: policy)
+        }
+    }
+}
+
+struct HealthChart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "A loan's health factor over time, with the liquidation line (HF = 1) and the minimum marked; LTV for loans without price liquidation.")
+    @OptionGroup var chart: LoanChartArguments
+
     func run() throws {
-        let history = try LoanChart.history(loan, options: options, riskSource: riskSource)
+        let history = try chart.history()
+        let loan = chart.loan
         let source = "Loan \(loan) (\(history.loan.lendingProtocol.rawValue), \(history.loan.currency)) on the \(history.riskSource)"
         if case .none(let reason) = history.priceLiquidation {
             // No health factor to draw: the loan-to-value is what a lender of such a loan watches.
@@ -63,7 +81,7 @@ struct HealthChart: ParsableCommand {
             var lines: [LineChart.ReferenceLine] = []
             if let maxLTV = history.loan.maxLTV { lines.append(.init(value: maxLTV * 100, label: "max LTV at origination", color: "#bf8700")) }
             let maturity = history.loan.maturityAt.map { "; matures " + ISO8601.formatDate($0) } ?? ""
-            try options.write(LineChart(title: "Loan-to-value (no price liquidation)", subtitle: "\(source)\n\(reason)\(maturity)",
+            try chart.options.write(LineChart(title: "Loan-to-value (no price liquidation)", subtitle: "\(source)\n\(reason)\(maturity)",
                                         yAxisLabel: "LTV % (debt / collateral value)",
                                         series: [.init(name: "LTV", points: points, color: "#1f6feb")], referenceLines: lines))
             return
@@ -77,7 +95,7 @@ struct HealthChart: ParsableCommand {
             markers.append(.init(at: minimum.at, value: minimum.value, label: String(format: "minimum %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at),
                                  color: "#d1242f"))
         }
-        try options.write(LineChart(title: "Health factor", subtitle: source, yAxisLabel: "health factor (collateral × LT / debt)",
+        try chart.options.write(LineChart(title: "Health factor", subtitle: source, yAxisLabel: "health factor (collateral × LT / debt)",
                                     series: [.init(name: "health factor", points: points, color: "#1f6feb")],
                                     referenceLines: [.init(value: 1, label: "liquidation (HF = 1)", color: "#d1242f")], markers: markers))
     }
@@ -87,24 +105,11 @@ struct LoanChart: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loan",
         abstract: "A loan's debt against its collateral value (loan currency), with the value at which it liquidates and the minimum health factor marked.")
-    @OptionGroup var options: ChartOptions
-    @Argument(help: "The loan id.") var loan: Int64
-    @Option(name: .customLong("risk-source"), help: "floor or oracle.") var riskSource: RiskSourceOption = .floor
-
-    /// The loan's risk history over the chart's period (missing prices leave gaps, not failures).
-    static func history(_ loan: Int64, options: ChartOptions, riskSource: RiskSourceOption) throws -> LoanHistoryReport {
-        let id = LoanID(loan)
-        return try options.read { book in
-            guard let record = try book.loan(id) else { throw LedgerError.unknownEntity(kind: "loan", id: String(loan)) }
-            let (from, to) = try options.period(defaultFrom: record.startedAt)
-            var policy = PricingPolicy.default
-            policy.onMissingPrice = .flag
-            return try book.loanHistory(id, from: from, to: to, sampling: .riskSeriesObservations, riskSource: riskSource.source, policy: policy)
-        }
-    }
+    @OptionGroup var chart: LoanChartArguments
 
     func run() throws {
-        let history = try Self.history(loan, options: options, riskSource: riskSource)
+        let history = try chart.history()
+        let loan = chart.loan
         let currency = history.loan.currency.code
         let debt = history.points.map { ($0.at, $0.debt.doubleValue) }
         let collateral = history.points.compactMap { p in p.collateralValue.map { (p.at, $0.doubleValue) } }
@@ -126,7 +131,7 @@ struct LoanChart: ParsableCommand {
         case .none(let reason):
             subtitle += "\nno price liquidation: \(reason)"
         }
-        try options.write(LineChart(title: "Debt against collateral value", subtitle: subtitle, yAxisLabel: currency,
+        try chart.options.write(LineChart(title: "Debt against collateral value", subtitle: subtitle, yAxisLabel: currency,
                                     series: series, markers: markers))
     }
 }
