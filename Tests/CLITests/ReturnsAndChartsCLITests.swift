@@ -99,6 +99,15 @@ import Testing
         let report = try json(arguments)
         #expect(report["complete"] as? Bool == false)
         #expect(((report["problems"] as? [String]) ?? []).count >= 2)
+        // Returns and costs flag every price they need the same way.
+        let returns = try json(["report", "returns", Self.ledger, "--at", "2021-06-01", "--flag-missing-prices"] + Self.market)
+        #expect(returns["complete"] as? Bool == false)
+        #expect(((returns["problems"] as? [String]) ?? []).contains { $0.hasPrefix("nft 1 at ") })
+        let returnsText = try CLIRunner.run(["report", "returns", Self.ledger, "--at", "2021-06-01", "--flag-missing-prices"] + Self.market).stdout
+        #expect(returnsText.split(separator: "\n").first?.contains("INCOMPLETE") == true)
+        #expect(try CLIRunner.run(["report", "returns", Self.ledger, "--at", "2021-06-01"] + Self.market).exitCode == 66)
+        // A settled loan's cost needs no price at the report instant.
+        #expect(try json(["report", "cost", Self.ledger, "--at", "2021-06-01"])["complete"] as? Bool == true)
         // With every price present the report is whole.
         #expect(try json(["report", "valuation", Self.ledger, "--at", Self.at, "--flag-missing-prices"] + Self.market)["complete"] as? Bool == true)
     }

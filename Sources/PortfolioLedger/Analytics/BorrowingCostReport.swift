@@ -74,6 +74,9 @@ public struct PortfolioBorrowingCost: Sendable, Hashable {
     public var at: Instant
     public var numeraire: Numeraire
     public var loans: [LoanBorrowingCost]
+    /// Loans left out for a missing price under `.flag`: the totals are incomplete when not empty.
+    public var problems: [String] = []
+    public var isComplete: Bool { problems.isEmpty }
     public var costInNumeraire: Double { loans.reduce(0) { $0 + $1.costInNumeraire } }
     public var receivedInNumeraire: Double { loans.reduce(0) { $0 + $1.receivedInNumeraire } }
     public var interestInNumeraire: Double { loans.reduce(0) { $0 + $1.costSplit.interest } }
@@ -128,9 +131,12 @@ extension LedgerSnapshot {
         func numeraireSum(_ kinds: Set<LoanCashFlow.Kind>) -> Double {
             -flows.filter { kinds.contains($0.kind) }.reduce(0.0) { $0 + $1.amount.converted }
         }
-        let interestNum = numeraireSum([.interestPaid]) + (try convert(Money(accrued, record.currency), to: numeraire, at: at, policy: policy).converted)
-        let origination = try convert(Money(record.principal - record.amountReceived, record.currency), to: numeraire,
-                                      at: record.startedAt, policy: policy).converted
+        // Zero needs no rate: a settled loan's report must not need a price at the report instant.
+        func inNumeraire(_ amount: ExactDecimal, at instant: Instant) throws -> Double {
+            amount.isZero ? 0 : try convert(Money(amount, record.currency), to: numeraire, at: instant, policy: policy).converted
+        }
+        let interestNum = numeraireSum([.interestPaid]) + (try inNumeraire(accrued, at: at))
+        let origination = try inNumeraire(record.principal - record.amountReceived, at: record.startedAt)
         let feesNum = numeraireSum([.feePaid]) + origination
         func apr(_ part: Double) -> Double? {
             (receivedNum > 0 && seconds > 0) ? part / receivedNum * Double(Instant.secondsPerYear) / Double(seconds) : nil
@@ -150,10 +156,13 @@ extension LedgerSnapshot {
                                        policy: PricingPolicy = .default) throws -> PortfolioBorrowingCost {
         let chosen = try ids ?? loans().map(\.id)
         var reports: [LoanBorrowingCost] = []
+        let missing = MissingPrices(policy)
         for id in chosen {
             guard let record = try loan(id), record.startedAt <= at else { continue }
-            reports.append(try borrowingCost(id, at: at, numeraire: numeraire, policy: policy))
+            if let cost = try missing.attempt("loan \(id)", { try borrowingCost(id, at: at, numeraire: numeraire, policy: policy) }) {
+                reports.append(cost)
+            }
         }
-        return PortfolioBorrowingCost(at: at, numeraire: numeraire, loans: reports)
+        return PortfolioBorrowingCost(at: at, numeraire: numeraire, loans: reports, problems: missing.problems)
     }
 }

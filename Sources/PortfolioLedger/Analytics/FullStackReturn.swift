@@ -77,6 +77,9 @@ public struct FullStackReturnReport: Sendable, Hashable {
     public var borrowingCost: Double
     /// Every price used (values and conversions), once.
     public var prices: [PriceUsed]
+    /// Prices missing under `.flag`: each left a flow or a value out, so the figures are incomplete.
+    public var problems: [String] = []
+    public var isComplete: Bool { problems.isEmpty }
 }
 
 extension LedgerSnapshot {
@@ -87,21 +90,25 @@ extension LedgerSnapshot {
         let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
         var prices: [PriceUsed] = []
         func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
+        let missing = MissingPrices(policy)
         var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
-                                   policy: policy, note: note)
+                                   policy: policy, note: note, missing: missing)
         // Capital a defined-risk hedge ties up: the margin posted at its opening and released at expiry.
         let margins = try hedgeIDs.sorted().compactMap { try hedgeMargin($0, market: market) }
         for margin in margins {
             for (instant, sign, text) in [(margin.posted, -1, "hedge margin posted (widest wing)"), (margin.released, 1, "hedge margin released")]
             where instant > from && instant <= to {
-                let c = try convert(Money(sign < 0 ? -margin.amount : margin.amount, .usd), to: numeraire, at: instant, policy: policy)
+                guard let c = try missing.attempt(text + " at \(instant)", {
+                    try convert(Money(sign < 0 ? -margin.amount : margin.amount, .usd), to: numeraire, at: instant, policy: policy)
+                }) else { continue }
                 note(c.prices)
                 flows.append(ReturnFlow(layer: .hedge, description: text, amount: c))
             }
         }
         flows.sort { $0.amount.at < $1.amount.at }
         func value(at instant: Instant, pricedAt: Instant? = nil) throws -> ScopeValue {
-            try scopeValue(nftIDs, loanIDs, hedgeIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market, note: note)
+            try scopeValue(nftIDs, loanIDs, hedgeIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
+                           note: note, missing: missing)
         }
         let start = try value(at: from), end = try value(at: to)
         // What the scope held one second before each flow instant, priced at that instant: the
@@ -129,7 +136,9 @@ extension LedgerSnapshot {
         var cost = 0.0
         for loan in loanIDs {
             guard let record = try self.loan(loan), record.startedAt <= to else { continue }
-            cost += try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
+            cost += try missing.attempt("loan \(loan) borrowing cost") {
+                try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
+            } ?? 0
         }
         let total = layerReturn(.layers(Set(ReturnLayer.allCases)))
         let perLoan = loanIDs.sorted().filter { id in flows.contains { $0.loan == id } || start.debts[id] != nil || end.debts[id] != nil }
@@ -138,7 +147,8 @@ extension LedgerSnapshot {
                                      startValue: total.startValue, terminalValue: total.terminalValue,
                                      startByLayer: start.byLayer, terminalByLayer: end.byLayer, total: total,
                                      nftAlone: layerReturn(.layers([.nft])), nftWithLoans: layerReturn(.layers([.nft, .loan])),
-                                     hedgeAlone: layerReturn(.layers([.hedge])), perLoan: perLoan, borrowingCost: cost, prices: prices)
+                                     hedgeAlone: layerReturn(.layers([.hedge])), perLoan: perLoan, borrowingCost: cost, prices: prices,
+                                     problems: missing.problems)
     }
 
     /// The layer's sub-periods split at each of its flow instants: capital at the start = value one
@@ -169,7 +179,8 @@ extension LedgerSnapshot {
     /// The journal entries in `[from, to]` that belong to the scope, each tagged with its layer and
     /// converted into the numeraire at its own instant.
     func scopeFlows(_ nftIDs: Set<NFTID>, _ loanIDs: Set<LoanID>, _ hedgeIDs: Set<HedgeID>, from: Instant, to: Instant,
-                    numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void) throws -> [ReturnFlow] {
+                    numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void,
+                    missing: MissingPrices? = nil) throws -> [ReturnFlow] {
         var flows: [ReturnFlow] = []
         for entry in try journal(from: from, to: to) {
             let layer: ReturnLayer
@@ -177,7 +188,9 @@ extension LedgerSnapshot {
             else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
             else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
             else { continue }
-            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            guard let c = try missing.attempt("flow '\(entry.description)' at \(entry.at)", {
+                try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            }) else { continue }
             note(c.prices)
             flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c, loan: layer == .loan ? entry.loanID : nil))
         }
@@ -205,31 +218,38 @@ extension LedgerSnapshot {
     /// Value of the scope's layers at `at` in the numeraire: NFTs held (not disposed), −debt, hedge MTM.
     /// With `pricedAt`, what was held at `at` is priced (floors, FX) at `pricedAt` instead.
     private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, at: Instant, pricedAt: Instant? = nil,
-                            numeraire: Numeraire, policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void) throws -> ScopeValue {
+                            numeraire: Numeraire, policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void,
+                            missing: MissingPrices? = nil) throws -> ScopeValue {
         let priced = pricedAt ?? at
         var nftValue = 0.0, debts: [LoanID: Double] = [:], hedgeValue = 0.0
         for id in nfts.sorted() {
             guard let holding = try holding(of: id, at: at), holding.status != .disposed else { continue }
-            let series = try valuationSeries(for: id)
-            let p = try priceUsed(series, at: priced, policy: policy)
-            let c = try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: priced, policy: policy)
+            guard let (p, c) = try missing.attempt("nft \(id) at \(priced)", { () throws -> (PriceUsed, ConvertedAmount) in
+                let series = try valuationSeries(for: id)
+                let p = try priceUsed(series, at: priced, policy: policy)
+                return (p, try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: priced, policy: policy))
+            }) else { continue }
             note([p] + c.prices)
             nftValue += c.converted
         }
         for id in loans.sorted() {
             guard try loanStatus(id, at: at) == .open, let record = try loan(id) else { continue }
             let replay = try debtReplay(of: record, at: at)
-            let c = try convert(Money(try replay.debt(at: priced, loan: id), record.currency), to: numeraire, at: priced, policy: policy)
+            let owed = Money(try replay.debt(at: priced, loan: id), record.currency)
+            guard let c = try missing.attempt("loan \(id) debt at \(priced)", { try convert(owed, to: numeraire, at: priced, policy: policy) })
+            else { continue }
             note(c.prices)
             debts[id] = c.converted
         }
         for id in hedges.sorted() {
             guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
-            let v = try hedgeValuation(id, at: at, market: market)
+            guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
             // Margin still locked at `at` is part of what the hedge layer holds.
             var locked = 0.0
             if let margin = try hedgeMargin(id, market: market), margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
-            let c = try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
+            guard let c = try missing.attempt("hedge \(id) at \(priced)", {
+                try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
+            }) else { continue }
             note(c.prices)
             hedgeValue += c.converted
         }

@@ -61,14 +61,9 @@ extension LedgerSnapshot {
                                    market: OptionMarketInputs = .default) throws -> PortfolioValuation {
         var prices: [PriceUsed] = []
         func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
-        var problems: [String] = []
         // With `.flag`, a missing price leaves its item out and says so; any other error still throws.
-        func flagging<T>(_ what: String, _ body: () throws -> T) throws -> T? {
-            do { return try body() } catch let error as AnalyticsError where policy.onMissingPrice == .flag {
-                problems.append("\(what): \(error)")
-                return nil
-            }
-        }
+        let missing = MissingPrices(policy)
+        func flagging<T>(_ what: String, _ body: () throws -> T) throws -> T? { try missing.attempt(what, body) }
         let usdToEth = try flagging("the ETH column (ETH/USD)") { try fxRate(from: .usd, to: .eth, at: at, policy: policy) }
         note(usdToEth?.prices ?? [])
         var nfts: [NFTValuation] = []
@@ -84,9 +79,9 @@ extension LedgerSnapshot {
                 item.priceCurrency = quote
                 item.valueUSD = p.price * usd.rate
                 item.valueETH = p.price * usd.rate * (usdToEth?.rate ?? .nan)
-            } catch let error as AnalyticsError where policy.onMissingPrice == .flag {
+            } catch let error as AnalyticsError where policy.onMissingPrice == .flag && error.isPriceProblem {
                 item.problem = error
-                problems.append("nft \(holding.nft.id): \(error)")
+                _ = try missing.attempt("nft \(holding.nft.id)") { () throws -> Void in throw error }
             }
             nfts.append(item)
         }
@@ -119,6 +114,6 @@ extension LedgerSnapshot {
         return PortfolioValuation(at: at, nfts: nfts, debts: debts, hedges: hedges, cash: cash, cashUSD: cashUSD,
                                   nftUSD: nfts.reduce(0) { $0 + ($1.valueUSD ?? 0) }, debtUSD: debts.reduce(0) { $0 + $1.debtUSD },
                                   hedgeUSD: hedges.reduce(0) { $0 + $1.valueUSD }, ethPerUSD: usdToEth?.rate ?? .nan, prices: prices,
-                                  problems: problems)
+                                  problems: missing.problems)
     }
 }

@@ -79,6 +79,18 @@ enum Fmt {
         }
     }
 
+    /// The notice a report with flagged missing prices prints: what was left out of its figures.
+    static func incomplete(_ problems: [String]) -> String {
+        guard !problems.isEmpty else { return "" }
+        return "\n\nINCOMPLETE: \(problems.count) item(s) have no usable price and are left out of the figures above:\n"
+            + problems.map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    /// `complete` and `problems` for a report's JSON.
+    static func completenessJSON(_ problems: [String]) -> [(String, OutputJSON)] {
+        [("complete", .bool(problems.isEmpty)), ("problems", .array(problems.map(OutputJSON.string)))]
+    }
+
     /// `×1.47`: a money multiple.
     static func multiple(_ v: Double?) -> String { v.map { String(format: "×%.2f", $0) } ?? "-" }
 

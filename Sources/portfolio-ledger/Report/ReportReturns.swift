@@ -35,7 +35,8 @@ struct ReportReturns: ParsableCommand {
         case .portfolio: "portfolio"
         case .nft(let id): "nft \(id) with its loans and hedges"
         }
-        var text = "Return of the \(scope), \(r.from) → \(r.to), in \(unit)\n\n"
+        var text = "Return of the \(scope), \(r.from) → \(r.to), in \(unit)"
+            + (r.isComplete ? "" : " — INCOMPLETE: items without a price are left out (listed below)") + "\n\n"
         var layers: [(String, LayerReturn)] = [("whole stack", r.total), ("NFT alone (unlevered)", r.nftAlone),
                                                ("NFT + loans", r.nftWithLoans), ("hedge alone", r.hedgeAlone)]
         layers += r.perLoan.map { ("loan \($0.loan) alone", $0.layer) }
@@ -45,7 +46,7 @@ struct ReportReturns: ParsableCommand {
                                                     Fmt.num($0.1.gain, 2), Fmt.multiple($0.1.moneyMultiple), Fmt.pct($0.1.holdingPeriodReturn),
                                                     Fmt.twr($0.1.timeWeighted), Fmt.twrAnnualized($0.1.timeWeighted), Fmt.xirr($0.1.xirr)] },
                                 rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
-        text += "\n\n" + Self.story(r)
+        text += "\n\n" + Self.story(r) + Fmt.incomplete(r.problems)
         text += "\n\nborrowing cost (\(unit)): \(Fmt.num(r.borrowingCost, 2))\n\nFlows\n"
         let flowRows = r.flows.map { f in
             [f.amount.at.description, f.layer.rawValue, f.description, Fmt.money(f.amount.amount), Fmt.num(f.amount.converted, 2),
@@ -63,6 +64,7 @@ struct ReportReturns: ParsableCommand {
         let json: OutputJSON = .object([
             ("report", .string("returns")), ("scope", .string(scope)), ("from", .string(r.from.description)),
             ("to", .string(r.to.description)), ("numeraire", .string(unit)),
+        ] + Fmt.completenessJSON(r.problems) + [
             ("total", layerJSON(r.total)), ("nft_alone", layerJSON(r.nftAlone)), ("nft_with_loans", layerJSON(r.nftWithLoans)),
             ("hedge_alone", layerJSON(r.hedgeAlone)),
             ("per_loan", .array(r.perLoan.map { .object([("loan_id", .integer(Int($0.loan.rawValue))), ("return", layerJSON($0.layer))]) })),
@@ -125,9 +127,10 @@ struct ReportCost: ParsableCommand {
         text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(unit) on \(Fmt.num(report.receivedInNumeraire, 2)) received "
             + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
             + "currency effect \(Fmt.num(report.currencyEffectInNumeraire, 2))), "
-            + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))"
+            + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))" + Fmt.incomplete(report.problems)
         let json: OutputJSON = .object([
             ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
+        ] + Fmt.completenessJSON(report.problems) + [
             ("cost_in_numeraire", .number(report.costInNumeraire)), ("received_in_numeraire", .number(report.receivedInNumeraire)),
             ("effective_apr_in_numeraire", .number(report.effectiveAPRInNumeraire)),
             ("loans", .array(report.loans.map { c in .object([

@@ -37,10 +37,7 @@ struct ReportValuation: ParsableCommand {
             ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD) + partial)), ("cash (USD)", .string(Fmt.usd(v.cashUSD) + partial)),
             ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD) + partial)), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4) + partial)),
         ])
-        if !v.isComplete {
-            text += "\n\nINCOMPLETE: \(v.problems.count) item(s) have no usable price and are left out of the totals above:\n"
-                + v.problems.map { "  " + $0 }.joined(separator: "\n")
-        }
+        text += Fmt.incomplete(v.problems)
         text += "\n" + Fmt.pricesText(v.prices)
         let json: OutputJSON = .object([
             ("report", .string("valuation")), ("at", .string(v.at.description)),
@@ -55,7 +52,7 @@ struct ReportValuation: ParsableCommand {
             ("hedges", .array(v.hedges.map { h in .object([
                 ("hedge_id", .integer(Int(h.hedge.id.rawValue))), ("name", .string(h.hedge.name)), ("value_usd", .number(h.valueUSD))]) })),
             ("cash", .array(v.cash.map { c in .object([("currency", .string(c.currency.code)), ("amount", .string(c.amount.description))]) })),
-            ("complete", .bool(v.isComplete)), ("problems", .array(v.problems.map(OutputJSON.string))),
+        ] + Fmt.completenessJSON(v.problems) + [
             ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD)),
                                 ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
                                 ("net_equity_eth", .number(v.netEquityETH))])),
