@@ -52,7 +52,9 @@ public struct LoanLayerReturn: Sendable, Hashable {
 /// repayments, interest, fees; option premiums, fees and settlements), each converted into the
 /// numeraire at its own instant. Start value at t0 and terminal value at t1 are
 /// `NFT values − debt + hedge MTM` (cash is not part of the scope, so external deposits and
-/// withdrawals are not flows of it). XIRR on `−V0 @ t0, flows, +V1 @ t1` (Act/365F, whole days).
+/// withdrawals are not flows of it). XIRR on `−V0 @ t0, flows, +V1 @ t1` (Act/365F, whole days);
+/// beside it, per layer and per loan, the money multiple, the holding-period return and the true
+/// time-weighted return (``LayerReturn``, docs/analytics.md §7.1).
 public struct FullStackReturnReport: Sendable, Hashable {
     public var scope: ReturnScope
     public var from: Instant
@@ -134,7 +136,7 @@ extension LedgerSnapshot {
                                money: MoneyMultiple(startValue: v0, flows: amounts, terminalValue: v1), timeWeighted: twr)
         }
         var cost = 0.0
-        for loan in loanIDs {
+        for loan in loanIDs.sorted() {
             guard let record = try self.loan(loan), record.startedAt <= to else { continue }
             cost += try missing.attempt("loan \(loan) borrowing cost") {
                 try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
