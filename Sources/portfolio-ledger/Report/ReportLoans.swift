@@ -135,10 +135,13 @@ struct ReportLoan: ParsableCommand {
         text += "\n\nRisk history (\(h.points.count) points on \(s.riskSource))\n"
         if let minimum = h.minimumHealthFactor {
             text += "minimum health factor \(Fmt.num(minimum.value)) at \(minimum.at)\n"
+        } else if let reason = ReportLoans.caseNone(h.priceLiquidation) {
+            let ltvs = h.points.compactMap(\.loanToValue)
+            text += reason + (ltvs.max().map { "; highest LTV \(Fmt.pct($0))" } ?? "") // nothing to liquidate: no line follows
         } else {
             text += "no health factor in the period (no price liquidation, or no debt)\n"
         }
-        text += h.liquidatableInstants.isEmpty ? "never liquidatable in the period"
+        text += h.liquidatableInstants.isEmpty ? (ReportLoans.caseNone(h.priceLiquidation) == nil ? "never liquidatable in the period" : "")
             : "liquidatable at \(h.liquidatableInstants.count) instant(s): " + h.liquidatableInstants.prefix(10).map(\.description).joined(separator: ", ")
                 + (h.liquidatableInstants.count > 10 ? ", …" : "")
         text += "\n" + Fmt.pricesText(s.risk?.collateral.pricesUsed ?? [])
