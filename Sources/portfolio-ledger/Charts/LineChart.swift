@@ -58,6 +58,8 @@ struct LineChart {
         for line in referenceLines { yMin = min(yMin, line.value); yMax = max(yMax, line.value) }
         for marker in markers where marker.value.isFinite { yMin = min(yMin, marker.value); yMax = max(yMax, marker.value) }
         if xMax == xMin { xMax = xMin + 86_400 }
+        // Headroom for the legend and for labels above markers at the top of the range.
+        yMax += (yMax - yMin) * (markers.isEmpty ? 0.04 : 0.1)
         let yTicks = Self.niceTicks(yMin, yMax, count: 6)
         yMin = yTicks.first ?? yMin
         yMax = yTicks.last ?? yMax
@@ -122,7 +124,9 @@ struct LineChart {
                 out += "<text x=\"\(Self.f(mx + dx))\" y=\"\(Self.f(my - 14))\" font-size=\"11\" fill=\"\(marker.color)\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" text-anchor=\"\(anchor)\">\(Self.escape(marker.label))</text>\n"
             }
         }
-        // Legend.
+        // Legend, on a white band so lines passing under it do not cross its text.
+        let legendWidth = series.reduce(8.0) { $0 + 40 + Double($1.name.count) * 6.2 }
+        out += "<rect x=\"\(Self.f(margin.left + 2))\" y=\"\(Self.f(margin.top + 1))\" width=\"\(Self.f(legendWidth))\" height=\"19\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n"
         var legendX = margin.left + 8
         for item in series {
             let dash = item.dashed ? " stroke-dasharray=\"4 3\"" : ""
