@@ -41,8 +41,32 @@ public struct LoanBorrowingCost: Sendable, Hashable {
     public var receivedInNumeraire: Double
     public var costInNumeraire: Double
     public var effectiveAPRInNumeraire: Double?
+    /// `costInNumeraire` split into interest, fees and the currency effect on the principal.
+    public var costSplit: BorrowingCostSplit
     /// Seconds from `start` to `end`.
     public var seconds: Int64 { start.seconds(to: end) }
+}
+
+/// A loan's cost in the numeraire, split so that a USD figure for an ETH loan explains itself:
+///
+/// ```
+/// interest        = Σ interest paid × rate then + interest accrued at the end × rate at the end
+/// fees            = origination fee (principal − received) × rate at the start + Σ fee events × rate then
+/// currency effect = cost − interest − fees
+///                 = Σ principal repaid × rate then + principal still owed × rate at the end − Σ principal borrowed × rate then
+/// ```
+///
+/// The currency effect is what the loan currency's move against the numeraire added to (or, when
+/// it fell, took from) the cost of the principal; it is 0 for a loan in the numeraire's currency.
+/// Each part's APR is `part / received × 31,536,000 / Δt` (numeraire), so the three add up to the
+/// effective APR in the numeraire.
+public struct BorrowingCostSplit: Sendable, Hashable {
+    public var interest: Double
+    public var fees: Double
+    public var currencyEffect: Double
+    public var interestAPR: Double?
+    public var feesAPR: Double?
+    public var currencyEffectAPR: Double?
 }
 
 /// The borrowing cost of every loan that started by the instant, and the totals in the numeraire.
@@ -50,8 +74,14 @@ public struct PortfolioBorrowingCost: Sendable, Hashable {
     public var at: Instant
     public var numeraire: Numeraire
     public var loans: [LoanBorrowingCost]
+    /// Loans left out for a missing price under `.flag`: the totals are incomplete when not empty.
+    public var problems: [String] = []
+    public var isComplete: Bool { problems.isEmpty }
     public var costInNumeraire: Double { loans.reduce(0) { $0 + $1.costInNumeraire } }
     public var receivedInNumeraire: Double { loans.reduce(0) { $0 + $1.receivedInNumeraire } }
+    public var interestInNumeraire: Double { loans.reduce(0) { $0 + $1.costSplit.interest } }
+    public var feesInNumeraire: Double { loans.reduce(0) { $0 + $1.costSplit.fees } }
+    public var currencyEffectInNumeraire: Double { loans.reduce(0) { $0 + $1.costSplit.currencyEffect } }
     /// Time-weighted: `Σ cost / Σ (received × Δt) × 31,536,000`, in the numeraire.
     public var effectiveAPRInNumeraire: Double? {
         let weighted = loans.reduce(0.0) { $0 + $1.receivedInNumeraire * Double($1.seconds) }
@@ -97,13 +127,28 @@ extension LedgerSnapshot {
         let costNum = -flows.reduce(0.0) { $0 + $1.amount.converted }
         let receivedNum = flows.filter { $0.kind == .received || $0.kind == .borrowedMore }.reduce(0.0) { $0 + $1.amount.converted }
         let seconds = record.startedAt.seconds(to: end)
+        let accrued = state.status == .open ? state.accruedInterest : .zero
+        func numeraireSum(_ kinds: Set<LoanCashFlow.Kind>) -> Double {
+            -flows.filter { kinds.contains($0.kind) }.reduce(0.0) { $0 + $1.amount.converted }
+        }
+        // Zero needs no rate: a settled loan's report must not need a price at the report instant.
+        func inNumeraire(_ amount: ExactDecimal, at instant: Instant) throws -> Double {
+            amount.isZero ? 0 : try convert(Money(amount, record.currency), to: numeraire, at: instant, policy: policy).converted
+        }
+        let interestNum = numeraireSum([.interestPaid]) + (try inNumeraire(accrued, at: at))
+        let origination = try inNumeraire(record.principal - record.amountReceived, at: record.startedAt)
+        let feesNum = numeraireSum([.feePaid]) + origination
+        func apr(_ part: Double) -> Double? {
+            (receivedNum > 0 && seconds > 0) ? part / receivedNum * Double(Instant.secondsPerYear) / Double(seconds) : nil
+        }
+        let split = BorrowingCostSplit(interest: interestNum, fees: feesNum, currencyEffect: costNum - interestNum - feesNum,
+                                       interestAPR: apr(interestNum), feesAPR: apr(feesNum), currencyEffectAPR: apr(costNum - interestNum - feesNum))
         return LoanBorrowingCost(loan: loan, currency: record.currency, numeraire: numeraire, start: record.startedAt, end: end,
                                  flows: flows, borrowed: borrowed, received: received, interestPaid: interest, feesPaid: fees,
-                                 interestAccrued: state.status == .open ? state.accruedInterest : .zero, debtAtEnd: debt, cost: cost,
+                                 interestAccrued: accrued, debtAtEnd: debt, cost: cost,
                                  effectiveAPR: BorrowingCost.effectiveAPR(cost: cost, received: received, seconds: seconds),
                                  receivedInNumeraire: receivedNum, costInNumeraire: costNum,
-                                 effectiveAPRInNumeraire: (receivedNum > 0 && seconds > 0)
-                                    ? costNum / receivedNum * Double(Instant.secondsPerYear) / Double(seconds) : nil)
+                                 effectiveAPRInNumeraire: apr(costNum), costSplit: split)
     }
 
     /// The borrowing cost of every loan started by `at` (optionally only `loans`).
@@ -111,10 +156,13 @@ extension LedgerSnapshot {
                                        policy: PricingPolicy = .default) throws -> PortfolioBorrowingCost {
         let chosen = try ids ?? loans().map(\.id)
         var reports: [LoanBorrowingCost] = []
+        let missing = MissingPrices(policy)
         for id in chosen {
             guard let record = try loan(id), record.startedAt <= at else { continue }
-            reports.append(try borrowingCost(id, at: at, numeraire: numeraire, policy: policy))
+            if let cost = try missing.attempt("loan \(id)", { try borrowingCost(id, at: at, numeraire: numeraire, policy: policy) }) {
+                reports.append(cost)
+            }
         }
-        return PortfolioBorrowingCost(at: at, numeraire: numeraire, loans: reports)
+        return PortfolioBorrowingCost(at: at, numeraire: numeraire, loans: reports, problems: missing.problems)
     }
 }

@@ -18,9 +18,12 @@ public struct ReturnFlow: Sendable, Hashable {
     public var layer: ReturnLayer
     public var description: String
     public var amount: ConvertedAmount
+    /// The loan the flow belongs to (loan-layer flows only).
+    public var loan: LoanID?
 }
 
-/// XIRR of one set of flows plus start and terminal values.
+/// The returns of one set of flows plus start and terminal values: money-weighted (XIRR),
+/// time-weighted (TWR), money multiple and holding-period return (docs/analytics.md §7).
 public struct LayerReturn: Sendable, Hashable {
     /// Value at t0 (entered as −value at t0), numeraire.
     public var startValue: Double
@@ -29,6 +32,18 @@ public struct LayerReturn: Sendable, Hashable {
     /// Σ flows + terminal − start: the gain, numeraire.
     public var gain: Double
     public var xirr: XIRR.Result
+    /// Gross contributions and distributions: the money multiple and the holding-period return.
+    public var money: MoneyMultiple
+    /// True time-weighted return, sub-periods split at each of the layer's flows.
+    public var timeWeighted: TimeWeightedReturn.Result
+    public var moneyMultiple: Double? { money.multiple }
+    public var holdingPeriodReturn: Double? { money.holdingPeriodReturn }
+}
+
+/// The return of one loan on its own, from the borrower's side (proceeds +, payments −, debt owed −).
+public struct LoanLayerReturn: Sendable, Hashable {
+    public var loan: LoanID
+    public var layer: LayerReturn
 }
 
 /// Full-stack return of a scope over `[t0, t1]` (DESIGN §4 "Returns").
@@ -37,7 +52,9 @@ public struct LayerReturn: Sendable, Hashable {
 /// repayments, interest, fees; option premiums, fees and settlements), each converted into the
 /// numeraire at its own instant. Start value at t0 and terminal value at t1 are
 /// `NFT values − debt + hedge MTM` (cash is not part of the scope, so external deposits and
-/// withdrawals are not flows of it). XIRR on `−V0 @ t0, flows, +V1 @ t1` (Act/365F, whole days).
+/// withdrawals are not flows of it). XIRR on `−V0 @ t0, flows, +V1 @ t1` (Act/365F, whole days);
+/// beside it, per layer and per loan, the money multiple, the holding-period return and the true
+/// time-weighted return (``LayerReturn``, docs/analytics.md §7.1).
 public struct FullStackReturnReport: Sendable, Hashable {
     public var scope: ReturnScope
     public var from: Instant
@@ -56,10 +73,15 @@ public struct FullStackReturnReport: Sendable, Hashable {
     public var nftWithLoans: LayerReturn
     /// The hedge alone.
     public var hedgeAlone: LayerReturn
+    /// Every loan of the scope on its own (the loan layer split per loan).
+    public var perLoan: [LoanLayerReturn]
     /// Borrowing cost of the scope's loans over their lives up to t1, numeraire.
     public var borrowingCost: Double
     /// Every price used (values and conversions), once.
     public var prices: [PriceUsed]
+    /// Prices missing under `.flag`: each left a flow or a value out, so the figures are incomplete.
+    public var problems: [String] = []
+    public var isComplete: Bool { problems.isEmpty }
 }
 
 extension LedgerSnapshot {
@@ -70,50 +92,97 @@ extension LedgerSnapshot {
         let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
         var prices: [PriceUsed] = []
         func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
+        let missing = MissingPrices(policy)
         var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
-                                   policy: policy, note: note)
+                                   policy: policy, note: note, missing: missing)
         // Capital a defined-risk hedge ties up: the margin posted at its opening and released at expiry.
         let margins = try hedgeIDs.sorted().compactMap { try hedgeMargin($0, market: market) }
         for margin in margins {
             for (instant, sign, text) in [(margin.posted, -1, "hedge margin posted (widest wing)"), (margin.released, 1, "hedge margin released")]
             where instant > from && instant <= to {
-                let c = try convert(Money(sign < 0 ? -margin.amount : margin.amount, .usd), to: numeraire, at: instant, policy: policy)
+                guard let c = try missing.attempt(text + " at \(instant)", {
+                    try convert(Money(sign < 0 ? -margin.amount : margin.amount, .usd), to: numeraire, at: instant, policy: policy)
+                }) else { continue }
                 note(c.prices)
                 flows.append(ReturnFlow(layer: .hedge, description: text, amount: c))
             }
         }
         flows.sort { $0.amount.at < $1.amount.at }
-        let start = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: from, numeraire: numeraire, policy: policy, market: market, note: note)
-        let end = try scopeValue(nftIDs, loanIDs, hedgeIDs, at: to, numeraire: numeraire, policy: policy, market: market, note: note)
-        func layerReturn(_ layers: Set<ReturnLayer>) -> LayerReturn {
-            let v0 = layers.reduce(0) { $0 + (start[$1] ?? 0) }
-            let v1 = layers.reduce(0) { $0 + (end[$1] ?? 0) }
+        func value(at instant: Instant, pricedAt: Instant? = nil) throws -> ScopeValue {
+            try scopeValue(nftIDs, loanIDs, hedgeIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
+                           note: note, missing: missing)
+        }
+        let start = try value(at: from), end = try value(at: to)
+        // What the scope held one second before each flow instant, priced at that instant: the
+        // value just before money moved, at the prices the flows were converted at.
+        let flowInstants = Array(Set(flows.map(\.amount.at))).sorted()
+        var beforeFlows: [Instant: ScopeValue] = [:]
+        var valuationProblem: String?
+        do {
+            for instant in flowInstants { beforeFlows[instant] = try value(at: instant.adding(seconds: -1), pricedAt: instant) }
+        } catch let error as AnalyticsError {
+            valuationProblem = "a value just before a flow is missing: \(error)"
+        }
+        func layerReturn(_ slice: ReturnSlice) -> LayerReturn {
+            let v0 = slice.value(start), v1 = slice.value(end)
+            let own = flows.filter(slice.includes)
             var xf: [XIRR.Flow] = [XIRR.Flow(from, -v0)]
-            var sum = 0.0
-            for f in flows where layers.contains(f.layer) {
-                xf.append(XIRR.Flow(f.amount.at, f.amount.converted))
-                sum += f.amount.converted
-            }
+            for f in own { xf.append(XIRR.Flow(f.amount.at, f.amount.converted)) }
             xf.append(XIRR.Flow(to, v1))
-            return LayerReturn(startValue: v0, terminalValue: v1, gain: sum + v1 - v0, xirr: XIRR.solve(xf))
+            let amounts = own.map(\.amount.converted)
+            let twr: TimeWeightedReturn.Result = valuationProblem.map { .undefined(reason: $0) }
+                ?? timeWeighted(own, slice: slice, from: (from, v0), to: (to, v1), before: beforeFlows)
+            return LayerReturn(startValue: v0, terminalValue: v1, gain: amounts.reduce(0, +) + v1 - v0, xirr: XIRR.solve(xf),
+                               money: MoneyMultiple(startValue: v0, flows: amounts, terminalValue: v1), timeWeighted: twr)
         }
         var cost = 0.0
-        for loan in loanIDs {
+        for loan in loanIDs.sorted() {
             guard let record = try self.loan(loan), record.startedAt <= to else { continue }
-            cost += try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
+            cost += try missing.attempt("loan \(loan) borrowing cost") {
+                try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
+            } ?? 0
         }
-        let total = layerReturn(Set(ReturnLayer.allCases))
+        let total = layerReturn(.layers(Set(ReturnLayer.allCases)))
+        let perLoan = loanIDs.sorted().filter { id in flows.contains { $0.loan == id } || start.debts[id] != nil || end.debts[id] != nil }
+            .map { LoanLayerReturn(loan: $0, layer: layerReturn(.loan($0))) }
         return FullStackReturnReport(scope: scope, from: from, to: to, numeraire: numeraire, flows: flows,
                                      startValue: total.startValue, terminalValue: total.terminalValue,
-                                     startByLayer: start, terminalByLayer: end, total: total,
-                                     nftAlone: layerReturn([.nft]), nftWithLoans: layerReturn([.nft, .loan]), hedgeAlone: layerReturn([.hedge]),
-                                     borrowingCost: cost, prices: prices)
+                                     startByLayer: start.byLayer, terminalByLayer: end.byLayer, total: total,
+                                     nftAlone: layerReturn(.layers([.nft])), nftWithLoans: layerReturn(.layers([.nft, .loan])),
+                                     hedgeAlone: layerReturn(.layers([.hedge])), perLoan: perLoan, borrowingCost: cost, prices: prices,
+                                     problems: missing.problems)
+    }
+
+    /// The layer's sub-periods split at each of its flow instants: capital at the start = value one
+    /// second before the flows − their sum (money put in raises it, money taken out lowers it);
+    /// value at the end = value one second before the next flows, or the terminal value.
+    private func timeWeighted(_ own: [ReturnFlow], slice: ReturnSlice, from: (Instant, Double), to: (Instant, Double),
+                              before: [Instant: ScopeValue]) -> TimeWeightedReturn.Result {
+        var netByInstant: [(Instant, Double)] = []
+        for f in own {
+            if let last = netByInstant.last, last.0 == f.amount.at { netByInstant[netByInstant.count - 1].1 += f.amount.converted }
+            else { netByInstant.append((f.amount.at, f.amount.converted)) }
+        }
+        var periods: [TimeWeightedReturn.SubPeriod] = []
+        var open: (Instant, Double)? = from.1 == 0 ? nil : from
+        for (instant, net) in netByInstant {
+            guard let valueBefore = before[instant].map(slice.value) else { continue }
+            if let (start, capital) = open, start < instant {
+                periods.append(.init(start: start, end: instant, startCapital: capital, endValue: valueBefore))
+            }
+            open = (instant, valueBefore - net)
+        }
+        if let (start, capital) = open, start < to.0 {
+            periods.append(.init(start: start, end: to.0, startCapital: capital, endValue: to.1))
+        }
+        return TimeWeightedReturn.chain(periods)
     }
 
     /// The journal entries in `[from, to]` that belong to the scope, each tagged with its layer and
     /// converted into the numeraire at its own instant.
     func scopeFlows(_ nftIDs: Set<NFTID>, _ loanIDs: Set<LoanID>, _ hedgeIDs: Set<HedgeID>, from: Instant, to: Instant,
-                    numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void) throws -> [ReturnFlow] {
+                    numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void,
+                    missing: MissingPrices? = nil) throws -> [ReturnFlow] {
         var flows: [ReturnFlow] = []
         for entry in try journal(from: from, to: to) {
             let layer: ReturnLayer
@@ -121,9 +190,11 @@ extension LedgerSnapshot {
             else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
             else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
             else { continue }
-            let c = try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            guard let c = try missing.attempt("flow '\(entry.description)' at \(entry.at)", {
+                try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
+            }) else { continue }
             note(c.prices)
-            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c))
+            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c, loan: layer == .loan ? entry.loanID : nil))
         }
         return flows
     }
@@ -147,35 +218,44 @@ extension LedgerSnapshot {
     }
 
     /// Value of the scope's layers at `at` in the numeraire: NFTs held (not disposed), −debt, hedge MTM.
-    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, at: Instant, numeraire: Numeraire,
-                            policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void) throws -> [ReturnLayer: Double] {
-        var nftValue = 0.0, debt = 0.0, hedgeValue = 0.0
+    /// With `pricedAt`, what was held at `at` is priced (floors, FX) at `pricedAt` instead.
+    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, at: Instant, pricedAt: Instant? = nil,
+                            numeraire: Numeraire, policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void,
+                            missing: MissingPrices? = nil) throws -> ScopeValue {
+        let priced = pricedAt ?? at
+        var nftValue = 0.0, debts: [LoanID: Double] = [:], hedgeValue = 0.0
         for id in nfts.sorted() {
             guard let holding = try holding(of: id, at: at), holding.status != .disposed else { continue }
-            let series = try valuationSeries(for: id)
-            let p = try priceUsed(series, at: at, policy: policy)
-            let c = try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: at, policy: policy)
+            guard let (p, c) = try missing.attempt("nft \(id) at \(priced)", { () throws -> (PriceUsed, ConvertedAmount) in
+                let series = try valuationSeries(for: id)
+                let p = try priceUsed(series, at: priced, policy: policy)
+                return (p, try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: priced, policy: policy))
+            }) else { continue }
             note([p] + c.prices)
             nftValue += c.converted
         }
         for id in loans.sorted() {
             guard try loanStatus(id, at: at) == .open, let record = try loan(id) else { continue }
             let replay = try debtReplay(of: record, at: at)
-            let c = try convert(Money(try replay.debt(at: at, loan: id), record.currency), to: numeraire, at: at, policy: policy)
+            let owed = Money(try replay.debt(at: priced, loan: id), record.currency)
+            guard let c = try missing.attempt("loan \(id) debt at \(priced)", { try convert(owed, to: numeraire, at: priced, policy: policy) })
+            else { continue }
             note(c.prices)
-            debt += c.converted
+            debts[id] = c.converted
         }
         for id in hedges.sorted() {
             guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
-            let v = try hedgeValuation(id, at: at, market: market)
+            guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
             // Margin still locked at `at` is part of what the hedge layer holds.
             var locked = 0.0
             if let margin = try hedgeMargin(id, market: market), margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
-            let c = try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: at, policy: policy)
+            guard let c = try missing.attempt("hedge \(id) at \(priced)", {
+                try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
+            }) else { continue }
             note(c.prices)
             hedgeValue += c.converted
         }
-        return [.nft: nftValue, .loan: -debt, .hedge: hedgeValue]
+        return ScopeValue(nft: nftValue, debts: debts, hedge: hedgeValue)
     }
 
     /// The margin a defined-risk hedge (an iron condor) ties up: its widest wing × multiplier ×
@@ -190,5 +270,35 @@ extension LedgerSnapshot {
         guard let condor = try? IronCondor(legs: legs, multiplier: multiplier) else { return nil }
         let amount = max(condor.putWingWidth, condor.callWingWidth) * ExactDecimal(multiplier) * ExactDecimal(condor.contracts)
         return (amount, hedge.openedAt, release)
+    }
+}
+
+/// What a scope holds at one instant, in the numeraire: NFTs, each open loan's debt, hedges.
+struct ScopeValue {
+    var nft: Double
+    /// Debt per open loan (positive).
+    var debts: [LoanID: Double]
+    var hedge: Double
+
+    var byLayer: [ReturnLayer: Double] { [.nft: nft, .loan: -debts.values.reduce(0, +), .hedge: hedge] }
+}
+
+/// A part of a scope whose return is reported: some layers, or one loan.
+enum ReturnSlice {
+    case layers(Set<ReturnLayer>)
+    case loan(LoanID)
+
+    func includes(_ flow: ReturnFlow) -> Bool {
+        switch self {
+        case .layers(let layers): layers.contains(flow.layer)
+        case .loan(let id): flow.loan == id
+        }
+    }
+
+    func value(_ v: ScopeValue) -> Double {
+        switch self {
+        case .layers(let layers): layers.reduce(0) { $0 + (v.byLayer[$1] ?? 0) }
+        case .loan(let id): -(v.debts[id] ?? 0)
+        }
     }
 }

@@ -13,9 +13,9 @@ public enum PriceLiquidation: Sendable, Hashable {
         case .benddao, .paraspace: .byRule(.debtAboveLimit)
         case .jpegd: .byRule(.debtAtOrAboveLimit)
         case .nftfi, .arcade, .gondi:
-            .none(reason: "fixed-term peer-to-peer loan: no price liquidation; the risk is time to maturity (foreclosure if unpaid)")
+            .none(reason: "fixed-term peer-to-peer loan; the risk is time to maturity (foreclosure if unpaid)")
         case .blend:
-            .none(reason: "Blend: no oracle liquidation; the lender can call the loan (refinancing auction), then default")
+            .none(reason: "Blend: the lender can call the loan (refinancing auction), then default")
         case .other:
             hasThreshold ? .byRule(.debtAboveLimit) : .none(reason: "no liquidation threshold booked")
         }

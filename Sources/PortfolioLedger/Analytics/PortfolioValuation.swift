@@ -42,6 +42,11 @@ public struct PortfolioValuation: Sendable, Equatable {
     public var netEquityETH: Double { netEquityUSD * ethPerUSD }
     /// Every price used, once.
     public var prices: [PriceUsed]
+    /// What could not be valued for want of a price (with `PricingPolicy.OnMissingPrice.flag`):
+    /// the totals leave these items out, so they are incomplete whenever this is not empty.
+    public var problems: [String] = []
+    /// True when every item was valued: the totals are whole.
+    public var isComplete: Bool { problems.isEmpty }
 }
 
 extension LedgerSnapshot {
@@ -56,8 +61,11 @@ extension LedgerSnapshot {
                                    market: OptionMarketInputs = .default) throws -> PortfolioValuation {
         var prices: [PriceUsed] = []
         func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
-        let usdToEth = try fxRate(from: .usd, to: .eth, at: at, policy: policy)
-        note(usdToEth.prices)
+        // With `.flag`, a missing price leaves its item out and says so; any other error still throws.
+        let missing = MissingPrices(policy)
+        func flagging<T>(_ what: String, _ body: () throws -> T) throws -> T? { try missing.attempt(what, body) }
+        let usdToEth = try flagging("the ETH column (ETH/USD)") { try fxRate(from: .usd, to: .eth, at: at, policy: policy) }
+        note(usdToEth?.prices ?? [])
         var nfts: [NFTValuation] = []
         for holding in try self.nfts(at: at) where holding.status != .disposed {
             var item = NFTValuation(holding: holding, price: nil, priceCurrency: nil, valueUSD: nil, valueETH: nil, problem: nil)
@@ -70,9 +78,10 @@ extension LedgerSnapshot {
                 item.price = p
                 item.priceCurrency = quote
                 item.valueUSD = p.price * usd.rate
-                item.valueETH = p.price * usd.rate * usdToEth.rate
-            } catch let error as AnalyticsError where policy.onMissingPrice == .flag {
+                item.valueETH = p.price * usd.rate * (usdToEth?.rate ?? .nan)
+            } catch let error as AnalyticsError where policy.onMissingPrice == .flag && error.isPriceProblem {
                 item.problem = error
+                _ = try missing.attempt("nft \(holding.nft.id)") { () throws -> Void in throw error }
             }
             nfts.append(item)
         }
@@ -81,14 +90,15 @@ extension LedgerSnapshot {
             let state = try loanState(loan, events: loanEvents(of: loan.id), at: at, riskSource: .floor,
                                       policy: PricingPolicy(maxAgeSeconds: policy.maxAgeSeconds, onMissingPrice: .flag, fxSeriesName: policy.fxSeriesName),
                                       shock: .none)
-            let usd = try convert(Money(state.debt, loan.currency), to: .usd, at: at, policy: policy)
+            guard let usd = try flagging("loan \(loan.id) debt", { try convert(Money(state.debt, loan.currency), to: .usd, at: at, policy: policy) })
+            else { continue }
             note(usd.prices)
             debts.append(DebtValuation(loan: loan.id, debt: Money(state.debt, loan.currency), debtUSD: usd.converted,
-                                       debtETH: usd.converted * usdToEth.rate))
+                                       debtETH: usd.converted * (usdToEth?.rate ?? .nan)))
         }
         var hedges: [HedgeValuation] = []
         for hedge in try self.hedges() where hedge.openedAt <= at {
-            let v = try hedgeValuation(hedge.id, at: at, market: market)
+            guard let v = try flagging("hedge \(hedge.id)", { try hedgeValuation(hedge.id, at: at, market: market) }) else { continue }
             if let r = v.rateSource { note([r]) }
             hedges.append(v)
         }
@@ -97,12 +107,13 @@ extension LedgerSnapshot {
         let cash = balances.keys.sorted().compactMap { c in balances[c].map { Money($0, c) } }
         var cashUSD = 0.0
         for money in cash where !money.amount.isZero {
-            let c = try convert(money, to: .usd, at: at, policy: policy)
+            guard let c = try flagging("cash \(money.currency)", { try convert(money, to: .usd, at: at, policy: policy) }) else { continue }
             note(c.prices)
             cashUSD += c.converted
         }
         return PortfolioValuation(at: at, nfts: nfts, debts: debts, hedges: hedges, cash: cash, cashUSD: cashUSD,
                                   nftUSD: nfts.reduce(0) { $0 + ($1.valueUSD ?? 0) }, debtUSD: debts.reduce(0) { $0 + $1.debtUSD },
-                                  hedgeUSD: hedges.reduce(0) { $0 + $1.valueUSD }, ethPerUSD: usdToEth.rate, prices: prices)
+                                  hedgeUSD: hedges.reduce(0) { $0 + $1.valueUSD }, ethPerUSD: usdToEth?.rate ?? .nan, prices: prices,
+                                  problems: missing.problems)
     }
 }

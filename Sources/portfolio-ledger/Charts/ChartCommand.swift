@@ -7,8 +7,8 @@ import PortfolioLedger
 struct ChartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chart",
-        abstract: "Write an SVG chart: a loan's health factor with the liquidation line, a hedge's theta decay, or the book's equity.",
-        subcommands: [HealthChart.self, ThetaChart.self, EquityChart.self]
+        abstract: "Write an SVG chart: a loan's health factor (or LTV), a loan's debt against its collateral, a hedge's theta decay, or the book's equity.",
+        subcommands: [HealthChart.self, LoanChart.self, ThetaChart.self, EquityChart.self]
     )
 }
 
@@ -20,7 +20,7 @@ struct ChartOptions: ParsableArguments {
     var out: String
     @Option(help: "Start of the period: YYYY-MM-DD or an ISO-8601 UTC instant.")
     var from: String?
-    @Option(help: "End of the period (default: now).")
+    @Option(help: "End of the period (default: now, or for `equity` the last instant the stored prices can value).")
     var to: String?
 
     func write(_ chart: LineChart) throws {
@@ -46,30 +46,93 @@ struct ChartOptions: ParsableArguments {
     }
 }
 
-struct HealthChart: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "health", abstract: "A loan's health factor over time, with the liquidation line (HF = 1).")
+/// What the loan charts share: the chart options, the loan and the price source.
+struct LoanChartArguments: ParsableArguments {
     @OptionGroup var options: ChartOptions
     @Argument(help: "The loan id.") var loan: Int64
     @Option(name: .customLong("risk-source"), help: "floor or oracle.") var riskSource: RiskSourceOption = .floor
 
-    func run() throws {
+    /// The loan's risk history over the chart's period (missing prices leave gaps, not failures).
+    func history() throws -> LoanHistoryReport {
         let id = LoanID(loan)
-        let history = try options.read { book in
+        return try options.read { book in
             guard let record = try book.loan(id) else { throw LedgerError.unknownEntity(kind: "loan", id: String(loan)) }
             let (from, to) = try options.period(defaultFrom: record.startedAt)
             var policy = PricingPolicy.default
             policy.onMissingPrice = .flag
             return try book.loanHistory(id, from: from, to: to, sampling: .riskSeriesObservations, riskSource: riskSource.source, policy: policy)
         }
+    }
+}
+
+struct HealthChart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "A loan's health factor over time, with the liquidation line (HF = 1) and the minimum marked; LTV for loans without price liquidation.")
+    @OptionGroup var chart: LoanChartArguments
+
+    func run() throws {
+        let history = try chart.history()
+        let loan = chart.loan
+        let source = "Loan \(loan) (\(history.loan.lendingProtocol.rawValue), \(history.loan.currency)) on the \(history.riskSource)"
+        if case .none(let reason) = history.priceLiquidation {
+            // No health factor to draw: the loan-to-value is what a lender of such a loan watches.
+            let points: [(Instant, Double)] = history.points.compactMap { p in p.loanToValue.map { (p.at, $0 * 100) } }
+            var lines: [LineChart.ReferenceLine] = []
+            if let maxLTV = history.loan.maxLTV { lines.append(.init(value: maxLTV * 100, label: "max LTV at origination", color: "#bf8700")) }
+            let maturity = history.loan.maturityAt.map { "; matures " + ISO8601.formatDate($0) } ?? ""
+            try chart.options.write(LineChart(title: "Loan-to-value (no price liquidation)", subtitle: "\(source)\n\(reason)\(maturity)",
+                                        yAxisLabel: "LTV % (debt / collateral value)",
+                                        series: [.init(name: "LTV", points: points, color: "#1f6feb")], referenceLines: lines))
+            return
+        }
         let points: [(Instant, Double)] = history.points.compactMap { p in
             if case .value(let hf)? = p.healthFactor { return (p.at, hf) }
             return nil
         }
-        var subtitle = "Loan \(loan) (\(history.loan.lendingProtocol.rawValue), \(history.loan.currency)) on the \(history.riskSource)"
-        if let minimum = history.minimumHealthFactor { subtitle += String(format: "; minimum %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at) }
-        try options.write(LineChart(title: "Health factor", subtitle: subtitle, yAxisLabel: "health factor (collateral × LT / debt)",
+        var markers: [LineChart.Marker] = []
+        if let minimum = history.minimumHealthFactor {
+            markers.append(.init(at: minimum.at, value: minimum.value, label: String(format: "minimum %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at),
+                                 color: "#d1242f"))
+        }
+        try chart.options.write(LineChart(title: "Health factor", subtitle: source, yAxisLabel: "health factor (collateral × LT / debt)",
                                     series: [.init(name: "health factor", points: points, color: "#1f6feb")],
-                                    referenceLines: [.init(value: 1, label: "liquidation (HF = 1)", color: "#d1242f")]))
+                                    referenceLines: [.init(value: 1, label: "liquidation (HF = 1)", color: "#d1242f")], markers: markers))
+    }
+}
+
+struct LoanChart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loan",
+        abstract: "A loan's debt against its collateral value (loan currency), with the value at which it liquidates and the minimum health factor marked.")
+    @OptionGroup var chart: LoanChartArguments
+
+    func run() throws {
+        let history = try chart.history()
+        let loan = chart.loan
+        let currency = history.loan.currency.code
+        let debt = history.points.map { ($0.at, $0.debt.doubleValue) }
+        let collateral = history.points.compactMap { p in p.collateralValue.map { (p.at, $0.doubleValue) } }
+        var series: [LineChart.Series] = [.init(name: "collateral value", points: collateral, color: "#1a7f37"),
+                                          .init(name: "debt", points: debt, color: "#d1242f")]
+        var subtitle = "Loan \(loan) (\(history.loan.lendingProtocol.rawValue)) on the \(history.riskSource)"
+        var markers: [LineChart.Marker] = []
+        switch history.priceLiquidation {
+        case .byRule:
+            if let lt = history.loan.liquidationThreshold, lt > 0 {
+                // HF = 1 exactly when collateral value = debt / LT.
+                series.append(.init(name: "liquidation value (debt ÷ LT \(Fmt.num(lt, 2)))", points: debt.map { ($0.0, $0.1 / lt) },
+                                    color: "#d1242f", dashed: true))
+            }
+            if let minimum = history.minimumHealthFactor, let value = collateral.first(where: { $0.0 == minimum.at })?.1 {
+                markers.append(.init(at: minimum.at, value: value, label: String(format: "min HF %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at),
+                                     color: minimum.value < 1 ? "#d1242f" : "#bf8700"))
+            }
+        case .none(let reason):
+            subtitle += "\nno price liquidation: \(reason)"
+        }
+        try chart.options.write(LineChart(title: "Debt against collateral value", subtitle: subtitle, yAxisLabel: currency,
+                                    series: series, markers: markers))
     }
 }
 
@@ -86,38 +149,81 @@ struct ThetaChart: ParsableCommand {
             let (from, to) = try options.period(defaultFrom: record.openedAt)
             return (record.name, try book.thetaDecay(id, from: from, to: to, market: marketOptions.market))
         }
+        // Same signs as `report hedge`: the position's time value (negative when short), and
+        // decay figures positive when the position earned time value.
         try options.write(LineChart(
-            title: "Theta: model vs realized time-value decay", subtitle: "Hedge \(hedge) '\(name)'; positive = time value earned by the position",
-            yAxisLabel: "cumulative USD",
-            series: [.init(name: "model theta (cumulative)", points: decay.points.map { ($0.at, $0.cumulativeModelUSD) }, color: "#8250df", dashed: true),
-                     .init(name: "realized decay (cumulative)", points: decay.points.map { ($0.at, $0.cumulativeRealizedUSD) }, color: "#1a7f37"),
-                     .init(name: "time value left", points: decay.points.map { ($0.at, -$0.extrinsicUSD) }, color: "#bf8700")]))
+            title: "Theta: model vs realized time-value decay",
+            subtitle: "Hedge \(hedge) '\(name)'\nsigns as in `report hedge`: decay > 0 = time value earned; time value < 0 = premium a short position has still to earn",
+            yAxisLabel: "USD",
+            series: [.init(name: "cum. model theta", points: decay.points.map { ($0.at, $0.cumulativeModelUSD) }, color: "#8250df", dashed: true),
+                     .init(name: "cum. realized decay", points: decay.points.map { ($0.at, $0.cumulativeRealizedUSD) }, color: "#1a7f37"),
+                     .init(name: "time value (position)", points: decay.points.map { ($0.at, $0.extrinsicUSD) }, color: "#bf8700")],
+            referenceLines: [.init(value: 0, label: "", color: "#888")]))
     }
 }
 
 struct EquityChart: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "equity", abstract: "The book's net equity over time (NFTs − debt + hedges + cash), in USD.")
+    static let configuration = CommandConfiguration(
+        commandName: "equity",
+        abstract: "The book's net equity over time (NFTs − debt + hedges + cash, USD) beside invested capital (deposits − withdrawals), flows marked.")
     @OptionGroup var options: ChartOptions
     @OptionGroup var marketOptions: OptionMarketOptions
     @Option(name: .customLong("step-days"), help: "Days between points.") var stepDays: Int = 1
 
     func run() throws {
         guard stepDays > 0 else { throw CLIFailure(message: "--step-days must be positive", exitCode: CLIFailure.usage) }
-        let points: [(Instant, Double)] = try options.read { book in
-            let first = try book.journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799)).first?.at
-            let (from, to) = try options.period(defaultFrom: first ?? Ledger.systemClock())
+        let (points, flows, stoppedBy) = try options.read { book in
+            let journal = try book.journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799))
+            let (from, to) = try options.period(defaultFrom: journal.first?.at ?? Ledger.systemClock())
             var result: [(Instant, Double)] = []
-            var policy = PricingPolicy.default
-            policy.onMissingPrice = .flag
+            var stoppedBy: AnalyticsError?
             var t = from
             while t <= to {
-                let valuation = try book.portfolioValuation(at: t, policy: policy, market: marketOptions.market)
-                result.append((t, valuation.netEquityUSD))
+                do {
+                    result.append((t, try book.portfolioValuation(at: t, market: marketOptions.market).netEquityUSD))
+                } catch let error as AnalyticsError where options.to == nil {
+                    // Without --to the chart ends where the stored prices end.
+                    stoppedBy = error
+                    break
+                }
                 t = t.adding(seconds: Int64(stepDays) * 86_400)
             }
-            return result
+            let end = result.last?.0 ?? from
+            var flows: [(Instant, Double)] = []
+            for entry in journal where entry.entryTable == "external_flow" && entry.at <= end {
+                let usd = try book.convert(entry.amount, to: .usd, at: entry.at).converted
+                if let last = flows.last, last.0 == entry.at { flows[flows.count - 1].1 += usd } else { flows.append((entry.at, usd)) }
+            }
+            return (result, flows, stoppedBy)
         }
-        try options.write(LineChart(title: "Net equity", subtitle: "NFTs at floor − debt + hedges at mark + cash, converted to USD",
-                                    yAxisLabel: "USD", series: [.init(name: "net equity", points: points, color: "#1f6feb")]))
+        guard let last = points.last else {
+            throw CLIFailure(message: "nothing to chart for 'Net equity': " + (stoppedBy.map { "\($0)" } ?? "no instant in the period"),
+                             exitCode: CLIFailure.missingData)
+        }
+        let (invested, markers) = Self.investedCapital(flows, until: last.0)
+        var subtitle = "NFTs at floor − debt + hedges at mark + cash, USD; invested capital = deposits − withdrawals at their instants"
+        if stoppedBy != nil { subtitle += "\nends \(ISO8601.formatDate(last.0)), the last day the stored prices can value (no --to given)" }
+        try options.write(LineChart(title: "Net equity and invested capital", subtitle: subtitle, yAxisLabel: "USD",
+                                    series: [.init(name: "net equity", points: points, color: "#1f6feb"),
+                                             .init(name: "invested capital", points: invested, color: "#57606a", dashed: true, step: true)],
+                                    markers: markers))
+    }
+
+    /// Cumulative deposits − withdrawals as a step line, with a marker at each instant money moved
+    /// (flows at one instant netted; a net of zero, such as a wrap, is not marked).
+    static func investedCapital(_ flows: [(Instant, Double)], until end: Instant) -> ([(Instant, Double)], [LineChart.Marker]) {
+        var line: [(Instant, Double)] = []
+        var markers: [LineChart.Marker] = []
+        var total = 0.0
+        let scale = flows.reduce(0.0) { max($0, abs($1.1)) }
+        for (at, amount) in flows {
+            total += amount
+            line.append((at, total))
+            guard abs(amount) > 1e-9 * scale else { continue }
+            let label = flows.count <= 12 ? (amount > 0 ? "+" : "−") + LineChart.label(abs(amount)) : ""
+            markers.append(.init(at: at, value: total, label: label, color: amount > 0 ? "#1a7f37" : "#d1242f", shape: amount > 0 ? .up : .down))
+        }
+        if let last = line.last, last.0 < end { line.append((end, last.1)) }
+        return (line, markers)
     }
 }

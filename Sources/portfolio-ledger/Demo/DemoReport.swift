@@ -38,12 +38,37 @@ enum DemoReport {
                             + ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text)
 
             let start = try ISO8601.parse("2020-12-14T00:00:00Z")
+            var returns: [FullStackReturnReport] = []
             for numeraire in [Numeraire.usd, .eth] {
-                let returns = try book.fullStackReturn(.portfolio, from: start, to: at, numeraire: numeraire, market: market)
-                sections.append(ReportReturns.render(returns).text)
+                returns.append(try book.fullStackReturn(.portfolio, from: start, to: at, numeraire: numeraire, market: market))
+                sections.append(ReportReturns.render(returns[returns.count - 1]).text)
             }
+            let costs = try loanIDs.map { try book.borrowingCost($0, at: at, numeraire: .usd) }
+            sections.insert(story(usd: returns[0], eth: returns[1], costs: costs), at: 1)
             return sections.joined(separator: "\n\n" + String(repeating: "─", count: 100) + "\n\n")
         }
+    }
+
+    /// The whole demo in a few sentences, every number taken from the reports below.
+    static func story(usd: FullStackReturnReport, eth: FullStackReturnReport, costs: [LoanBorrowingCost]) -> String {
+        let days = Fmt.days((Double(usd.from.seconds(to: usd.to)) / 86_400).rounded())
+        var lines = ["The story in numbers (\(ISO8601.formatDate(usd.from)) → \(ISO8601.formatDate(usd.to)), \(days))", ""]
+        func layer(_ name: String, _ u: LayerReturn, _ e: LayerReturn) -> String {
+            "\(name): \(Fmt.multiple(u.moneyMultiple)) the money put in, in USD (\(Fmt.multiple(e.moneyMultiple)) in ETH); "
+                + "time-weighted \(Fmt.twr(u.timeWeighted)) in USD, \(Fmt.twr(e.timeWeighted)) in ETH."
+        }
+        lines.append("- " + layer("The two punks alone", usd.nftAlone, eth.nftAlone))
+        lines.append("- " + layer("With the two loans", usd.nftWithLoans, eth.nftWithLoans) + " Borrowing raised the time-weighted return (the floor rose faster than the loans cost); the multiple is lower because repaying a loan is money put in again.")
+        lines.append("- " + layer("The iron condor", usd.hedgeAlone, eth.hedgeAlone) + " It expired worthless and kept its premium; it is an SPX hedge, not an NFT one.")
+        lines.append("- " + layer("The whole stack", usd.total, eth.total))
+        for c in costs {
+            lines.append("- Loan \(c.loan) cost \(Fmt.pct(c.effectiveAPR)) a year in \(c.currency) and \(Fmt.pct(c.effectiveAPRInNumeraire)) in USD: "
+                         + "\(Fmt.pct(c.costSplit.interestAPR)) interest, \(Fmt.pct(c.costSplit.feesAPR)) fees and \(Fmt.pct(c.costSplit.currencyEffectAPR)) "
+                         + "because \(c.currency) rose against USD between borrowing and repaying.")
+        }
+        lines.append("")
+        lines.append("XIRR, TWR p.a. and APRs are per year; over \(days) they extrapolate, so the multiples and cumulative figures come first.")
+        return lines.joined(separator: "\n")
     }
 
     /// Keeps the theta table readable: the first and last ten days of the series.

@@ -79,6 +79,12 @@ struct DemoScenario {
         }
         try ledger.write { tx in
             let repaid = try ISO8601.parse("2021-03-15T12:00:00Z")
+            // The interest is owed in WETH, which the book never held beyond the loan's proceeds:
+            // wrap 0.1 ETH first (out of the ETH balance, into the WETH balance, 1:1), so no
+            // balance goes negative. A wrap is booked as the pair of flows it is (decisions.md).
+            let wrapAt = repaid.adding(seconds: -3_600), wrapped = try ExactDecimal(parsing: "0.1")
+            _ = try tx.recordExternalFlow(.withdrawal, at: wrapAt, amount: Money(wrapped, eth), note: "wrap 0.1 ETH into WETH (ETH out)")
+            _ = try tx.recordExternalFlow(.deposit, at: wrapAt, amount: Money(wrapped, weth), note: "wrap 0.1 ETH into WETH (WETH in)")
             guard let record = try tx.current.loan(poolLoan) else { throw LedgerError.unknownEntity(kind: "loan", id: poolLoan.description) }
             let debt = try tx.current.debtReplay(of: record, at: repaid).model.debt(at: repaid)
             _ = try tx.recordLoanEvent(loan: poolLoan, at: repaid, .repay(interest: debt - record.principal, principal: record.principal))

@@ -32,7 +32,7 @@ struct ReportLoans: ParsableCommand {
     static func row(_ s: LoanStateReport) -> [String] {
         [String(s.loan.id.rawValue), s.loan.lendingProtocol.rawValue, s.status.rawValue, Fmt.money(Money(s.debt, s.loan.currency)),
          s.accruedInterest.description, Fmt.pct(s.risk?.loanToValue), Fmt.hf(s.risk?.healthFactor),
-         s.risk?.liquidationFloorPrice.map { "\($0) \(s.risk?.collateral.priceCurrency?.code ?? "")" } ?? "-",
+         s.risk?.liquidationFloorPrice.map { "\(Fmt.num($0.doubleValue, 4)) \(s.risk?.collateral.priceCurrency?.code ?? "")" } ?? "-",
          s.secondsToMaturity.map { Fmt.age($0) } ?? "-"]
     }
 
@@ -127,14 +127,21 @@ struct ReportLoan: ParsableCommand {
             ("effective APR", .string(Fmt.pct(c.effectiveAPR))),
             ("cost in \(c.numeraire.rawValue)", .string(Fmt.num(c.costInNumeraire, 2))),
             ("effective APR in \(c.numeraire.rawValue)", .string(Fmt.pct(c.effectiveAPRInNumeraire))),
+            ("  of which interest", .string(Fmt.pct(c.costSplit.interestAPR) + " (\(Fmt.num(c.costSplit.interest, 2)) \(c.numeraire.rawValue))")),
+            ("  of which fees", .string(Fmt.pct(c.costSplit.feesAPR) + " (\(Fmt.num(c.costSplit.fees, 2)) \(c.numeraire.rawValue))")),
+            ("  of which currency effect", .string(Fmt.pct(c.costSplit.currencyEffectAPR)
+                + " (\(Fmt.num(c.costSplit.currencyEffect, 2)) \(c.numeraire.rawValue): \(c.currency) moved against \(c.numeraire.rawValue) on the principal)")),
         ])
         text += "\n\nRisk history (\(h.points.count) points on \(s.riskSource))\n"
         if let minimum = h.minimumHealthFactor {
             text += "minimum health factor \(Fmt.num(minimum.value)) at \(minimum.at)\n"
+        } else if let reason = ReportLoans.caseNone(h.priceLiquidation) {
+            let ltvs = h.points.compactMap(\.loanToValue)
+            text += reason + (ltvs.max().map { "; highest LTV \(Fmt.pct($0))" } ?? "") // nothing to liquidate: no line follows
         } else {
             text += "no health factor in the period (no price liquidation, or no debt)\n"
         }
-        text += h.liquidatableInstants.isEmpty ? "never liquidatable in the period"
+        text += h.liquidatableInstants.isEmpty ? (ReportLoans.caseNone(h.priceLiquidation) == nil ? "never liquidatable in the period" : "")
             : "liquidatable at \(h.liquidatableInstants.count) instant(s): " + h.liquidatableInstants.prefix(10).map(\.description).joined(separator: ", ")
                 + (h.liquidatableInstants.count > 10 ? ", …" : "")
         text += "\n" + Fmt.pricesText(s.risk?.collateral.pricesUsed ?? [])
@@ -152,6 +159,7 @@ struct ReportLoan: ParsableCommand {
                 ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
                 ("numeraire", .string(c.numeraire.rawValue)), ("cost_in_numeraire", .number(c.costInNumeraire)),
                 ("received_in_numeraire", .number(c.receivedInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
+                ("cost_split_in_numeraire", ReportCost.splitJSON(c.costSplit)),
                 ("flows", .array(c.flows.map { f in .object([
                     ("kind", .string(f.kind.rawValue)), ("at", .string(f.amount.at.description)),
                     ("amount", .string(f.amount.amount.amount.description)), ("converted", .number(f.amount.converted)),

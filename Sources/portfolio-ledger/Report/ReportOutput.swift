@@ -62,8 +62,13 @@ struct ReportOutput {
 /// for reading (JSON keeps full precision).
 enum Fmt {
     static func money(_ m: Money) -> String { "\(m.amount) \(m.currency)" }
-    static func usd(_ v: Double) -> String { String(format: "%.2f", v) }
-    static func num(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+    static func usd(_ v: Double) -> String { num(v, 2) }
+    /// `v` to `digits` places; a value that rounds to zero prints without a minus sign.
+    static func num(_ v: Double?, _ digits: Int = 4) -> String {
+        guard let v, v.isFinite else { return "-" }
+        let text = String(format: "%.\(digits)f", v)
+        return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
+    }
     static func pct(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "-" }
     static func at(_ i: Instant?) -> String { i.map(\.description) ?? "-" }
     static func age(_ seconds: Int64) -> String {
@@ -103,6 +108,41 @@ enum Fmt {
         case .ok(let solution): Fmt.pct(solution.rate) + (solution.multipleRootsPossible ? " (several roots possible)" : "")
         case .noSolution: "no solution"
         case .invalid: "n/a"
+        }
+    }
+
+    /// The notice a report with flagged missing prices prints: what was left out of its figures.
+    static func incomplete(_ problems: [String]) -> String {
+        guard !problems.isEmpty else { return "" }
+        return "\n\nINCOMPLETE: \(problems.count) item(s) have no usable price and are left out of the figures above:\n"
+            + problems.map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    /// `complete` and `problems` for a report's JSON.
+    static func completenessJSON(_ problems: [String]) -> [(String, OutputJSON)] {
+        [("complete", .bool(problems.isEmpty)), ("problems", .array(problems.map(OutputJSON.string)))]
+    }
+
+    /// `×1.47`: a money multiple.
+    static func multiple(_ v: Double?) -> String { v.map { String(format: "×%.2f", $0) } ?? "-" }
+
+    static func days(_ d: Double) -> String { d == d.rounded() ? String(format: "%.0f days", d) : String(format: "%.1f days", d) }
+
+    static func twr(_ r: TimeWeightedReturn.Result) -> String { r.value.map { pct($0.cumulative) } ?? "n/a" }
+
+    /// The annualized TWR with the period it extrapolates from, so it never stands alone.
+    static func twrAnnualized(_ r: TimeWeightedReturn.Result) -> String {
+        guard let v = r.value else { return "n/a" }
+        return pct(v.annualized) + (v.isShorterThanAYear ? String(format: " (%.0f d)", v.years * 365) : "")
+    }
+
+    static func twrJSON(_ r: TimeWeightedReturn.Result) -> OutputJSON {
+        switch r {
+        case .value(let v):
+            .object([("cumulative", .number(v.cumulative)), ("annualized", .number(v.annualized)), ("years", .number(v.years)),
+                     ("since", .string(v.since.description)), ("sub_periods", .integer(v.subPeriods.count)), ("status", .string("ok"))])
+        case .undefined(let reason):
+            .object([("cumulative", .null), ("annualized", .null), ("status", .string("undefined")), ("reason", .string(reason))])
         }
     }
 

@@ -35,13 +35,18 @@ struct ReportReturns: ParsableCommand {
         case .portfolio: "portfolio"
         case .nft(let id): "nft \(id) with its loans and hedges"
         }
-        var text = "Return of the \(scope), \(r.from) → \(r.to), in \(unit)\n\n"
-        let layers: [(String, LayerReturn)] = [("whole stack", r.total), ("NFT alone (unlevered)", r.nftAlone),
+        var text = "Return of the \(scope), \(r.from) → \(r.to), in \(unit)"
+            + (r.isComplete ? "" : " — INCOMPLETE: items without a price are left out (listed below)") + "\n\n"
+        var layers: [(String, LayerReturn)] = [("whole stack", r.total), ("NFT alone (unlevered)", r.nftAlone),
                                                ("NFT + loans", r.nftWithLoans), ("hedge alone", r.hedgeAlone)]
-        text += PlainTable.grid(header: ["layer", "start \(unit)", "terminal \(unit)", "gain \(unit)", "XIRR"],
+        layers += r.perLoan.map { ("loan \($0.loan) alone", $0.layer) }
+        text += PlainTable.grid(header: ["layer", "start \(unit)", "terminal \(unit)", "gain \(unit)", "multiple", "holding-period",
+                                         "TWR", "TWR p.a.", "XIRR p.a."],
                                 rows: layers.map { [$0.0, Fmt.num($0.1.startValue, 2), Fmt.num($0.1.terminalValue, 2),
-                                                    Fmt.num($0.1.gain, 2), Fmt.xirr($0.1.xirr)] },
-                                rightAligned: [1, 2, 3, 4])
+                                                    Fmt.num($0.1.gain, 2), Fmt.multiple($0.1.moneyMultiple), Fmt.pct($0.1.holdingPeriodReturn),
+                                                    Fmt.twr($0.1.timeWeighted), Fmt.twrAnnualized($0.1.timeWeighted), Fmt.xirr($0.1.xirr)] },
+                                rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
+        text += "\n\n" + Self.story(r) + Fmt.incomplete(r.problems)
         text += "\n\nborrowing cost (\(unit)): \(Fmt.num(r.borrowingCost, 2))\n\nFlows\n"
         let flowRows = r.flows.map { f in
             [f.amount.at.description, f.layer.rawValue, f.description, Fmt.money(f.amount.amount), Fmt.num(f.amount.converted, 2),
@@ -52,13 +57,18 @@ struct ReportReturns: ParsableCommand {
         text += "\n" + Fmt.pricesText(r.prices)
         func layerJSON(_ l: LayerReturn) -> OutputJSON {
             .object([("start_value", .number(l.startValue)), ("terminal_value", .number(l.terminalValue)), ("gain", .number(l.gain)),
-                     ("xirr", Fmt.xirrJSON(l.xirr))])
+                     ("contributions", .number(l.money.contributions)), ("distributions", .number(l.money.distributions)),
+                     ("money_multiple", .number(l.moneyMultiple)), ("holding_period_return", .number(l.holdingPeriodReturn)),
+                     ("time_weighted_return", Fmt.twrJSON(l.timeWeighted)), ("xirr", Fmt.xirrJSON(l.xirr))])
         }
         let json: OutputJSON = .object([
             ("report", .string("returns")), ("scope", .string(scope)), ("from", .string(r.from.description)),
             ("to", .string(r.to.description)), ("numeraire", .string(unit)),
+        ] + Fmt.completenessJSON(r.problems) + [
             ("total", layerJSON(r.total)), ("nft_alone", layerJSON(r.nftAlone)), ("nft_with_loans", layerJSON(r.nftWithLoans)),
-            ("hedge_alone", layerJSON(r.hedgeAlone)), ("borrowing_cost", .number(r.borrowingCost)),
+            ("hedge_alone", layerJSON(r.hedgeAlone)),
+            ("per_loan", .array(r.perLoan.map { .object([("loan_id", .integer(Int($0.loan.rawValue))), ("return", layerJSON($0.layer))]) })),
+            ("borrowing_cost", .number(r.borrowingCost)),
             ("flows", .array(r.flows.map { f in .object([
                 ("at", .string(f.amount.at.description)), ("layer", .string(f.layer.rawValue)), ("description", .string(f.description)),
                 ("amount", .string(f.amount.amount.amount.description)), ("currency", .string(f.amount.amount.currency.code)),
@@ -66,6 +76,27 @@ struct ReportReturns: ParsableCommand {
             ("prices", .array(r.prices.map(Fmt.priceJSON))),
         ])
         return ReportOutput(json: json, text: text, csvHeader: flowHeader, csvRows: flowRows)
+    }
+
+    /// The whole stack's figures in words, with the caveat every annualized figure needs.
+    static func story(_ r: FullStackReturnReport) -> String {
+        let unit = r.numeraire.rawValue
+        let days = Double(r.from.seconds(to: r.to)) / 86_400
+        var lines: [String] = []
+        if let multiple = r.total.moneyMultiple {
+            lines.append("The whole stack returned \(Fmt.multiple(multiple)) what it was paid (gain \(Fmt.num(r.total.gain, 2)) \(unit))"
+                         + " over \(Fmt.days(days)): contributions \(Fmt.num(r.total.money.contributions, 2)),"
+                         + " distributions and terminal value \(Fmt.num(r.total.money.distributions, 2)) \(unit).")
+        }
+        if let twr = r.total.timeWeighted.value {
+            lines.append("Time-weighted, one \(unit) kept in the stack since \(ISO8601.formatDate(twr.since)) became "
+                         + "\(Fmt.num(1 + twr.cumulative, 2)) \(unit) (TWR \(Fmt.pct(twr.cumulative))).")
+        }
+        lines.append("Multiple, holding-period return and TWR are not annualized. TWR p.a. and XIRR p.a. are per year: "
+                     + "over a period shorter than a year they extrapolate it and can be huge; read the cumulative figures first. "
+                     + "Loan rows are from the borrower's side (proceeds in, payments and debt out): a negative TWR or holding-period "
+                     + "return is the loan's cost, and a loan's XIRR is its cost rate (money received first, so positive = cost).")
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -83,18 +114,23 @@ struct ReportCost: ParsableCommand {
     func run() throws {
         let at = try options.atInstant
         let report = try options.read { try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy) }
+        let unit = numeraire.rawValue
         let header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
-                      "cost \(numeraire.rawValue)", "APR \(numeraire.rawValue)"]
+                      "cost \(unit)", "APR \(unit)"]
         let rows = report.loans.map { c in
             [String(c.loan.rawValue), c.currency.code, c.received.description, c.interestPaid.description, c.feesPaid.description,
              c.interestAccrued.description, c.cost.description, Fmt.pct(c.effectiveAPR), Fmt.num(c.costInNumeraire, 2),
              Fmt.pct(c.effectiveAPRInNumeraire)]
         }
         var text = "Borrowing cost at \(at)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
-        text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(numeraire.rawValue) on \(Fmt.num(report.receivedInNumeraire, 2)) received, "
-            + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))"
+        text += "\n\nCost in \(unit), split (each flow at its own instant)\n\n" + Self.splitTable(report.loans, unit: unit)
+        text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(unit) on \(Fmt.num(report.receivedInNumeraire, 2)) received "
+            + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
+            + "currency effect \(Fmt.num(report.currencyEffectInNumeraire, 2))), "
+            + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))" + Fmt.incomplete(report.problems)
         let json: OutputJSON = .object([
             ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
+        ] + Fmt.completenessJSON(report.problems) + [
             ("cost_in_numeraire", .number(report.costInNumeraire)), ("received_in_numeraire", .number(report.receivedInNumeraire)),
             ("effective_apr_in_numeraire", .number(report.effectiveAPRInNumeraire)),
             ("loans", .array(report.loans.map { c in .object([
@@ -102,9 +138,31 @@ struct ReportCost: ParsableCommand {
                 ("received", .string(c.received.description)), ("interest_paid", .string(c.interestPaid.description)),
                 ("fees_paid", .string(c.feesPaid.description)), ("interest_accrued", .string(c.interestAccrued.description)),
                 ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
-                ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire))]) })),
+                ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
+                ("cost_split_in_numeraire", Self.splitJSON(c.costSplit))]) })),
         ])
         try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).emit(options, at: at)
+    }
+
+    /// Interest, fees and currency effect per loan, in the numeraire and as parts of its APR.
+    static func splitTable(_ loans: [LoanBorrowingCost], unit: String) -> String {
+        let rows = loans.map { c in
+            [String(c.loan.rawValue), c.currency.code, Fmt.num(c.costSplit.interest, 2), Fmt.num(c.costSplit.fees, 2),
+             Fmt.num(c.costSplit.currencyEffect, 2), Fmt.num(c.costInNumeraire, 2),
+             "\(Fmt.pct(c.effectiveAPRInNumeraire)) = \(Fmt.pct(c.costSplit.interestAPR)) + \(Fmt.pct(c.costSplit.feesAPR)) + \(Fmt.pct(c.costSplit.currencyEffectAPR))"]
+        }
+        var text = PlainTable.grid(header: ["loan", "currency", "interest \(unit)", "fees \(unit)", "currency effect \(unit)", "cost \(unit)",
+                                            "APR \(unit) = interest + fees + currency"], rows: rows, rightAligned: [2, 3, 4, 5])
+        if loans.contains(where: { $0.currency.code != unit && !($0.currency.code == "WETH" && unit == "ETH") }) {
+            text += "\nThe currency effect is the loan currency's move against \(unit) on the principal: borrowed at one rate, "
+                + "repaid (or still owed) at another. It is a cost when the borrowed currency rose, a gain when it fell."
+        }
+        return text
+    }
+
+    static func splitJSON(_ s: BorrowingCostSplit) -> OutputJSON {
+        .object([("interest", .number(s.interest)), ("fees", .number(s.fees)), ("currency_effect", .number(s.currencyEffect)),
+                 ("interest_apr", .number(s.interestAPR)), ("fees_apr", .number(s.feesAPR)), ("currency_effect_apr", .number(s.currencyEffectAPR))])
     }
 }
 

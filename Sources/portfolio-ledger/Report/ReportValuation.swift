@@ -30,11 +30,14 @@ struct ReportValuation: ParsableCommand {
         var text = "Valuation at \(v.at)\n\n"
         text += PlainTable.grid(header: ["item", "what", "state", "price / amount", "USD", "ETH"],
                                 rows: nftRows + debtRows + hedgeRows + cashRows, rightAligned: [4, 5])
+        // A partial sum is never printed as if whole: each total says when it leaves items out.
+        let partial = v.isComplete ? "" : " (INCOMPLETE)"
         text += "\n\n" + PlainTable.keyValue([
-            ("NFTs (USD)", .string(Fmt.usd(v.nftUSD))), ("debt (USD)", .string(Fmt.usd(v.debtUSD))),
-            ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD))), ("cash (USD)", .string(Fmt.usd(v.cashUSD))),
-            ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD))), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4))),
+            ("NFTs (USD)", .string(Fmt.usd(v.nftUSD) + partial)), ("debt (USD)", .string(Fmt.usd(v.debtUSD) + partial)),
+            ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD) + partial)), ("cash (USD)", .string(Fmt.usd(v.cashUSD) + partial)),
+            ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD) + partial)), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4) + partial)),
         ])
+        text += Fmt.incomplete(v.problems)
         text += "\n" + Fmt.pricesText(v.prices)
         let json: OutputJSON = .object([
             ("report", .string("valuation")), ("at", .string(v.at.description)),
@@ -49,6 +52,7 @@ struct ReportValuation: ParsableCommand {
             ("hedges", .array(v.hedges.map { h in .object([
                 ("hedge_id", .integer(Int(h.hedge.id.rawValue))), ("name", .string(h.hedge.name)), ("value_usd", .number(h.valueUSD))]) })),
             ("cash", .array(v.cash.map { c in .object([("currency", .string(c.currency.code)), ("amount", .string(c.amount.description))]) })),
+        ] + Fmt.completenessJSON(v.problems) + [
             ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD)),
                                 ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
                                 ("net_equity_eth", .number(v.netEquityETH))])),
