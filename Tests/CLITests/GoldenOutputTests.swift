@@ -164,6 +164,8 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
                  market: true, at: ["--at", "2021-02-26T21:00:00Z"])
         + report(.demo, "break-even-2021-02-26", ["break-even"], market: true, at: ["--at", "2021-02-26T21:00:00Z"])
         + [chart(.demo, "health-2", ["health", "2", "--to", "2021-03-15"]),
+           chart(.demo, "health-1", ["health", "1", "--to", "2021-03-15"]),
+           chart(.demo, "loan-2", ["loan", "2", "--to", "2021-03-15"]),
            chart(.demo, "theta-1", ["theta", "1", "--to", "2021-03-19"] + market),
            chart(.demo, "equity", ["equity", "--to", "2021-04-05T23:59:59Z", "--step-days", "7"] + market),
            GoldenCase(golden: "demo/demo.txt", book: nil, arguments: ["demo"])]
@@ -173,6 +175,8 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         + report(.realistic, "hedge-1", ["hedge", "1"], market: true)
         + report(.realistic, "hedge-2", ["hedge", "2"], market: true)
         + [chart(.realistic, "health-2", ["health", "2", "--to", "2021-04-05T23:59:59Z"]),
+           chart(.realistic, "health-4", ["health", "4", "--to", "2021-04-05T23:59:59Z"]),
+           chart(.realistic, "loan-2", ["loan", "2", "--to", "2021-04-05T23:59:59Z"]),
            chart(.realistic, "theta-2", ["theta", "2", "--to", "2021-04-05T23:59:59Z"] + market),
            chart(.realistic, "equity", ["equity", "--to", "2021-04-05T23:59:59Z", "--step-days", "7"] + market)]
 
