@@ -151,7 +151,7 @@ extension LedgerSnapshot {
                             policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void) throws -> [ReturnLayer: Double] {
         var nftValue = 0.0, debt = 0.0, hedgeValue = 0.0
         for id in nfts.sorted() {
-            guard let holding = try holding(of: id, at: at), holding.status != .disposed else { continue }
+            guard let holding = try holding(of: id, at: at), holding.status.isHeld else { continue }
             let series = try valuationSeries(for: id)
             let p = try priceUsed(series, at: at, policy: policy)
             let c = try convert(Money(exact(p.price), series.quote ?? .eth), to: numeraire, at: at, policy: policy)

@@ -86,6 +86,7 @@ struct CSVImporter {
         var counts = ImportCounts()
         while try reader.next() {
             reportProgress()
+            book.line = reader.line
             do { counts.count(try body()) } catch { throw annotate(error) }
         }
         return counts

@@ -127,6 +127,7 @@ final class JournalImporter {
 
     /// Books one line; returns whether it booked something new.
     func importLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        book.line = reader.line
         guard String(validating: bytes, as: UTF8.self) != nil else { throw fail(nil, "the line is not UTF-8") }
         let data = Data(buffer: bytes)
         let object: [String: Any]
@@ -368,6 +369,7 @@ final class JournalImporter {
             """, target.table, target.rowID, entry.reason, as: Int64?.self) {
             if existing == replacement?.rowID { return false }
         }
+        book.booked(nil, touching: try tx.nftsAffected(by: target) + (try replacement.map { try tx.nftsAffected(by: $0) } ?? []))
         switch entry.action {
         case "void":
             guard replacement == nil else { throw LedgerError.invalidValue(field: "replacement", reason: "a void has no replacement") }
