@@ -16,6 +16,15 @@ extension LedgerTransaction {
         return HedgeID(id)
     }
 
+    /// Links a hedge to a loan it protects, for a journal line that names a loan booked later in
+    /// the file (the loan may be voided by then: the link is history too).
+    func addProtection(hedge: HedgeID, loan: LoanID) throws {
+        guard try db.scalarIfAny("SELECT 1 FROM loan WHERE loan_id = ?", loan.rawValue, as: Int64.self) != nil else {
+            throw LedgerError.unknownEntity(kind: "loan", id: loan.description)
+        }
+        try db.execute("INSERT INTO hedge_loan (hedge_id, loan_id, recorded_at) VALUES (?, ?, ?)", hedge.rawValue, loan.rawValue, recordedAt.unixSeconds)
+    }
+
     /// Adds an option contract, or returns the identical one already recorded.
     public func addOptionContract(root: OptionRoot, type: OptionType, strike: ExactDecimal, expiresAt: Instant,
                                   multiplier: Int = 100) throws -> OptionContractID {

@@ -23,6 +23,7 @@ extension Ledger {
                     progress(ImportProgress(rowsRead: rows, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
                 }
             }) {}
+            try importer.finish()
             try ContentHash.check(reader.contentHash, against: hash, file: file)
             return (rows, counts)
         }
@@ -37,10 +38,15 @@ final class JournalImporter {
     private var refs: [String: CorrectableEntry] = [:]
     private let decoder: JSONDecoder
     private let times = TimeResolver(.midnightUTC)
+    /// Hedge links to loans labelled on later lines: hedge, label, the hedge's line and transaction.
+    private var laterProtections: [(HedgeID, String, Int, LedgerTransaction)] = []
+    /// The import's own transaction; a line with `recorded_at` books through a copy stamping it.
+    private let importTransaction: LedgerTransaction
 
     init(reader: LineReader, book: ImportBook) {
         self.reader = reader
         self.book = book
+        importTransaction = book.tx
         decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
     }
@@ -143,7 +149,7 @@ final class JournalImporter {
         guard let allowed = Self.keys[type] else {
             throw fail("type", "'\(type.prefix(40))' is not an entry type (\(Self.keys.keys.sorted().joined(separator: ", ")))")
         }
-        for key in object.keys.sorted() where key != "type" && key != "ref" && !allowed.contains(key) {
+        for key in object.keys.sorted() where key != "type" && key != "ref" && key != "recorded_at" && !allowed.contains(key) {
             throw fail(key, "not a key of a \(type) entry (known: \(allowed.sorted().joined(separator: ", ")))")
         }
         var ref: String?
@@ -151,6 +157,11 @@ final class JournalImporter {
             guard let text = value as? String, !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
             guard refs[text] == nil else { throw fail("ref", "'\(text)' labels an earlier line already") }
             ref = text
+        }
+        book.tx = importTransaction
+        if let value = object["recorded_at"] {
+            guard let text = value as? String else { throw fail("recorded_at", "expected a JSON string (an ISO-8601 UTC instant)") }
+            do { book.tx = importTransaction.recording(at: try instant(text, "recorded_at")) } catch { throw annotate(error) }
         }
         do {
             let (isNew, entry) = try book(type: type, data: data)
@@ -161,6 +172,17 @@ final class JournalImporter {
             return isNew
         } catch {
             throw annotate(error)
+        }
+    }
+
+    /// Links the hedges to the loans their lines named before the loans' own lines.
+    func finish() throws {
+        for (hedge, label, line, tx) in laterProtections {
+            guard case .loan(let loan)? = refs[label] else {
+                throw ImportError(file: reader.path, line: line, column: "protects",
+                                  reason: "no loan line of this file has the ref '\(label)'")
+            }
+            try tx.addProtection(hedge: hedge, loan: loan)
         }
     }
 
@@ -198,9 +220,14 @@ final class JournalImporter {
             let entry = try decode(JournalHedge.self, data)
             if try tx.db.scalarIfAny("SELECT hedge_id FROM hedge WHERE hedge_name = ? LIMIT 1", entry.name, as: Int64.self) != nil { return (false, nil) }
             let strategy = try enumeration(entry.strategy ?? "custom", HedgeRecord.Strategy.self, "strategy")
-            let loans = try (entry.protects ?? []).map { try loan($0, "protects") }
-            _ = try tx.addHedge(name: entry.name, strategy: strategy, openedAt: try instant(entry.openedAt, "opened_at"), protecting: loans,
-                                source: book.source)
+            // A loan label of a later line (a hedge opened before the loan it protects) is linked at the end of the file.
+            let (later, now) = (entry.protects ?? []).reduce(into: ([String](), [JournalLoanRef]())) { split, ref in
+                if let label = ref.ref, refs[label] == nil { split.0.append(label) } else { split.1.append(ref) }
+            }
+            let loans = try now.map { try loan($0, "protects") }
+            let hedge = try tx.addHedge(name: entry.name, strategy: strategy, openedAt: try instant(entry.openedAt, "opened_at"), protecting: loans,
+                                        source: book.source)
+            for label in later { laterProtections.append((hedge, label, reader.line, tx)) }
             return (true, nil)
         case "option_contract":
             let key = try contractKey(try decode(JournalContract.self, data))
@@ -406,12 +433,18 @@ final class JournalImporter {
     }
 
     private func loan(_ ref: JournalLoanRef, _ field: String) throws -> LoanID {
+        if let label = ref.ref {
+            guard case .loan(let id)? = refs[label] else {
+                throw LedgerError.unknownEntity(kind: "loan ref (a label of an earlier loan line of this file)", id: label)
+            }
+            return id
+        }
         if let id = ref.loanId {
             guard try tx.current.loan(LoanID(id)) != nil else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
             return LoanID(id)
         }
         guard let name = ref.protocol, let externalRef = ref.externalRef else {
-            throw LedgerError.invalidValue(field: field, reason: "refer to a loan by {\"protocol\", \"external_ref\"} or {\"loan_id\"}")
+            throw LedgerError.invalidValue(field: field, reason: "refer to a loan by {\"ref\"}, {\"protocol\", \"external_ref\"} or {\"loan_id\"}")
         }
         return try book.requiredLoan(lendingProtocol: try enumeration(name.lowercased(), LendingProtocol.self, "\(field).protocol"), externalRef: externalRef)
     }
@@ -477,7 +510,7 @@ struct JournalNFTTrade: Decodable {
     let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
     let fees: String?, note: String?
 }
-struct JournalLoanRef: Decodable { let `protocol`: String?, externalRef: String?, loanId: Int64? }
+struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, externalRef: String?, loanId: Int64? }
 struct JournalLoan: Decodable {
     let `protocol`: String, externalRef: String?, currency: String, principal: String, amountReceived: String?
     let startedAt: String, maturityAt: String?, terms: [String: String], maxLtv: Double?, liquidationThreshold: Double?
