@@ -153,7 +153,7 @@ extension LedgerTransaction {
                 guard newMaturity > at else { throw LedgerError.invalidValue(field: "new_maturity_at", reason: "\(newMaturity) is not after \(at)") }
             }
             if let bps, !(0...10_000_000).contains(bps) { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "\(bps) is out of range") }
-            if let terms { try terms.validate(principal: record.principal, maturity: newMaturity ?? record.maturityAt) }
+            if let terms { try terms.validate(principal: record.principal, maturity: newMaturity ?? record.maturityAt, key: "new_terms") }
             maturity = newMaturity
             rateBps = bps
             newTerms = try terms.map(LoanTermsCoding.encode)

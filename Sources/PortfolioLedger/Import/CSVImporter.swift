@@ -70,8 +70,9 @@ struct CSVImporter {
     private func annotate(ledgerError error: LedgerError, column: String?, line: Int?) -> ImportError {
         var name = column
         if case .invalidValue(let field, _) = error {
-            let logical = field.hasPrefix("terms.") ? nil : field
-            if let logical, row.has(logical) { name = logical }
+            // Terms are columns of their own in a CSV file (`rate_bps`), keys of `terms` in the journal.
+            let logical = field.hasPrefix("terms.") ? String(field.dropFirst("terms.".count)) : field
+            if row.has(logical) { name = logical }
         }
         return ImportError(file: reader.path, line: line ?? reader.line, column: name.map(row.header), reason: error.description, underlying: error)
     }

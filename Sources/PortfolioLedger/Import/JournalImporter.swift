@@ -53,31 +53,6 @@ final class JournalImporter {
 
     private var tx: LedgerTransaction { book.tx }
 
-    /// The keys each entry type accepts (besides `type` and `ref`); anything else is refused, so
-    /// a misspelt optional key cannot be silently ignored.
-    static let keys: [String: Set<String>] = [
-        "collection": ["chain", "contract_address", "name"],
-        "nft": ["chain", "contract_address", "token_id", "collection_name"],
-        "nft_trade": ["chain", "contract_address", "token_id", "side", "traded_at", "currency", "price", "fees", "note"],
-        "loan": ["protocol", "external_ref", "currency", "principal", "amount_received", "started_at", "maturity_at", "terms", "max_ltv",
-                 "liquidation_threshold", "collateral", "refinances"],
-        "loan_event": ["loan", "event_kind", "occurred_at", "amount", "interest_part", "principal_part", "fee", "new_rate_bps", "index_ray",
-                       "new_maturity_at", "new_terms", "note"],
-        "hedge": ["name", "strategy", "opened_at", "protects"],
-        "option_contract": ["root", "option_type", "strike", "expires_at", "multiplier"],
-        "option_trade": ["hedge", "strategy", "root", "option_type", "strike", "expires_at", "multiplier", "traded_at", "quantity", "price", "fees"],
-        "settlement": ["root", "option_type", "strike", "expires_at", "multiplier", "settlement_value", "settled_at"],
-        "price_series": ["name", "kind", "base", "quote", "collection", "nft", "protocol"],
-        "price": ["series", "observed_at", "price"],
-        "quote": ["root", "option_type", "strike", "expires_at", "multiplier", "quoted_at", "bid", "ask", "mark", "implied_vol", "underlying"],
-        "external_flow": ["kind", "flowed_at", "currency", "amount", "note"],
-        "balance_assertion": ["asserted_at", "currency", "amount"],
-        "correction": ["action", "entry", "replacement", "reason"],
-        "buffer_policy": ["loan", "effective_at", "min_health_factor", "max_ltv", "note"],
-        "collection_daily_sales": ["chain", "contract_address", "day", "quote", "sales_count", "volume", "min_price", "median_price",
-                                   "max_price", "advancing", "declining"],
-    ]
-
     // MARK: - Errors
 
     func fail(_ column: String?, _ reason: String, underlying: LedgerError? = nil) -> ImportError {
@@ -135,32 +110,28 @@ final class JournalImporter {
     func importLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
         book.line = reader.line
         guard String(validating: bytes, as: UTF8.self) != nil else { throw fail(nil, "the line is not UTF-8") }
-        let data = Data(buffer: bytes)
-        let object: [String: Any]
+        let members: [(key: String, value: StrictJSON)]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw fail(nil, "not a JSON object")
-            }
-            object = parsed
-        } catch let error as ImportError { throw error } catch {
-            throw fail(nil, "not valid JSON")
+            guard case .object(let parsed) = try StrictJSONParser.parse(bytes) else { throw fail(nil, "not valid JSON Lines: the line is not a JSON object (each line is one entry)") }
+            members = parsed
+        } catch let error as StrictJSONError {
+            throw fail(error.path, error.reason)
         }
-        guard let type = object["type"] as? String else { throw fail("type", "missing; every line needs a \"type\"") }
-        guard let allowed = Self.keys[type] else {
-            throw fail("type", "'\(type.prefix(40))' is not an entry type (\(Self.keys.keys.sorted().joined(separator: ", ")))")
+        func member(_ key: String) -> StrictJSON? { members.first { $0.key == key }?.value }
+        guard case .string(let type)? = member("type") else { throw fail("type", "missing or not a string; every line needs a \"type\"") }
+        guard JournalSchema.entries[type] != nil else {
+            throw fail("type", "'\(type.prefix(40))' is not an entry type (\(JournalSchema.entries.keys.sorted().joined(separator: ", ")))")
         }
-        for key in object.keys.sorted() where key != "type" && key != "ref" && key != "recorded_at" && !allowed.contains(key) {
-            throw fail(key, "not a key of a \(type) entry (known: \(allowed.sorted().joined(separator: ", ")))")
-        }
+        do { try JournalSchema.check(members, type: type) } catch { throw fail(error.path, error.reason) }
+        let data = Data(buffer: bytes)
         var ref: String?
-        if let value = object["ref"] {
-            guard let text = value as? String, !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
+        if case .string(let text)? = member("ref") {
+            guard !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
             guard refs[text] == nil else { throw fail("ref", "'\(text)' labels an earlier line already") }
             ref = text
         }
         book.tx = importTransaction
-        if let value = object["recorded_at"] {
-            guard let text = value as? String else { throw fail("recorded_at", "expected a JSON string (an ISO-8601 UTC instant)") }
+        if case .string(let text)? = member("recorded_at") {
             do { book.tx = importTransaction.recording(at: try instant(text, "recorded_at")) } catch { throw annotate(error) }
         }
         do {
@@ -327,7 +298,7 @@ final class JournalImporter {
     private func bookLoan(_ entry: JournalLoan) throws -> (Bool, CorrectableEntry?) {
         let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
         guard let model = entry.terms["model"] else { throw LedgerError.invalidValue(field: "terms.model", reason: "missing") }
-        let terms = try ImportValues.loanTerms(model: model) { entry.terms[$0] }
+        let terms = try Self.terms(model: model, entry.terms, key: "terms")
         let collateral = try entry.collateral.map { nft in
             try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
         }
@@ -363,7 +334,7 @@ final class JournalImporter {
             var terms: LoanTerms?
             if let newTerms = entry.newTerms {
                 guard let model = newTerms["model"] else { throw LedgerError.invalidValue(field: "new_terms.model", reason: "missing") }
-                terms = try ImportValues.loanTerms(model: model) { newTerms[$0] }
+                terms = try Self.terms(model: model, newTerms, key: "new_terms")
             }
             detail = .renegotiate(newMaturity: try entry.newMaturityAt.map { try instant($0, "new_maturity_at") }, newRateBps: entry.newRateBps, newTerms: terms)
         case "auction_start": detail = .auctionStart
@@ -411,6 +382,15 @@ final class JournalImporter {
     }
 
     // MARK: - Values
+
+    /// Loan terms from a `terms` object; errors name the key as `terms.rate_bps`.
+    private static func terms(model: String, _ values: [String: String], key: String) throws -> LoanTerms {
+        do {
+            return try ImportValues.loanTerms(model: model) { values[$0] }
+        } catch LedgerError.invalidValue(let field, let reason) where !field.hasPrefix(key + ".") {
+            throw LedgerError.invalidValue(field: field == "interest_model" ? "\(key).model" : "\(key).\(field)", reason: reason)
+        }
+    }
 
     private func instant(_ text: String, _ field: String) throws -> Instant {
         guard let parsed = ByteParsing.time(text) else {
