@@ -264,7 +264,11 @@ struct CSVImporter {
                            startedAt: try row.requiredInstant("started_at"), maturityAt: try row.instant("maturity_at"), terms: terms,
                            maxLTV: try row.double("max_ltv"), liquidationThreshold: try row.double("liquidation_threshold"),
                            collateral: collateral, refinances: refinanced)
-        return try book.loan(loan).isNew
+        do {
+            return try book.loan(loan).isNew
+        } catch LedgerError.invalidValue(let field, let reason) where field == "collateral" {
+            throw annotate(LedgerError.invalidValue(field: "collateral", reason: reason), column: "collateral_token_ids")
+        }
     }
 
     // MARK: - loan-events
