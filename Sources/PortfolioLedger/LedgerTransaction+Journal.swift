@@ -107,7 +107,7 @@ extension LedgerTransaction {
     private func correct(_ entry: CorrectableEntry, replacement: Int64?, reason: String) throws {
         try Validate.text(reason, "reason", maxLength: 1000)
         if try db.scalar("SELECT count(*) FROM entry_correction WHERE entry_table = ? AND entry_id = ?", entry.table, entry.rowID, as: Int.self) > 0 {
-            throw LedgerError.conflict("\(entry.table) \(entry.rowID) is already corrected; correct its replacement instead")
+            throw LedgerError.conflict("this \(entry.table) entry is already corrected; correct its replacement instead")
         }
         // The trigger checks that both rows exist; a clear Swift error first:
         let exists = try current.entryExists(table: entry.table, id: entry.rowID)

@@ -449,16 +449,10 @@ final class JournalImporter {
         guard let table = ref.table, let id = ref.id else {
             throw LedgerError.invalidValue(field: field, reason: "refer to an entry by {\"ref\": label} or {\"table\", \"id\"}")
         }
-        switch table {
-        case "nft_trade": return .nftTrade(NFTTradeID(id))
-        case "loan": return .loan(LoanID(id))
-        case "loan_event": return .loanEvent(LoanEventID(id))
-        case "option_trade": return .optionTrade(OptionTradeID(id))
-        case "option_settlement": return .optionSettlement(OptionSettlementID(id))
-        case "external_flow": return .externalFlow(ExternalFlowID(id))
-        case "balance_assertion": return .balanceAssertion(BalanceAssertionID(id))
-        default: throw LedgerError.invalidValue(field: "\(field).table", reason: "'\(table)' entries cannot be corrected")
+        guard let entry = CorrectableEntry(table: table, rowID: id) else {
+            throw LedgerError.invalidValue(field: "\(field).table", reason: "'\(table)' entries cannot be corrected")
         }
+        return entry
     }
 }
 
