@@ -134,6 +134,7 @@ extension LedgerSnapshot {
 
     /// The NFT's holding-and-pledge timeline as visible in this snapshot.
     func holdingTimeline(of nft: NFTID) throws -> HoldingTimeline {
+        if let known = memo?.holdingTimelines[nft] { return known }
         var steps: [HoldingTimeline.TimedStep] = []
         for trade in try trades(of: nft) {
             steps.append(trade.side == .acquire
@@ -149,6 +150,8 @@ extension LedgerSnapshot {
             }
         }
         steps.sort { ($0.at, $0.phase, $0.id) < ($1.at, $1.phase, $1.id) }
-        return HoldingTimeline(nft: nft, name: try describe(nft), steps: steps)
+        let timeline = HoldingTimeline(nft: nft, name: try describe(nft), steps: steps)
+        memo?.holdingTimelines[nft] = timeline
+        return timeline
     }
 }
