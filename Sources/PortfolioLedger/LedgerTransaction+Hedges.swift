@@ -93,7 +93,8 @@ extension LedgerTransaction {
         var booked: [OptionSettlementID] = []
         for (hedge, quantity) in try current.openQuantities(of: contract) where quantity != 0 {
             if try current.isSettled(hedge: hedge, contract: contract) {
-                throw LedgerError.conflict("hedge \(hedge)'s position in contract \(contract) is already settled")
+                let name = try current.hedge(hedge)?.name ?? "a hedge"
+                throw LedgerError.conflict("the position of hedge '\(name)' in \(option.root.rawValue) \(option.optionType.rawValue) \(option.strike) expiring \(option.expiresAt) is already settled")
             }
             let cash = ExactDecimal(quantity) * intrinsic * ExactDecimal(option.multiplier)
             booked.append(OptionSettlementID(try insert("""
