@@ -62,8 +62,7 @@ extension LedgerSnapshot {
     ///
     /// A lot closes at a disposal trade, or — when no disposal trade is booked — at the
     /// `liquidation` or `foreclosure` of a loan it backed (started during the lot): the NFT is then
-    /// no longer the book's, with proceeds 0 (``NFTHolding`` still shows it held until a trade says
-    /// otherwise).
+    /// no longer the book's, with proceeds 0 (``NFTHolding`` shows it `lost`, the same rule).
     public func nftLots(at: Instant) throws -> [NFTLot] {
         try lotBook(at: at).lots
     }
