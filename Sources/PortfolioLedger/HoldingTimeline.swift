@@ -49,57 +49,52 @@ struct HoldingTimeline {
         var state = State.neverHeld
         var acquisition: NFTTrade?
         for timed in steps where timed.at <= at {
-            switch timed.step {
-            case .acquire(let trade): state = .held; acquisition = trade
-            case .dispose(let trade): state = .disposed(trade)
-            case .pledge(let loan): state = .pledged(loan)
-            case .end(let loan, let event):
-                guard case .pledged(let pledged) = state, pledged.id == loan.id else { continue }
-                state = event.detail == .close ? .held : .lost(loan, event)
-            }
+            if case .acquire(let trade) = timed.step { acquisition = trade }
+            state = Self.apply(timed.step, to: state)
         }
         return (state, acquisition)
+    }
+
+    /// The state after `step`: a loan's end changes only an NFT pledged to that loan.
+    private static func apply(_ step: Step, to state: State) -> State {
+        switch step {
+        case .acquire: return .held
+        case .dispose(let trade): return .disposed(trade)
+        case .pledge(let loan): return .pledged(loan)
+        case .end(let loan, let event):
+            guard case .pledged(let pledged) = state, pledged.id == loan.id else { return state }
+            return event.detail == .close ? .held : .lost(loan, event)
+        }
     }
 
     /// The first step that breaks a rule, with the reason in the user's terms.
     func firstViolation() -> HoldingConflict? {
         var state = State.neverHeld
         for timed in steps {
-            let at = timed.at
-            switch timed.step {
-            case .acquire(let trade):
-                switch state {
-                case .held, .pledged:
-                    return conflict(timed, "\(name) is already held at \(at); book its sale before buying it again")
-                default: state = .held
-                }
-                _ = trade
-            case .dispose(let trade):
-                switch state {
-                case .held: state = .disposed(trade)
-                case .pledged(let loan):
-                    return conflict(timed, "\(name) backs \(Self.describe(loan)) at \(at); close or liquidate that loan before selling it")
-                default:
-                    return conflict(timed, "\(name) is not held at \(at) (\(why(state))); nothing to sell")
-                }
-            case .pledge(let loan):
-                switch state {
-                case .held: state = .pledged(loan)
-                case .pledged(let other):
-                    return conflict(timed, "\(name) already backs \(Self.describe(other)) at \(at); it cannot also back \(Self.describe(loan))")
-                default:
-                    return conflict(timed, "\(name) is not held at \(at) (\(why(state))); it cannot be pledged to \(Self.describe(loan))")
-                }
-            case .end(let loan, let event):
-                guard case .pledged(let pledged) = state, pledged.id == loan.id else { continue }
-                state = event.detail == .close ? .held : .lost(loan, event)
+            if let reason = refusal(of: timed.step, in: state, at: timed.at) {
+                return HoldingConflict(nft: nft, entry: timed.step.entry, error: .conflict(reason))
             }
+            state = Self.apply(timed.step, to: state)
         }
         return nil
     }
 
-    private func conflict(_ timed: TimedStep, _ message: String) -> HoldingConflict {
-        HoldingConflict(nft: nft, entry: timed.step.entry, error: .conflict(message))
+    /// Why `step` may not happen in `state`, or nil when it may.
+    private func refusal(of step: Step, in state: State, at: Instant) -> String? {
+        switch (step, state) {
+        case (.acquire, .held), (.acquire, .pledged):
+            return "\(name) is already held at \(at); book its sale before buying it again"
+        case (.dispose, .pledged(let loan)):
+            return "\(name) backs \(Self.describe(loan)) at \(at); close or liquidate that loan before selling it"
+        case (.dispose, .neverHeld), (.dispose, .disposed), (.dispose, .lost):
+            return "\(name) is not held at \(at) (\(why(state))); nothing to sell"
+        case (.pledge(let loan), .pledged(let other)):
+            return "\(name) already backs \(Self.describe(other)) at \(at); it cannot also back \(Self.describe(loan))"
+        case (.pledge(let loan), .neverHeld), (.pledge(let loan), .disposed), (.pledge(let loan), .lost):
+            return "\(name) is not held at \(at) (\(why(state))); it cannot be pledged to \(Self.describe(loan))"
+        default:
+            return nil
+        }
     }
 
     private func why(_ state: State) -> String {
