@@ -64,22 +64,16 @@ import Testing
         // 3: hedges (one settled, one open), flows, an assertion, a loan on the ape that is liquidated.
         let (wrongFee, wrongTrade, wrongFlow, wrongAssertion) = try ledger.write { tx in
             let expiry = try instant("2021-04-16T20:00:00Z")
-            let settled = try tx.openIronCondor(name: "april condor", root: .spxw, legs: [
-                OptionLeg(.put, strike: dec("3700"), quantity: 1, premium: dec("5.2"), expiry: expiry),
-                OptionLeg(.put, strike: dec("3800"), quantity: -1, premium: dec("9.1"), expiry: expiry),
-                OptionLeg(.call, strike: dec("4100"), quantity: -1, premium: dec("8.4"), expiry: expiry),
-                OptionLeg(.call, strike: dec("4250"), quantity: 1, premium: dec("2.05"), expiry: expiry),
-            ], tradedAt: instant("2021-03-15T15:00:00Z"), feesPerLeg: dec("0.65"), protecting: [loanC])
+            let settled = try tx.openIronCondor(name: "april condor", root: .spxw,
+                                                legs: condorLegs(["3700", "3800", "4100", "4250"], premiums: ["5.2", "9.1", "8.4", "2.05"], expiry: expiry),
+                                                tradedAt: instant("2021-03-15T15:00:00Z"), feesPerLeg: dec("0.65"), protecting: [loanC])
             for position in try tx.current.positions(of: settled, at: expiry) {
                 _ = try tx.settleContract(position.contract.id, settlementValue: dec("4120.5"))
             }
             let later = try instant("2021-07-16T20:00:00Z")
-            let open = try tx.openIronCondor(name: "july condor", root: .spxw, legs: [
-                OptionLeg(.put, strike: dec("3900"), quantity: 1, premium: dec("20"), expiry: later),
-                OptionLeg(.put, strike: dec("4000"), quantity: -1, premium: dec("30"), expiry: later),
-                OptionLeg(.call, strike: dec("4400"), quantity: -1, premium: dec("25"), expiry: later),
-                OptionLeg(.call, strike: dec("4500"), quantity: 1, premium: dec("15"), expiry: later),
-            ], tradedAt: instant("2021-04-20T15:00:00Z"))
+            let open = try tx.openIronCondor(name: "july condor", root: .spxw,
+                                             legs: condorLegs(["3900", "4000", "4400", "4500"], premiums: ["20", "30", "25", "15"], expiry: later),
+                                             tradedAt: instant("2021-04-20T15:00:00Z"))
             let contract = try tx.current.positions(of: open, at: later)[0].contract.id
             let wrongTrade = try tx.recordOptionTrade(hedge: open, contract: contract, tradedAt: instant("2021-04-21T15:00:00Z"), quantity: 1,
                                                       price: dec("19"))

@@ -161,12 +161,9 @@ import Testing
         let expiry = try instant("2021-04-16T20:00:00Z")
         let message = conflict {
             try book.ledger.write { tx in
-                let hedge = try tx.openIronCondor(name: "april condor", root: .spxw, legs: [
-                    OptionLeg(.put, strike: dec("3700"), quantity: 1, premium: dec("5.2"), expiry: expiry),
-                    OptionLeg(.put, strike: dec("3800"), quantity: -1, premium: dec("9.1"), expiry: expiry),
-                    OptionLeg(.call, strike: dec("4100"), quantity: -1, premium: dec("8.4"), expiry: expiry),
-                    OptionLeg(.call, strike: dec("4250"), quantity: 1, premium: dec("2.05"), expiry: expiry),
-                ], tradedAt: instant("2021-03-15T15:00:00Z"))
+                let hedge = try tx.openIronCondor(name: "april condor", root: .spxw,
+                                                  legs: condorLegs(["3700", "3800", "4100", "4250"], premiums: ["5.2", "9.1", "8.4", "2.05"], expiry: expiry),
+                                                  tradedAt: instant("2021-03-15T15:00:00Z"))
                 let contract = try tx.current.positions(of: hedge, at: expiry)[0].contract.id
                 _ = try tx.settleContract(contract, settlementValue: dec("4120.5"))
                 _ = try tx.settleContract(contract, settlementValue: dec("4120.5"))
