@@ -333,6 +333,12 @@ def state_cases():
     twice[11] = "101 101"
     add("loans-collateral-listed-twice.csv", "loans", text([row(l["header"]), row(l["row2"]), row(twice)]), 65, line=3,
         column="collateral_token_ids", phrase="CryptoPunks #101 is listed twice")
+    # Terms errors name the CSV column (rate_bps), not a Swift field name.
+    header = l["header"] + ["rate_bps"]
+    add("loans-rate_bps-negative.csv", "loans",
+        text([row(header), row(l["row2"] + [""]), row(["blend", "L3", "ETH", "20", "20", "2022-01-05T00:00:00Z", "", "continuous", "",
+                                                       "ethereum", PUNKS, "101", "", "", "-100"])]),
+        65, line=3, column="rate_bps", phrase="invalid terms.rate_bps: -100 is out of range")
     e = KINDS["loan-events"]
     def event(kind, at, fee=""):
         return ["nftfi", "L1", kind, at, "", "", "", fee, ""]
