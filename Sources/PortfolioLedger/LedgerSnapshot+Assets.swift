@@ -1,9 +1,16 @@
 import LedgerMath
 import SQLiteDB
 
-/// An NFT's ownership state at an instant.
+/// An NFT's ownership state at an instant (the states of ``HoldingTimeline``, docs/import.md).
 public struct NFTHolding: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case held, pledged, disposed }
+    public enum Status: String, Sendable, Hashable {
+        case held, pledged, disposed
+        /// Taken by a lender: the loan it backed ended by liquidation or foreclosure.
+        case lost
+
+        /// True while the book owns the NFT (held or pledged).
+        public var isHeld: Bool { self == .held || self == .pledged }
+    }
     public var nft: NFTRecord
     public var collectionName: String
     public var status: Status
@@ -13,6 +20,8 @@ public struct NFTHolding: Sendable, Hashable {
     public var disposal: NFTTrade?
     /// The open loan the NFT backs, when status is `pledged`.
     public var pledgedTo: LoanID?
+    /// The loan whose liquidation or foreclosure took the NFT, when status is `lost`.
+    public var lostTo: LoanID?
 }
 
 extension LedgerSnapshot {
@@ -78,13 +87,16 @@ extension LedgerSnapshot {
     /// The NFT's state at `at`, or `nil` when it was never acquired by then.
     public func holding(of nft: NFTID, at: Instant) throws -> NFTHolding? {
         guard let record = try self.nft(nft), let collection = try collection(record.collectionID) else { return nil }
-        let trades = try trades(of: nft).filter { $0.tradedAt <= at }
-        guard let acquisition = trades.last(where: { $0.side == .acquire }) else { return nil }
-        let disposal = trades.last.flatMap { $0.side == .dispose ? $0 : nil }
-        let pledgedTo = disposal == nil ? try openLoan(pledging: nft, at: at) : nil
-        let status: NFTHolding.Status = disposal != nil ? .disposed : (pledgedTo != nil ? .pledged : .held)
-        return NFTHolding(nft: record, collectionName: collection.name, status: status, acquisition: acquisition,
-                          disposal: disposal, pledgedTo: pledgedTo)
+        let (state, acquisition) = try holdingTimeline(of: nft).state(at: at)
+        guard let acquisition else { return nil }
+        var holding = NFTHolding(nft: record, collectionName: collection.name, status: .held, acquisition: acquisition)
+        switch state {
+        case .neverHeld, .held: break
+        case .pledged(let loan): holding.status = .pledged; holding.pledgedTo = loan.id
+        case .disposed(let trade): holding.status = .disposed; holding.disposal = trade
+        case .lost(let loan, _): holding.status = .lost; holding.lostTo = loan.id
+        }
+        return holding
     }
 
     /// Every NFT ever acquired by `at`, with its state then (held, pledged or disposed).
@@ -96,13 +108,7 @@ extension LedgerSnapshot {
 
     /// The open loan that `nft` backs at `at`, if any.
     func openLoan(pledging nft: NFTID, at: Instant) throws -> LoanID? {
-        var candidates: [LoanID] = []
-        try db.query("""
-            SELECT l.loan_id FROM loan_collateral c JOIN loan l ON l.loan_id = c.loan_id
-            WHERE c.nft_id = ?2 AND c.recorded_at <= ?1 AND l.started_at <= ?3 AND \(Self.visible("l", "loan", "loan_id"))
-            ORDER BY l.started_at DESC
-            """, k, nft.rawValue, at.unixSeconds) { candidates.append(LoanID(try $0.column(0))) }
-        for loan in candidates where try loanStatus(loan, at: at) == .open { return loan }
+        if case .pledged(let loan) = try holdingTimeline(of: nft).state(at: at).state { return loan.id }
         return nil
     }
 }

@@ -66,6 +66,8 @@ final class SnapshotMemo {
     /// entries in that currency (instants ascending).
     var journal: [JournalEntry]?
     var cash: [Currency: (at: [Int64], balance: [ExactDecimal])] = [:]
+    /// Each NFT's holding timeline (reports ask for an NFT's state at many instants).
+    var holdingTimelines: [NFTID: HoldingTimeline] = [:]
 
     init() {}
 }

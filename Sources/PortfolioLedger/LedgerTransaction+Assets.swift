@@ -48,8 +48,9 @@ extension LedgerTransaction {
 
     /// Books an acquisition or disposal of an NFT.
     ///
-    /// An acquisition needs the NFT not held at `tradedAt`; a disposal needs it held and not
-    /// backing an open loan.
+    /// The NFT's holding timeline must stay valid (``HoldingTimeline``): an acquisition needs it
+    /// not held at `tradedAt`; a disposal needs it held and not backing an open loan then, and no
+    /// later entry of the NFT may be broken by this one (a sale dated before a later sale).
     public func recordNFTTrade(nft: NFTID, side: TradeSide, tradedAt: Instant, price: Money, fees: ExactDecimal = .zero,
                                note: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
         try Validate.instant(tradedAt, "traded_at")
@@ -57,20 +58,12 @@ extension LedgerTransaction {
         try Validate.nonNegative(fees, "fees")
         try Validate.optionalNote(note)
         guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
-        let holding = try current.holding(of: nft, at: tradedAt)
-        switch side {
-        case .acquire:
-            if holding != nil { throw LedgerError.conflict("nft \(nft) is already held at \(tradedAt); book its disposal first") }
-        case .dispose:
-            guard let holding else { throw LedgerError.conflict("nft \(nft) is not held at \(tradedAt); nothing to dispose of") }
-            if let loan = holding.pledgedTo {
-                throw LedgerError.conflict("nft \(nft) backs open loan \(loan) at \(tradedAt); close or liquidate the loan first")
-            }
-        }
-        return NFTTradeID(try insert("""
+        let id = NFTTradeID(try insert("""
             INSERT INTO nft_trade (nft_id, side, traded_at, currency, price, fees, note, recorded_at, source_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, nft.rawValue, side.rawValue, tradedAt.unixSeconds, price.currency.code, price.amount.description,
             fees.description, note, recordedAt.unixSeconds, source?.rawValue))
+        try checkHoldings([nft])
+        return id
     }
 }

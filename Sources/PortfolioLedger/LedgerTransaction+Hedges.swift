@@ -16,6 +16,15 @@ extension LedgerTransaction {
         return HedgeID(id)
     }
 
+    /// Links a hedge to a loan it protects, for a journal line that names a loan booked later in
+    /// the file (the loan may be voided by then: the link is history too).
+    func addProtection(hedge: HedgeID, loan: LoanID) throws {
+        guard try db.scalarIfAny("SELECT 1 FROM loan WHERE loan_id = ?", loan.rawValue, as: Int64.self) != nil else {
+            throw LedgerError.unknownEntity(kind: "loan", id: loan.description)
+        }
+        try db.execute("INSERT INTO hedge_loan (hedge_id, loan_id, recorded_at) VALUES (?, ?, ?)", hedge.rawValue, loan.rawValue, recordedAt.unixSeconds)
+    }
+
     /// Adds an option contract, or returns the identical one already recorded.
     public func addOptionContract(root: OptionRoot, type: OptionType, strike: ExactDecimal, expiresAt: Instant,
                                   multiplier: Int = 100) throws -> OptionContractID {
@@ -84,7 +93,8 @@ extension LedgerTransaction {
         var booked: [OptionSettlementID] = []
         for (hedge, quantity) in try current.openQuantities(of: contract) where quantity != 0 {
             if try current.isSettled(hedge: hedge, contract: contract) {
-                throw LedgerError.conflict("hedge \(hedge)'s position in contract \(contract) is already settled")
+                let name = try current.hedge(hedge)?.name ?? "a hedge"
+                throw LedgerError.conflict("the position of hedge '\(name)' in \(option.root.rawValue) \(option.optionType.rawValue) \(option.strike) expiring \(option.expiresAt) is already settled")
             }
             let cash = ExactDecimal(quantity) * intrinsic * ExactDecimal(option.multiplier)
             booked.append(OptionSettlementID(try insert("""

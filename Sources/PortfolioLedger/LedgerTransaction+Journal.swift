@@ -24,6 +24,19 @@ public enum CorrectableEntry: Sendable, Hashable {
         }
     }
 
+    init?(table: String, rowID id: Int64) {
+        switch table {
+        case "nft_trade": self = .nftTrade(NFTTradeID(id))
+        case "loan": self = .loan(LoanID(id))
+        case "loan_event": self = .loanEvent(LoanEventID(id))
+        case "option_trade": self = .optionTrade(OptionTradeID(id))
+        case "option_settlement": self = .optionSettlement(OptionSettlementID(id))
+        case "external_flow": self = .externalFlow(ExternalFlowID(id))
+        case "balance_assertion": self = .balanceAssertion(BalanceAssertionID(id))
+        default: return nil
+        }
+    }
+
     var rowID: Int64 {
         switch self {
         case .nftTrade(let id): id.rawValue
@@ -65,6 +78,11 @@ extension LedgerTransaction {
 
     /// Replaces a booked entry by a newer one of the same kind (booked earlier in this or another
     /// transaction), from now on.
+    ///
+    /// The replacement is checked against the book with the correction applied only when both
+    /// happen inside one ``deferringHoldingChecks(_:)`` scope; otherwise a replacement that
+    /// conflicts with the original (a second purchase of the same NFT) is refused when booked.
+    /// ``supersede(_:reason:with:)`` does both in one call.
     public func supersede(_ entry: CorrectableEntry, by replacement: CorrectableEntry, reason: String) throws {
         guard entry.table == replacement.table else {
             throw LedgerError.invalidValue(field: "replacement", reason: "a \(entry.table) entry can only be replaced by another \(entry.table) entry")
@@ -73,10 +91,23 @@ extension LedgerTransaction {
         try correct(entry, replacement: replacement.rowID, reason: reason)
     }
 
+    /// Replaces a booked entry by the one `book` books, applying the correction before the
+    /// replacement is checked: a purchase, a loan event or a trade can be booked again with other
+    /// values, e.g. `try tx.supersede(.nftTrade(id), reason: "price was 81") { .nftTrade(try tx.recordNFTTrade(…)) }`.
+    /// - Returns: the replacement entry.
+    @discardableResult
+    public func supersede(_ entry: CorrectableEntry, reason: String, with book: () throws -> CorrectableEntry) throws -> CorrectableEntry {
+        try deferringHoldingChecks {
+            let replacement = try book()
+            try supersede(entry, by: replacement, reason: reason)
+            return replacement
+        }
+    }
+
     private func correct(_ entry: CorrectableEntry, replacement: Int64?, reason: String) throws {
         try Validate.text(reason, "reason", maxLength: 1000)
         if try db.scalar("SELECT count(*) FROM entry_correction WHERE entry_table = ? AND entry_id = ?", entry.table, entry.rowID, as: Int.self) > 0 {
-            throw LedgerError.conflict("\(entry.table) \(entry.rowID) is already corrected; correct its replacement instead")
+            throw LedgerError.conflict("this \(entry.table) entry is already corrected; correct its replacement instead")
         }
         // The trigger checks that both rows exist; a clear Swift error first:
         let exists = try current.entryExists(table: entry.table, id: entry.rowID)
@@ -84,5 +115,8 @@ extension LedgerTransaction {
         try db.execute("""
             INSERT INTO entry_correction (entry_table, entry_id, replacement_id, reason, recorded_at) VALUES (?, ?, ?, ?, ?)
             """, entry.table, entry.rowID, replacement, reason, recordedAt.unixSeconds)
+        var affected = try nftsAffected(by: entry)
+        if let replacement, let replaced = CorrectableEntry(table: entry.table, rowID: replacement) { affected += try nftsAffected(by: replaced) }
+        try checkHoldings(affected)
     }
 }

@@ -63,20 +63,15 @@ extension LedgerTransaction {
         }
         if let ref = loan.externalRef { try Validate.text(ref, "external_ref", maxLength: 200) }
         guard !loan.collateral.isEmpty else { throw LedgerError.invalidValue(field: "collateral", reason: "a loan needs at least one NFT") }
-        guard Set(loan.collateral).count == loan.collateral.count else {
-            throw LedgerError.invalidValue(field: "collateral", reason: "an NFT is listed twice")
+        var listed: Set<NFTID> = []
+        for nft in loan.collateral where !listed.insert(nft).inserted {
+            throw LedgerError.invalidValue(field: "collateral", reason: "\(try current.describe(nft)) is listed twice")
         }
         if let refinanced = loan.refinances, try current.loan(refinanced) == nil {
             throw LedgerError.unknownEntity(kind: "loan", id: refinanced.description)
         }
-        for nft in loan.collateral {
-            guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
-            guard let holding = try current.holding(of: nft, at: loan.startedAt) else {
-                throw LedgerError.conflict("nft \(nft) is not held at \(loan.startedAt); it cannot be pledged")
-            }
-            if let other = holding.pledgedTo, other != loan.refinances {
-                throw LedgerError.conflict("nft \(nft) already backs open loan \(other)")
-            }
+        for nft in loan.collateral where try current.nft(nft) == nil {
+            throw LedgerError.unknownEntity(kind: "nft", id: nft.description)
         }
         let terms = try LoanTermsCoding.encode(loan.terms)
         let id = try insert("""
@@ -96,6 +91,7 @@ extension LedgerTransaction {
             try db.execute("INSERT INTO loan_collateral (loan_id, nft_id, recorded_at) VALUES (?, ?, ?)",
                            id, nft.rawValue, recordedAt.unixSeconds)
         }
+        try checkHoldings(loan.collateral)
         return LoanID(id)
     }
 
@@ -110,11 +106,14 @@ extension LedgerTransaction {
         try Validate.optionalNote(note)
         guard let record = try current.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
         guard at >= record.startedAt else {
-            throw LedgerError.invalidValue(field: "occurred_at", reason: "\(at) is before loan \(loan) started (\(record.startedAt))")
+            throw LedgerError.invalidValue(field: "occurred_at", reason: "\(at) is before \(HoldingTimeline.describe(record)) started (\(record.startedAt))")
         }
         let status = try current.loanStatus(loan, at: at)
         guard status == .open else {
-            throw LedgerError.conflict("loan \(loan) is \(status.rawValue) at \(at); no further \(detail.kind) events can be booked")
+            throw LedgerError.conflict("\(HoldingTimeline.describe(record)) is \(status.rawValue) at \(at); no further \(detail.kind) events can be booked")
+        }
+        if detail.isTerminal, let later = try current.loanEvents(of: loan).last(where: { $0.occurredAt > at }) {
+            throw LedgerError.conflict("\(HoldingTimeline.describe(record)) has a \(later.detail.kind) event at \(later.occurredAt); it cannot end before it at \(at)")
         }
         var amount: ExactDecimal?, interest: ExactDecimal?, principal: ExactDecimal?, fee: ExactDecimal?
         var rateBps: Int?, indexRay: String?, maturity: Instant?, newTerms: String?
@@ -130,7 +129,7 @@ extension LedgerTransaction {
             }
             let outstanding = try current.outstandingPrincipal(of: loan, at: at)
             guard principalPart <= outstanding else {
-                throw LedgerError.conflict("repaying \(principalPart) of principal on loan \(loan), but only \(outstanding) is outstanding at \(at)")
+                throw LedgerError.conflict("repaying \(principalPart) of principal on \(HoldingTimeline.describe(record)), but only \(outstanding) is outstanding at \(at)")
             }
             interest = interestPart
             principal = principalPart
@@ -154,7 +153,7 @@ extension LedgerTransaction {
                 guard newMaturity > at else { throw LedgerError.invalidValue(field: "new_maturity_at", reason: "\(newMaturity) is not after \(at)") }
             }
             if let bps, !(0...10_000_000).contains(bps) { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "\(bps) is out of range") }
-            if let terms { try terms.validate(principal: record.principal, maturity: newMaturity ?? record.maturityAt) }
+            if let terms { try terms.validate(principal: record.principal, maturity: newMaturity ?? record.maturityAt, key: "new_terms") }
             maturity = newMaturity
             rateBps = bps
             newTerms = try terms.map(LoanTermsCoding.encode)
@@ -167,11 +166,13 @@ extension LedgerTransaction {
         case .auctionStart, .foreclosure, .close:
             break
         }
-        return LoanEventID(try insert("""
+        let id = LoanEventID(try insert("""
             INSERT INTO loan_event (loan_id, event_kind, occurred_at, amount, interest_part, principal_part, fee, new_rate_bps,
                                     index_ray, new_maturity_at, new_terms, note, recorded_at, source_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, loan.rawValue, detail.kind, at.unixSeconds, amount?.description, interest?.description, principal?.description,
             fee?.description, rateBps, indexRay, maturity?.unixSeconds, newTerms, note, recordedAt.unixSeconds, source?.rawValue))
+        if detail.isTerminal { try checkHoldings(record.collateral) }
+        return id
     }
 }

@@ -10,10 +10,20 @@ public struct LedgerTransaction {
     let db: Connection
     /// The `recorded_at` of every row booked in this transaction.
     public let recordedAt: Instant
+    /// Holding checks put off until the end of a ``deferringHoldingChecks(_:)`` scope; shared by
+    /// the copies of this transaction that stamp another `recorded_at` (a journal import).
+    let holdingChecks: DeferredHoldingChecks
 
-    init(db: Connection, recordedAt: Instant) {
+    init(db: Connection, recordedAt: Instant, holdingChecks: DeferredHoldingChecks = DeferredHoldingChecks()) {
         self.db = db
         self.recordedAt = recordedAt
+        self.holdingChecks = holdingChecks
+    }
+
+    /// This transaction, stamping the rows it books with `recordedAt` instead (restoring an
+    /// exported book's history).
+    func recording(at recordedAt: Instant) -> LedgerTransaction {
+        LedgerTransaction(db: db, recordedAt: recordedAt, holdingChecks: holdingChecks)
     }
 
     /// Queries over the current state, for validation (and for callers that need to look up

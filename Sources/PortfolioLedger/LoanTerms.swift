@@ -30,36 +30,38 @@ public enum LoanTerms: Sendable, Hashable {
         }
     }
 
-    /// Checks the terms against the loan's principal and maturity; names the field on failure.
-    func validate(principal: ExactDecimal, maturity: Instant?) throws(LedgerError) {
+    /// Checks the terms against the loan's principal and maturity; names the field on failure as
+    /// the journal and the `terms` column spell it (`terms.rate_bps`; `key` is `new_terms` for a
+    /// renegotiation).
+    func validate(principal: ExactDecimal, maturity: Instant?, key: String = "terms") throws(LedgerError) {
         switch self {
         case .fixedRepayment(let repayment):
-            guard maturity != nil else { throw .invalidValue(field: "maturity", reason: "a fixed-repayment loan needs a maturity") }
+            guard maturity != nil else { throw .invalidValue(field: "maturity_at", reason: "a fixed-repayment loan needs a maturity") }
             guard repayment >= principal else {
-                throw .invalidValue(field: "terms.repayment", reason: "\(repayment) is less than the principal \(principal)")
+                throw .invalidValue(field: "\(key).repayment", reason: "\(repayment) is less than the principal \(principal)")
             }
         case .simpleProRata(let bps, _, let cap):
-            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "terms.rateBps", reason: "\(bps) is out of range 0…10,000,000") }
-            if cap && maturity == nil { throw .invalidValue(field: "maturity", reason: "capAtMaturity needs a maturity") }
+            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "\(key).rate_bps", reason: "\(bps) is out of range 0…10,000,000") }
+            if cap && maturity == nil { throw .invalidValue(field: "maturity_at", reason: "\(key).cap_at_maturity needs a maturity") }
         case .nftfiProRata(let maximum):
-            guard maturity != nil else { throw .invalidValue(field: "maturity", reason: "an NFTfi pro-rata loan needs a maturity") }
+            guard maturity != nil else { throw .invalidValue(field: "maturity_at", reason: "an NFTfi pro-rata loan needs a maturity") }
             guard maximum >= principal else {
-                throw .invalidValue(field: "terms.maximumRepayment", reason: "\(maximum) is less than the principal \(principal)")
+                throw .invalidValue(field: "\(key).maximum_repayment", reason: "\(maximum) is less than the principal \(principal)")
             }
         case .continuous(let bps):
-            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "terms.rateBps", reason: "\(bps) is out of range 0…10,000,000") }
+            guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "\(key).rate_bps", reason: "\(bps) is out of range 0…10,000,000") }
         case .aaveIndex(let rate, let index):
-            for (field, text) in [("terms.rateRay", rate), ("terms.indexRayAtStart", index)] {
+            for (field, text) in [("\(key).rate_ray", rate), ("\(key).index_ray_at_start", index)] {
                 guard !text.isEmpty, text.count <= 78, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                     throw .invalidValue(field: field, reason: "'\(text)' is not a non-negative integer in ray (1e27)")
                 }
             }
             guard index != "0", index.count >= 27 else {
-                throw .invalidValue(field: "terms.indexRayAtStart", reason: "an index is at least 1 ray (10^27)")
+                throw .invalidValue(field: "\(key).index_ray_at_start", reason: "an index is at least 1 ray (10^27)")
             }
         case .vaultAccrual(let numerator, let denominator):
             guard denominator > 0, numerator >= 0 else {
-                throw .invalidValue(field: "terms.apr", reason: "\(numerator)/\(denominator) is not a non-negative fraction")
+                throw .invalidValue(field: "\(key).apr_numerator", reason: "\(numerator)/\(denominator) is not a non-negative fraction")
             }
         }
     }

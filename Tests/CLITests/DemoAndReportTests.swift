@@ -114,4 +114,40 @@ import Testing
         #expect(again.exitCode == 0 && again.stdout.contains("already imported"))
         #expect(try CLIRunner.run(["export", original, "--out", journal]).exitCode == 7)
     }
+
+    /// A book that the old export could not rebuild ("nft 1 already backs open loan 1", "nft 1 is
+    /// already held"): a purchase superseded by another, an NFT pledged again after its first
+    /// loan closed, a refinance. Export → import → export through the CLI is byte-identical.
+    @Test func aRepledgedNFTAndASupersededPurchaseRoundTripByteForByte() throws {
+        let punks = "0xb47e3cd837ddf8e4c57f05d70ab865de6e193bbb"
+        let punk = #"{"chain":"ethereum","contract_address":"\#(punks)","token_id":"7804"}"#
+        func loan(_ ref: String, _ at: String, refinances: String? = nil) -> String {
+            #"{"type":"loan","ref":"\#(ref)","protocol":"blend","external_ref":"\#(ref)","currency":"ETH","principal":"10","started_at":"\#(at)","terms":{"model":"continuous","rate_bps":"1200"},"collateral":[\#(punk)]"#
+                + (refinances.map { #","refinances":{"protocol":"blend","external_ref":"\#($0)"}"# } ?? "") + "}"
+        }
+        let book = dir.path("book.jsonl"), original = dir.path("original.ledger")
+        try writeText([
+            #"{"type":"collection","chain":"ethereum","contract_address":"\#(punks)","name":"CryptoPunks"}"#,
+            #"{"type":"nft","chain":"ethereum","contract_address":"\#(punks)","token_id":"7804"}"#,
+            #"{"type":"nft_trade","ref":"wrong","chain":"ethereum","contract_address":"\#(punks)","token_id":"7804","side":"acquire","traded_at":"2021-03-11T00:48:39Z","currency":"ETH","price":"4300"}"#,
+            #"{"type":"nft_trade","ref":"right","chain":"ethereum","contract_address":"\#(punks)","token_id":"7804","side":"acquire","traded_at":"2021-03-11T00:48:39Z","currency":"ETH","price":"4200"}"#,
+            #"{"type":"correction","action":"supersede","entry":{"ref":"wrong"},"replacement":{"ref":"right"},"reason":"price was 4200"}"#,
+            loan("A", "2021-03-12T00:00:00Z"),
+            #"{"type":"loan_event","loan":{"protocol":"blend","external_ref":"A"},"event_kind":"close","occurred_at":"2021-03-20T00:00:00Z"}"#,
+            loan("B", "2021-03-25T00:00:00Z"),
+            loan("C", "2021-04-05T00:00:00Z", refinances: "B"),
+        ].joined(separator: "\n") + "\n", to: book)
+        #expect(try CLIRunner.run(["init", original]).exitCode == 0)
+        let imported = try CLIRunner.run(["import", original, "jsonl", book])
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        let first = dir.path("first.jsonl"), copy = dir.path("copy.ledger"), second = dir.path("second.jsonl")
+        #expect(try CLIRunner.run(["export", original, "--out", first]).exitCode == 0)
+        #expect(try CLIRunner.run(["init", copy]).exitCode == 0)
+        let rebuilt = try CLIRunner.run(["import", copy, "jsonl", first])
+        #expect(rebuilt.exitCode == 0, "\(rebuilt.stderr)")
+        #expect(try CLIRunner.run(["export", copy, "--out", second]).exitCode == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: second)) == Data(contentsOf: URL(fileURLWithPath: first)))
+        let holding = try CLIRunner.run(["query", copy, "SELECT token_id, cost, pledged FROM v_holding", "--format", "csv"])
+        #expect(holding.stdout.contains("7804,4200,1"), "\(holding.stdout)")
+    }
 }

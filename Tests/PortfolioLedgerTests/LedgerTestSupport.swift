@@ -17,6 +17,15 @@ func instant(_ text: String) throws -> Instant { try ISO8601.parse(text) }
 func dec(_ text: String) throws -> ExactDecimal { try ExactDecimal(parsing: text) }
 func eth(_ text: String) throws -> Money { Money(try dec(text), try Currency("ETH")) }
 
+/// The four legs of a one-lot iron condor: long put, short put, short call, long call, with the
+/// strikes and premiums given in that order.
+func condorLegs(_ strikes: [String], premiums: [String], expiry: Instant) throws -> [OptionLeg] {
+    let shapes: [(OptionType, Int)] = [(.put, 1), (.put, -1), (.call, -1), (.call, 1)]
+    return try zip(shapes, zip(strikes, premiums)).map { shape, values in
+        OptionLeg(shape.0, strike: try dec(values.0), quantity: shape.1, premium: try dec(values.1), expiry: expiry)
+    }
+}
+
 /// A small book: CryptoPunk #7804 bought on 2021-03-11 for 4200 ETH (its real on-chain sale),
 /// pledged for an NFTfi-style fixed-repayment loan.
 struct SampleBook {

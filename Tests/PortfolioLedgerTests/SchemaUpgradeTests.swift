@@ -97,4 +97,25 @@ import Testing
         try ledger.write { tx in _ = try tx.setBufferPolicy(.loan(loan), effectiveAt: at, target: BufferTarget(maxLTV: 0.5)) }
         #expect(try ledger.read { try $0.bufferPolicy(governing: loan, at: at)?.target.maxLTV } == 0.5)
     }
+
+    /// Schema 3 listed an NFT lost to a liquidation in `v_holding`; after 0005_holding_state it
+    /// is gone, the pledged one stays, and every row is kept.
+    @Test func schemaV3LedgerMigratesAndALiquidatedNFTLeavesVHolding() throws {
+        let path = dir.path("v3.ledger")
+        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v3-holdings.ledger").path, toPath: path)
+        let before = try Self.rows(path)
+        func held() throws -> [String] {
+            var tokens: [String] = []
+            try Connection(path: path, mode: .readOnly).query("SELECT token_id || ':' || pledged FROM v_holding ORDER BY token_id") { tokens.append(try $0.column(0)) }
+            return tokens
+        }
+        #expect(try held() == ["3100:0", "7804:1"])
+        let applied = try LedgerFile.migrate(at: path)
+        #expect(applied == ["0004_reserve_index.sql", "0005_holding_state.sql"])
+        for (table, rows) in before { #expect(try Self.rows(path)[table] == rows, "table \(table) changed") }
+        #expect(try held() == ["7804:1"])
+        let ledger = try Ledger.open(at: path)
+        #expect(try ledger.read { try $0.nfts(at: instant("2024-03-21")).map { "\($0.nft.tokenID) \($0.status)" } } == ["7804 pledged", "3100 lost"])
+        #expect(try ledger.check().isClean)
+    }
 }

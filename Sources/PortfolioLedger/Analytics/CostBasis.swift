@@ -62,8 +62,7 @@ extension LedgerSnapshot {
     ///
     /// A lot closes at a disposal trade, or — when no disposal trade is booked — at the
     /// `liquidation` or `foreclosure` of a loan it backed (started during the lot): the NFT is then
-    /// no longer the book's, with proceeds 0 (``NFTHolding`` still shows it held until a trade says
-    /// otherwise).
+    /// no longer the book's, with proceeds 0 (``NFTHolding`` shows it `lost`, the same rule).
     public func nftLots(at: Instant) throws -> [NFTLot] {
         try lotBook(at: at).lots
     }
@@ -82,19 +81,17 @@ extension LedgerSnapshot {
         return book
     }
 
-    /// Walks one NFT's trades and collateral losses in time order (trades first at equal instants).
+    /// Walks one NFT's holding timeline (``HoldingTimeline``: trades and the loan ends that took
+    /// it, in the state machine's order) up to `at`.
     private func walkLots(of nft: NFTID, until at: Instant, into book: inout NFTLotBook) throws {
         enum Step { case trade(NFTTrade), loss(LoanEvent, LoanRecord) }
-        var steps: [(Instant, Int, Step)] = try trades(of: nft).filter { $0.tradedAt <= at }.map { ($0.tradedAt, 0, .trade($0)) }
-        for loan in try loans(collateral: nft) {
-            for event in try loanEvents(of: loan.id) where event.occurredAt <= at {
-                switch event.detail {
-                case .liquidation, .foreclosure: steps.append((event.occurredAt, 1, .loss(event, loan)))
-                default: break
-                }
+        let steps: [Step] = try holdingTimeline(of: nft).steps.filter { $0.at <= at }.compactMap { timed in
+            switch timed.step {
+            case .acquire(let trade), .dispose(let trade): .trade(trade)
+            case .end(let loan, let event) where event.detail != .close: .loss(event, loan)
+            case .pledge, .end: nil
             }
         }
-        steps.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var open: NFTLot?
         func close(_ disposal: NFTDisposal) {
             if var lot = open {
@@ -105,7 +102,7 @@ extension LedgerSnapshot {
                 book.unmatchedDisposals.append(disposal)
             }
         }
-        for (_, _, step) in steps {
+        for step in steps {
             switch step {
             case .trade(let trade) where trade.side == .acquire:
                 // The API refuses to acquire an NFT still held; should a book hold two acquisitions anyway,

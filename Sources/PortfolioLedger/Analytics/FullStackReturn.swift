@@ -225,7 +225,7 @@ extension LedgerSnapshot {
         let priced = pricedAt ?? at
         var nftValue = 0.0, debts: [LoanID: Double] = [:], hedgeValue = 0.0
         for id in nfts.sorted() {
-            guard let holding = try holding(of: id, at: at), holding.status != .disposed else { continue }
+            guard let holding = try holding(of: id, at: at), holding.status.isHeld else { continue }
             guard let (p, c) = try missing.attempt("nft \(id) at \(priced)", { () throws -> (PriceUsed, ConvertedAmount) in
                 let series = try valuationSeries(for: id)
                 let p = try priceUsed(series, at: priced, policy: policy)

@@ -67,7 +67,7 @@ extension LedgerSnapshot {
         let usdToEth = try flagging("the ETH column (ETH/USD)") { try fxRate(from: .usd, to: .eth, at: at, policy: policy) }
         note(usdToEth?.prices ?? [])
         var nfts: [NFTValuation] = []
-        for holding in try self.nfts(at: at) where holding.status != .disposed {
+        for holding in try self.nfts(at: at) where holding.status.isHeld {
             var item = NFTValuation(holding: holding, price: nil, priceCurrency: nil, valueUSD: nil, valueETH: nil, problem: nil)
             do {
                 let series = try valuationSeries(for: holding.nft.id)

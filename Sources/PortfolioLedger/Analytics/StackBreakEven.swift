@@ -100,7 +100,7 @@ extension LedgerSnapshot {
         let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
         var held: [NFTID] = []
         for id in nftIDs.sorted() {
-            if let h = try holding(of: id, at: at), h.status != .disposed { held.append(id) }
+            if let h = try holding(of: id, at: at), h.status.isHeld { held.append(id) }
         }
         let collectionID = try breakEvenCollection(collection, held: held, scope: scope)
         let series = try uniqueSeries(kind: .floor, subject: "collection \(collectionID)", named: floorSeries) { $0.collectionID == collectionID }

@@ -70,7 +70,7 @@ extension LedgerSnapshot {
                                       liquidates: stressed.risk?.isLiquidatable))
         }
         var nftChange = 0.0
-        for holding in try nfts(at: at) where holding.status != .disposed {
+        for holding in try nfts(at: at) where holding.status.isHeld {
             let series = try valuationSeries(for: holding.nft.id)
             let p = try priceUsed(series, at: at, policy: policy)
             let quote = series.quote ?? .eth

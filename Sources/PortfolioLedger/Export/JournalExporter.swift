@@ -2,14 +2,21 @@ import LedgerMath
 import SQLiteDB
 
 extension Ledger {
-    /// Writes the whole book as the JSON Lines journal that `importJournal` reads (docs/import.md):
-    /// every entry ever booked — corrected ones too — and every correction, so importing the file
-    /// into an empty ledger rebuilds the same book (same ids, amounts, instants, corrections).
+    /// Writes the whole book as the JSON Lines journal that `importJournal` reads (docs/import.md,
+    /// "Export"): every entry ever booked — corrected ones too — and every correction, each with
+    /// the `recorded_at` it was booked at, so importing the file into an empty ledger rebuilds the
+    /// same book with its history (as-known-at reports of the copy equal the original's).
     ///
-    /// What is not carried over: `recorded_at` (the importing ledger stamps its own, as for any
-    /// import) and the import sources. Entries are written in the order they were booked
-    /// (`recorded_at`, then a table order that respects references), then price observations and
-    /// option quotes, streamed.
+    /// Order: reference data (collections, NFTs, series, option contracts) by id; then booked
+    /// entries chronologically by effective instant, same-instant entries in the holding state
+    /// machine's order (loan events, loan ends, disposals, acquisitions, loan starts, other loan events, hedges,
+    /// option trades, settlements, external flows, balance assertions, buffer policies; a loan's
+    /// other events before its end, and after its start when at its start instant), ties by
+    /// id; each correction right after the later of the entry it corrects and its replacement (a
+    /// voided loan: after the last line that refers to it); then price observations, option
+    /// quotes and daily sales. `ref` labels are `table:n`, the n-th such entry of the file, so the
+    /// same book always exports to the same bytes and a rebuilt book exports byte-identically.
+    /// The import source rows are not carried over.
     ///
     /// - Parameter write: receives each line (without its newline), in order.
     /// - Returns: the number of lines written.
@@ -20,38 +27,73 @@ extension Ledger {
 }
 
 /// Builds the journal lines from the tables. Lines reference entities by natural keys, and
-/// correctable entries carry a `ref` of the form `table:id` that corrections name.
+/// correctable entries and loans carry a `ref` label that later lines name.
 struct JournalExporter {
     let db: Connection
 
-    /// A booked line with the key that orders it among the others.
-    private struct Entry {
-        var recordedAt: Int64
+    init(db: Connection) { self.db = db }
+
+    /// Where a line goes: effective instant (`Int64.min` for reference data), the kind's rank
+    /// among same-instant lines, the row id, and a sub-order for corrections placed after it.
+    struct Position: Comparable {
+        var at: Int64
         var rank: Int
         var id: Int64
-        var line: String
-        /// Orders a line slotted among another table's lines (a refinancing loan among events).
-        var sub = 1
+        var sub: Int64 = 0
+
+        static func < (a: Position, b: Position) -> Bool { (a.at, a.rank, a.id, a.sub) < (b.at, b.rank, b.id, b.sub) }
     }
 
+    /// Ranks of same-instant lines: the holding state machine's order first (HoldingTimeline).
+    enum Rank {
+        static let collection = 0, nft = 1, series = 2, contract = 3
+        /// A loan's other events precede its end at the same instant; events at the loan's own
+        /// start instant follow its start (and an end at that instant follows them).
+        static let loanEvent = 9, loanEnd = 10, dispose = 11, acquire = 12, loanStart = 13, eventAtStart = 14, endAtStart = 15
+        static let hedge = 16, optionTrade = 17, settlement = 18, externalFlow = 19, balanceAssertion = 20, bufferPolicy = 21
+    }
+
+    /// A line with its position; `line` may hold ref tokens resolved once the order is known.
+    private struct Entry {
+        var position: Position
+        var line: String
+        /// The `table:id` this line's `ref` names, when it has one.
+        var key: String?
+    }
+
+    /// A placeholder for the label of row `id` of `table` (control characters never survive
+    /// ``JSONString/quoted(_:)`` in user text, so the token cannot collide with content).
+    static func token(_ table: String, _ id: Int64) -> String { "\u{1}\(table):\(id)\u{1}" }
+
+    /// Positions of the booked rows, for the corrections that follow them.
+    private var positions: [String: Position] = [:]
+
     func export(_ write: (String) throws -> Void) throws -> Int {
+        var exporter = self
         var entries: [Entry] = []
-        try collections(&entries)
-        try nfts(&entries)
-        try series(&entries)
-        try nftTrades(&entries)
-        try loans(&entries)
-        try loanEvents(&entries)
-        try hedges(&entries)
-        try contracts(&entries)
-        try optionTrades(&entries)
-        try settlements(&entries)
-        try externalFlows(&entries)
-        try balanceAssertions(&entries)
-        try corrections(&entries)
-        try bufferPolicies(&entries)
-        entries.sort { ($0.recordedAt, $0.rank, $0.id, $0.sub) < ($1.recordedAt, $1.rank, $1.id, $1.sub) }
-        for entry in entries { try write(entry.line) }
+        try exporter.collections(&entries)
+        try exporter.nfts(&entries)
+        try exporter.series(&entries)
+        try exporter.contracts(&entries)
+        try exporter.nftTrades(&entries)
+        try exporter.loans(&entries)
+        try exporter.loanEvents(&entries)
+        try exporter.hedges(&entries)
+        try exporter.optionTrades(&entries)
+        try exporter.settlements(&entries)
+        try exporter.externalFlows(&entries)
+        try exporter.balanceAssertions(&entries)
+        try exporter.bufferPolicies(&entries)
+        try exporter.corrections(&entries)
+        entries.sort { $0.position < $1.position }
+        var labels: [String: String] = [:], counts: [String: Int] = [:]
+        for entry in entries {
+            guard let key = entry.key else { continue }
+            let table = String(key.prefix { $0 != ":" })
+            counts[table, default: 0] += 1
+            labels[Self.token(table, Int64(key.drop { $0 != ":" }.dropFirst()) ?? 0)] = "\(table):\(counts[table]!)"
+        }
+        for entry in entries { try write(Self.resolve(entry.line, labels)) }
         var count = entries.count
         count += try observations(write)
         count += try quotes(write)
@@ -60,15 +102,47 @@ struct JournalExporter {
         return count
     }
 
+    /// `line` with every ref token replaced by its label.
+    private static func resolve(_ line: String, _ labels: [String: String]) throws -> String {
+        guard line.contains("\u{1}") else { return line }
+        var out = "", rest = Substring(line)
+        while let start = rest.firstIndex(of: "\u{1}") {
+            out += rest[..<start]
+            let after = rest.index(after: start)
+            guard let end = rest[after...].firstIndex(of: "\u{1}") else { break }
+            let token = String(rest[start...end])
+            guard let label = labels[token] else {
+                throw LedgerError.unknownEntity(kind: "exported entry", id: String(rest[after..<end]))
+            }
+            out += label
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+
+    private static func recordedAt(_ line: inout JournalLine, _ seconds: Int64) {
+        line.add("recorded_at", Instant(unixSeconds: seconds).description)
+    }
+
     // MARK: Reference data
 
-    private func collections(_ out: inout [Entry]) throws {
+    private mutating func add(_ out: inout [Entry], _ table: String, _ id: Int64, _ position: Position, _ line: JournalLine, ref: Bool) {
+        positions["\(table):\(id)"] = position
+        out.append(Entry(position: position, line: line.rendered, key: ref ? "\(table):\(id)" : nil))
+    }
+
+    private mutating func collections(_ out: inout [Entry]) throws {
+        var rows: [(Int64, String, String, String, Int64)] = []
         try db.query("SELECT collection_id, chain, contract_address, collection_name, recorded_at FROM collection ORDER BY collection_id") { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+        }
+        for row in rows {
             var line = JournalLine(type: "collection")
-            line.add("chain", try r.column(1, as: String.self))
-            line.add("contract_address", try r.column(2, as: String.self))
-            line.add("name", try r.column(3, as: String.self))
-            out.append(Entry(recordedAt: try r.column(4), rank: 0, id: try r.column(0), line: line.rendered))
+            line.add("chain", row.1)
+            line.add("contract_address", row.2)
+            line.add("name", row.3)
+            Self.recordedAt(&line, row.4)
+            add(&out, "collection", row.0, Position(at: .min, rank: Rank.collection, id: row.0), line, ref: false)
         }
     }
 
@@ -82,17 +156,18 @@ struct JournalExporter {
         }
     }
 
-    private func nfts(_ out: inout [Entry]) throws {
+    private mutating func nfts(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64)] = []
         try db.query("SELECT nft_id, recorded_at FROM nft ORDER BY nft_id") { rows.append((try $0.column(0), try $0.column(1))) }
         for (id, recordedAt) in rows {
             var line = JournalLine(type: "nft")
             for (key, value) in try nftKey(id) { line.add(key, value) }
-            out.append(Entry(recordedAt: recordedAt, rank: 1, id: id, line: line.rendered))
+            Self.recordedAt(&line, recordedAt)
+            add(&out, "nft", id, Position(at: .min, rank: Rank.nft, id: id), line, ref: false)
         }
     }
 
-    private func series(_ out: inout [Entry]) throws {
+    private mutating func series(_ out: inout [Entry]) throws {
         var rows: [(id: Int64, name: String, kind: String, base: String?, quote: String?, collection: Int64?, nft: Int64?, proto: String?, at: Int64)] = []
         try db.query("""
             SELECT series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol, recorded_at FROM price_series ORDER BY series_id
@@ -116,139 +191,8 @@ struct JournalExporter {
             }
             if let nft = row.nft { line.addRaw("nft", JournalLine.object(try nftKey(nft))) }
             line.add("protocol", row.proto)
-            out.append(Entry(recordedAt: row.at, rank: 2, id: row.id, line: line.rendered))
-        }
-    }
-
-    // MARK: Booked entries
-
-    private func nftTrades(_ out: inout [Entry]) throws {
-        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64)] = []
-        try db.query("SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at FROM nft_trade ORDER BY nft_trade_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8)))
-        }
-        for row in rows {
-            var line = JournalLine(type: "nft_trade")
-            line.add("ref", "nft_trade:\(row.0)")
-            for (key, value) in try nftKey(row.1) { line.add(key, value) }
-            line.add("side", row.2)
-            line.add("traded_at", Instant(unixSeconds: row.3).description)
-            line.add("currency", row.4)
-            line.add("price", row.5)
-            line.add("fees", row.6)
-            line.add("note", row.7)
-            out.append(Entry(recordedAt: row.8, rank: 3, id: row.0, line: line.rendered))
-        }
-    }
-
-    /// A loan reference: protocol + external_ref when the loan has one, its id otherwise.
-    private func loanRef(_ id: Int64) throws -> String {
-        try db.withStatement("SELECT protocol, external_ref FROM loan WHERE loan_id = ?") { s in
-            try s.bind(id)
-            guard try s.step() else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
-            if let ref = try s.column(1, as: String?.self) {
-                return JournalLine.object([("protocol", try s.column(0)), ("external_ref", ref)])
-            }
-            return "{\"loan_id\":\(id)}"
-        }
-    }
-
-    private func loans(_ out: inout [Entry]) throws {
-        var ids: [Int64] = []
-        try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column(0)) }
-        for id in ids {
-            try db.withStatement("""
-                SELECT protocol, external_ref, currency, principal, amount_received, started_at, maturity_at, terms, max_ltv,
-                       liquidation_threshold, refinances_loan_id, recorded_at FROM loan WHERE loan_id = ?
-                """) { r in
-                try r.bind(id)
-                guard try r.step() else { return }
-                var line = JournalLine(type: "loan")
-                line.add("ref", "loan:\(id)")
-                line.add("protocol", try r.column(0, as: String.self))
-                line.add("external_ref", try r.column(1, as: String?.self))
-                line.add("currency", try r.column(2, as: String.self))
-                line.add("principal", try r.column(3, as: String.self))
-                line.add("amount_received", try r.column(4, as: String.self))
-                line.add("started_at", Instant(unixSeconds: try r.column(5)).description)
-                line.add("maturity_at", try r.column(6, as: Int64?.self).map { Instant(unixSeconds: $0).description })
-                line.addRaw("terms", try r.column(7, as: String.self))
-                line.add("max_ltv", try r.column(8, as: Double?.self))
-                line.add("liquidation_threshold", try r.column(9, as: Double?.self))
-                let refinances = try r.column(10, as: Int64?.self)
-                let recordedAt = try r.column(11, as: Int64.self)
-                var collateral: [String] = []
-                try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ? ORDER BY nft_id", id) {
-                    collateral.append(JournalLine.object(try nftKey(try $0.column(0))))
-                }
-                line.addRaw("collateral", "[" + collateral.joined(separator: ",") + "]")
-                if let refinances {
-                    line.addRaw("refinances", try loanRef(refinances))
-                    // Importing this line books the refinanced loan's close too, so it goes where that
-                    // close was booked among the events: event ids then come out the same.
-                    if let close = try db.scalarIfAny("""
-                        SELECT loan_event_id FROM loan_event WHERE loan_id = ? AND event_kind = 'close' AND note = ?
-                        """, refinances, "refinanced by loan \(id)", as: Int64.self) {
-                        out.append(Entry(recordedAt: recordedAt, rank: 5, id: close, line: line.rendered, sub: 0))
-                        return
-                    }
-                }
-                out.append(Entry(recordedAt: recordedAt, rank: 4, id: id, line: line.rendered))
-            }
-        }
-    }
-
-    private func loanEvents(_ out: inout [Entry]) throws {
-        // The close that `addLoan` books on a refinanced loan is re-created by importing the new
-        // loan's `refinances`, so it is not written twice.
-        var rows: [(id: Int64, loan: Int64, kind: String, at: Int64, amount: String?, interest: String?, principal: String?, fee: String?,
-                    bps: Int64?, ray: String?, maturity: Int64?, terms: String?, note: String?, recordedAt: Int64)] = []
-        try db.query("""
-            SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee, e.new_rate_bps,
-                   e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at
-            FROM loan_event e
-            WHERE NOT (e.event_kind = 'close' AND EXISTS (
-                SELECT 1 FROM loan n WHERE n.refinances_loan_id = e.loan_id AND n.started_at = e.occurred_at
-                  AND e.note = 'refinanced by loan ' || n.loan_id))
-            ORDER BY e.loan_event_id
-            """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8), try r.column(9), try r.column(10), try r.column(11), try r.column(12), try r.column(13)))
-        }
-        for row in rows {
-            var line = JournalLine(type: "loan_event")
-            line.add("ref", "loan_event:\(row.id)")
-            line.addRaw("loan", try loanRef(row.loan))
-            line.add("event_kind", row.kind)
-            line.add("occurred_at", Instant(unixSeconds: row.at).description)
-            line.add("amount", row.amount)
-            line.add("interest_part", row.interest)
-            line.add("principal_part", row.principal)
-            line.add("fee", row.fee)
-            if let bps = row.bps { line.add("new_rate_bps", bps) }
-            line.add("index_ray", row.ray)
-            line.add("new_maturity_at", row.maturity.map { Instant(unixSeconds: $0).description })
-            if let terms = row.terms { line.addRaw("new_terms", terms) }
-            line.add("note", row.note)
-            out.append(Entry(recordedAt: row.recordedAt, rank: 5, id: row.id, line: line.rendered))
-        }
-    }
-
-    private func hedges(_ out: inout [Entry]) throws {
-        var rows: [(Int64, String, String, Int64, Int64)] = []
-        try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge ORDER BY hedge_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
-        }
-        for row in rows {
-            var line = JournalLine(type: "hedge")
-            line.add("name", row.1)
-            line.add("strategy", row.2)
-            line.add("opened_at", Instant(unixSeconds: row.3).description)
-            var loans: [String] = []
-            try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ? ORDER BY loan_id", row.0) { loans.append(try loanRef(try $0.column(0))) }
-            if !loans.isEmpty { line.addRaw("protects", "[" + loans.joined(separator: ",") + "]") }
-            out.append(Entry(recordedAt: row.4, rank: 6, id: row.0, line: line.rendered))
+            Self.recordedAt(&line, row.at)
+            add(&out, "price_series", row.id, Position(at: .min, rank: Rank.series, id: row.id), line, ref: false)
         }
     }
 
@@ -264,17 +208,154 @@ struct JournalExporter {
         }
     }
 
-    private func contracts(_ out: inout [Entry]) throws {
+    private mutating func contracts(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64)] = []
         try db.query("SELECT contract_id, recorded_at FROM option_contract ORDER BY contract_id") { rows.append((try $0.column(0), try $0.column(1))) }
         for (id, recordedAt) in rows {
             var line = JournalLine(type: "option_contract")
             try addContractKey(&line, id)
-            out.append(Entry(recordedAt: recordedAt, rank: 7, id: id, line: line.rendered))
+            Self.recordedAt(&line, recordedAt)
+            add(&out, "option_contract", id, Position(at: .min, rank: Rank.contract, id: id), line, ref: false)
         }
     }
 
-    private func optionTrades(_ out: inout [Entry]) throws {
+    // MARK: Booked entries
+
+    private mutating func nftTrades(_ out: inout [Entry]) throws {
+        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64)] = []
+        try db.query("SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at FROM nft_trade ORDER BY nft_trade_id") { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
+                         try r.column(7), try r.column(8)))
+        }
+        for row in rows {
+            var line = JournalLine(type: "nft_trade")
+            line.addRaw("ref", "\"" + Self.token("nft_trade", row.0) + "\"")
+            for (key, value) in try nftKey(row.1) { line.add(key, value) }
+            line.add("side", row.2)
+            line.add("traded_at", Instant(unixSeconds: row.3).description)
+            line.add("currency", row.4)
+            line.add("price", row.5)
+            line.add("fees", row.6)
+            line.add("note", row.7)
+            Self.recordedAt(&line, row.8)
+            add(&out, "nft_trade", row.0, Position(at: row.3, rank: row.2 == "dispose" ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)
+        }
+    }
+
+    /// A loan reference: the label of the loan's own line.
+    private static func loanRef(_ id: Int64) -> String { "{\"ref\":\"" + token("loan", id) + "\"}" }
+
+    private mutating func loans(_ out: inout [Entry]) throws {
+        var ids: [Int64] = []
+        try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column(0)) }
+        for id in ids {
+            var line = JournalLine(type: "loan")
+            var position = Position(at: 0, rank: Rank.loanStart, id: id)
+            try db.withStatement("""
+                SELECT protocol, external_ref, currency, principal, amount_received, started_at, maturity_at, terms, max_ltv,
+                       liquidation_threshold, refinances_loan_id, recorded_at FROM loan WHERE loan_id = ?
+                """) { r in
+                try r.bind(id)
+                guard try r.step() else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
+                line.addRaw("ref", "\"" + Self.token("loan", id) + "\"")
+                line.add("protocol", try r.column(0, as: String.self))
+                line.add("external_ref", try r.column(1, as: String?.self))
+                line.add("currency", try r.column(2, as: String.self))
+                line.add("principal", try r.column(3, as: String.self))
+                line.add("amount_received", try r.column(4, as: String.self))
+                position.at = try r.column(5)
+                line.add("started_at", Instant(unixSeconds: position.at).description)
+                line.add("maturity_at", try r.column(6, as: Int64?.self).map { Instant(unixSeconds: $0).description })
+                line.addRaw("terms", try r.column(7, as: String.self))
+                line.add("max_ltv", try r.column(8, as: Double?.self))
+                line.add("liquidation_threshold", try r.column(9, as: Double?.self))
+                var collateral: [String] = []
+                try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ? ORDER BY nft_id", id) {
+                    collateral.append(JournalLine.object(try nftKey(try $0.column(0))))
+                }
+                line.addRaw("collateral", "[" + collateral.joined(separator: ",") + "]")
+                // Importing `refinances` books the refinanced loan's close too (it is not written).
+                if let refinances = try r.column(10, as: Int64?.self) { line.addRaw("refinances", Self.loanRef(refinances)) }
+                Self.recordedAt(&line, try r.column(11))
+            }
+            add(&out, "loan", id, position, line, ref: true)
+        }
+    }
+
+    private mutating func loanEvents(_ out: inout [Entry]) throws {
+        // The close that `addLoan` books on a refinanced loan is re-created by importing the new
+        // loan's `refinances`, so it is not written twice.
+        var rows: [(id: Int64, loan: Int64, kind: String, at: Int64, amount: String?, interest: String?, principal: String?, fee: String?,
+                    bps: Int64?, ray: String?, maturity: Int64?, terms: String?, note: String?, recordedAt: Int64, started: Int64)] = []
+        try db.query("""
+            SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee, e.new_rate_bps,
+                   e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, l.started_at
+            FROM loan_event e JOIN loan l ON l.loan_id = e.loan_id
+            WHERE NOT (e.event_kind = 'close' AND EXISTS (
+                SELECT 1 FROM loan n WHERE n.refinances_loan_id = e.loan_id AND n.started_at = e.occurred_at
+                  AND e.note = 'refinanced by loan ' || n.loan_id))
+            ORDER BY e.loan_event_id
+            """) { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
+                         try r.column(7), try r.column(8), try r.column(9), try r.column(10), try r.column(11), try r.column(12), try r.column(13),
+                         try r.column(14)))
+        }
+        for row in rows {
+            var line = JournalLine(type: "loan_event")
+            line.addRaw("ref", "\"" + Self.token("loan_event", row.id) + "\"")
+            line.addRaw("loan", Self.loanRef(row.loan))
+            line.add("event_kind", row.kind)
+            line.add("occurred_at", Instant(unixSeconds: row.at).description)
+            line.add("amount", row.amount)
+            line.add("interest_part", row.interest)
+            line.add("principal_part", row.principal)
+            line.add("fee", row.fee)
+            if let bps = row.bps { line.add("new_rate_bps", bps) }
+            line.add("index_ray", row.ray)
+            line.add("new_maturity_at", row.maturity.map { Instant(unixSeconds: $0).description })
+            if let terms = row.terms { line.addRaw("new_terms", terms) }
+            line.add("note", row.note)
+            Self.recordedAt(&line, row.recordedAt)
+            let terminal = ["close", "liquidation", "foreclosure"].contains(row.kind)
+            let atStart = row.at == row.started
+            let rank = terminal ? (atStart ? Rank.endAtStart : Rank.loanEnd) : (atStart ? Rank.eventAtStart : Rank.loanEvent)
+            add(&out, "loan_event", row.id, Position(at: row.at, rank: rank, id: row.id), line, ref: true)
+            dependents["loan:\(row.loan)", default: []].append(Position(at: row.at, rank: rank, id: row.id))
+        }
+    }
+
+    /// Positions of the lines that refer to each loan (a void of the loan goes after them).
+    private var dependents: [String: [Position]] = [:]
+
+    /// The position after every loan in `loans` started (a line naming them must follow them).
+    private func after(loans: [Int64], _ position: Position) -> Position {
+        var position = position
+        for loan in loans { if let start = positions["loan:\(loan)"], start.at > position.at { position.at = start.at } }
+        return position
+    }
+
+    private mutating func hedges(_ out: inout [Entry]) throws {
+        var rows: [(Int64, String, String, Int64, Int64)] = []
+        try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge ORDER BY hedge_id") { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+        }
+        for row in rows {
+            var line = JournalLine(type: "hedge")
+            line.add("name", row.1)
+            line.add("strategy", row.2)
+            line.add("opened_at", Instant(unixSeconds: row.3).description)
+            var loans: [Int64] = []
+            try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ? ORDER BY loan_id", row.0) { loans.append(try $0.column(0)) }
+            if !loans.isEmpty { line.addRaw("protects", "[" + loans.map(Self.loanRef).joined(separator: ",") + "]") }
+            Self.recordedAt(&line, row.4)
+            // At its opening, before its first trade; loans it protects that start later are linked
+            // when the importer reaches their lines.
+            let firstTrade = try db.scalar("SELECT coalesce(min(traded_at), ?2) FROM option_trade WHERE hedge_id = ?1", row.0, row.3, as: Int64.self)
+            add(&out, "hedge", row.0, Position(at: min(row.3, firstTrade), rank: Rank.hedge, id: row.0), line, ref: false)
+        }
+    }
+
+    private mutating func optionTrades(_ out: inout [Entry]) throws {
         var rows: [(Int64, String, Int64, Int64, Int64, String, String, Int64)] = []
         try db.query("""
             SELECT t.option_trade_id, h.hedge_name, t.contract_id, t.traded_at, t.quantity, t.price, t.fees, t.recorded_at
@@ -284,20 +365,21 @@ struct JournalExporter {
         }
         for row in rows {
             var line = JournalLine(type: "option_trade")
-            line.add("ref", "option_trade:\(row.0)")
+            line.addRaw("ref", "\"" + Self.token("option_trade", row.0) + "\"")
             line.add("hedge", row.1)
             try addContractKey(&line, row.2)
             line.add("traded_at", Instant(unixSeconds: row.3).description)
             line.add("quantity", row.4)
             line.add("price", row.5)
             line.add("fees", row.6)
-            out.append(Entry(recordedAt: row.7, rank: 8, id: row.0, line: line.rendered))
+            Self.recordedAt(&line, row.7)
+            add(&out, "option_trade", row.0, Position(at: row.3, rank: Rank.optionTrade, id: row.0), line, ref: true)
         }
     }
 
     /// One `settlement` line per contract and settlement: importing it settles every hedge's open
     /// position in the contract again, as `settleContract` did.
-    private func settlements(_ out: inout [Entry]) throws {
+    private mutating func settlements(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64, Int64, String, Int64)] = []
         try db.query("""
             SELECT min(option_settlement_id), contract_id, settled_at, settlement_value, min(recorded_at)
@@ -307,51 +389,97 @@ struct JournalExporter {
             var line = JournalLine(type: "settlement")
             let single = try db.scalar("SELECT count(*) FROM option_settlement WHERE contract_id = ? AND settled_at = ? AND settlement_value = ?",
                                        row.1, row.2, row.3, as: Int.self) == 1
-            if single { line.add("ref", "option_settlement:\(row.0)") }
+            if single { line.addRaw("ref", "\"" + Self.token("option_settlement", row.0) + "\"") }
             try addContractKey(&line, row.1)
             line.add("settlement_value", row.3)
             line.add("settled_at", Instant(unixSeconds: row.2).description)
-            out.append(Entry(recordedAt: row.4, rank: 9, id: row.0, line: line.rendered))
+            Self.recordedAt(&line, row.4)
+            add(&out, "option_settlement", row.0, Position(at: row.2, rank: Rank.settlement, id: row.0), line, ref: single)
         }
     }
 
-    private func externalFlows(_ out: inout [Entry]) throws {
+    private mutating func externalFlows(_ out: inout [Entry]) throws {
+        var rows: [(Int64, String, Int64, String, String, String?, Int64)] = []
         try db.query("SELECT external_flow_id, flow_kind, flowed_at, currency, amount, note, recorded_at FROM external_flow ORDER BY external_flow_id") { r in
-            let id: Int64 = try r.column(0)
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6)))
+        }
+        for row in rows {
             var line = JournalLine(type: "external_flow")
-            line.add("ref", "external_flow:\(id)")
-            line.add("kind", try r.column(1, as: String.self))
-            line.add("flowed_at", Instant(unixSeconds: try r.column(2)).description)
-            line.add("currency", try r.column(3, as: String.self))
-            line.add("amount", try r.column(4, as: String.self))
-            line.add("note", try r.column(5, as: String?.self))
-            out.append(Entry(recordedAt: try r.column(6), rank: 12, id: id, line: line.rendered))
+            line.addRaw("ref", "\"" + Self.token("external_flow", row.0) + "\"")
+            line.add("kind", row.1)
+            line.add("flowed_at", Instant(unixSeconds: row.2).description)
+            line.add("currency", row.3)
+            line.add("amount", row.4)
+            line.add("note", row.5)
+            Self.recordedAt(&line, row.6)
+            add(&out, "external_flow", row.0, Position(at: row.2, rank: Rank.externalFlow, id: row.0), line, ref: true)
         }
     }
 
-    private func balanceAssertions(_ out: inout [Entry]) throws {
+    private mutating func balanceAssertions(_ out: inout [Entry]) throws {
+        var rows: [(Int64, Int64, String, String, Int64)] = []
         try db.query("SELECT balance_assertion_id, asserted_at, currency, amount, recorded_at FROM balance_assertion ORDER BY balance_assertion_id") { r in
-            let id: Int64 = try r.column(0)
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+        }
+        for row in rows {
             var line = JournalLine(type: "balance_assertion")
-            line.add("ref", "balance_assertion:\(id)")
-            line.add("asserted_at", Instant(unixSeconds: try r.column(1)).description)
-            line.add("currency", try r.column(2, as: String.self))
-            line.add("amount", try r.column(3, as: String.self))
-            out.append(Entry(recordedAt: try r.column(4), rank: 13, id: id, line: line.rendered))
+            line.addRaw("ref", "\"" + Self.token("balance_assertion", row.0) + "\"")
+            line.add("asserted_at", Instant(unixSeconds: row.1).description)
+            line.add("currency", row.2)
+            line.add("amount", row.3)
+            Self.recordedAt(&line, row.4)
+            add(&out, "balance_assertion", row.0, Position(at: row.1, rank: Rank.balanceAssertion, id: row.0), line, ref: true)
         }
     }
 
-    private func corrections(_ out: inout [Entry]) throws {
+    private mutating func bufferPolicies(_ out: inout [Entry]) throws {
+        var rows: [(Int64, Int64?, Int64, Double?, Double?, String?, Int64)] = []
+        try db.query("""
+            SELECT buffer_policy_id, loan_id, effective_at, min_health_factor, max_ltv, note, recorded_at FROM buffer_policy ORDER BY buffer_policy_id
+            """) { r in rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6))) }
+        for row in rows {
+            var line = JournalLine(type: "buffer_policy")
+            if let loan = row.1 { line.addRaw("loan", Self.loanRef(loan)) }
+            line.add("effective_at", Instant(unixSeconds: row.2).description)
+            line.add("min_health_factor", row.3)
+            line.add("max_ltv", row.4)
+            line.add("note", row.5)
+            Self.recordedAt(&line, row.6)
+            let position = after(loans: row.1.map { [$0] } ?? [], Position(at: row.2, rank: Rank.bufferPolicy, id: row.0))
+            if let loan = row.1 { dependents["loan:\(loan)", default: []].append(position) }
+            add(&out, "buffer_policy", row.0, position, line, ref: false)
+        }
+    }
+
+    /// Each correction right after the later of its entry and its replacement; a voided loan's
+    /// void after every line that refers to the loan.
+    private mutating func corrections(_ out: inout [Entry]) throws {
+        var rows: [(Int64, String, Int64, Int64?, String, Int64)] = []
         try db.query("SELECT entry_correction_id, entry_table, entry_id, replacement_id, reason, recorded_at FROM entry_correction ORDER BY entry_correction_id") { r in
-            let table: String = try r.column(1)
-            let replacement = try r.column(3, as: Int64?.self)
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5)))
+        }
+        for (id, table, entry, replacement, reason, recordedAt) in rows {
             var line = JournalLine(type: "correction")
             line.add("action", replacement == nil ? "void" : "supersede")
-            line.addRaw("entry", JournalLine.object([("ref", "\(table):\(try r.column(2, as: Int64.self))")]))
-            if let replacement { line.addRaw("replacement", JournalLine.object([("ref", "\(table):\(replacement)")])) }
-            line.add("reason", try r.column(4, as: String.self))
-            out.append(Entry(recordedAt: try r.column(5), rank: 14, id: try r.column(0), line: line.rendered))
+            line.addRaw("entry", "{\"ref\":\"" + Self.token(table, entry) + "\"}")
+            if let replacement { line.addRaw("replacement", "{\"ref\":\"" + Self.token(table, replacement) + "\"}") }
+            line.add("reason", reason)
+            Self.recordedAt(&line, recordedAt)
+            var anchors = [positions["\(table):\(entry)"]] + [replacement.flatMap { positions["\(table):\($0)"] }]
+            if table == "loan" { anchors += (dependents["loan:\(entry)"] ?? []).map(Optional.some) + (try refinancing(entry)) }
+            guard var position = anchors.compactMap({ $0 }).max() else {
+                throw LedgerError.unknownEntity(kind: table, id: String(entry))
+            }
+            position.sub = id
+            out.append(Entry(position: position, line: line.rendered, key: nil))
         }
+    }
+
+    /// Positions of the loans that refinance `loan` (their lines name it).
+    private func refinancing(_ loan: Int64) throws -> [Position?] {
+        var result: [Position?] = []
+        try db.query("SELECT loan_id FROM loan WHERE refinances_loan_id = ?", loan) { result.append(positions["loan:\(try $0.column(0, as: Int64.self))"]) }
+        return result
     }
 
     // MARK: Market data, streamed
@@ -359,13 +487,14 @@ struct JournalExporter {
     private func observations(_ write: (String) throws -> Void) throws -> Int {
         var count = 0
         try db.query("""
-            SELECT s.series_name, o.observed_at, o.price FROM price_observation o JOIN price_series s ON s.series_id = o.series_id
+            SELECT s.series_name, o.observed_at, o.price, o.recorded_at FROM price_observation o JOIN price_series s ON s.series_id = o.series_id
             ORDER BY o.series_id, o.observed_at
             """) { r in
             var line = JournalLine(type: "price")
             line.add("series", try r.column(0, as: String.self))
             line.add("observed_at", Instant(unixSeconds: try r.column(1)).description)
             line.add("price", try r.column(2, as: Double.self))
+            Self.recordedAt(&line, try r.column(3))
             try write(line.rendered)
             count += 1
         }
@@ -375,7 +504,7 @@ struct JournalExporter {
     private func quotes(_ write: (String) throws -> Void) throws -> Int {
         var count = 0
         try db.query("""
-            SELECT q.contract_id, q.quoted_at, q.bid, q.ask, q.mark, q.implied_vol, q.underlying FROM option_quote q ORDER BY q.contract_id, q.quoted_at
+            SELECT q.contract_id, q.quoted_at, q.bid, q.ask, q.mark, q.implied_vol, q.underlying, q.recorded_at FROM option_quote q ORDER BY q.contract_id, q.quoted_at
             """) { r in
             var line = JournalLine(type: "quote")
             try addContractKey(&line, try r.column(0))
@@ -385,6 +514,7 @@ struct JournalExporter {
             line.add("mark", try r.column(4, as: Double?.self))
             line.add("implied_vol", try r.column(5, as: Double?.self))
             line.add("underlying", try r.column(6, as: Double?.self))
+            Self.recordedAt(&line, try r.column(7))
             try write(line.rendered)
             count += 1
         }
@@ -394,7 +524,7 @@ struct JournalExporter {
     private func reservePoints(_ write: (String) throws -> Void) throws -> Int {
         var count = 0
         try db.query("""
-            SELECT protocol, asset, updated_at, variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate
+            SELECT protocol, asset, updated_at, variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate, recorded_at
             FROM reserve_index ORDER BY protocol, asset, updated_at
             """) { r in
             var line = JournalLine(type: "reserve_index")
@@ -405,33 +535,18 @@ struct JournalExporter {
             line.add("variable_borrow_rate", try r.column(4, as: String.self))
             line.add("liquidity_index", try r.column(5, as: String?.self))
             line.add("liquidity_rate", try r.column(6, as: String?.self))
+            Self.recordedAt(&line, try r.column(7))
             try write(line.rendered)
             count += 1
         }
         return count
     }
 
-    private func bufferPolicies(_ out: inout [Entry]) throws {
-        var rows: [(Int64, Int64?, Int64, Double?, Double?, String?, Int64)] = []
-        try db.query("""
-            SELECT buffer_policy_id, loan_id, effective_at, min_health_factor, max_ltv, note, recorded_at FROM buffer_policy ORDER BY buffer_policy_id
-            """) { r in rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6))) }
-        for row in rows {
-            var line = JournalLine(type: "buffer_policy")
-            if let loan = row.1 { line.addRaw("loan", try loanRef(loan)) }
-            line.add("effective_at", Instant(unixSeconds: row.2).description)
-            line.add("min_health_factor", row.3)
-            line.add("max_ltv", row.4)
-            line.add("note", row.5)
-            out.append(Entry(recordedAt: row.6, rank: 15, id: row.0, line: line.rendered))
-        }
-    }
-
     private func dailySales(_ write: (String) throws -> Void) throws -> Int {
         var count = 0
         try db.query("""
             SELECT c.chain, c.contract_address, d.day_at, d.quote, d.sales_count, d.volume, d.min_price, d.median_price, d.max_price,
-                   d.advancing, d.declining
+                   d.advancing, d.declining, d.recorded_at
             FROM collection_daily_sales d JOIN collection c ON c.collection_id = d.collection_id ORDER BY d.collection_id, d.day_at
             """) { r in
             var line = JournalLine(type: "collection_daily_sales")
@@ -446,6 +561,7 @@ struct JournalExporter {
             line.add("max_price", try r.column(8, as: Double?.self))
             if let advancing = try r.column(9, as: Int64?.self) { line.add("advancing", advancing) }
             if let declining = try r.column(10, as: Int64?.self) { line.add("declining", declining) }
+            Self.recordedAt(&line, try r.column(11))
             try write(line.rendered)
             count += 1
         }

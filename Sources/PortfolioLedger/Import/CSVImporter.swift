@@ -71,8 +71,9 @@ struct CSVImporter {
     private func annotate(ledgerError error: LedgerError, column: String?, line: Int?) -> ImportError {
         var name = column
         if case .invalidValue(let field, _) = error {
-            let logical = field.hasPrefix("terms.") ? nil : field
-            if let logical, row.has(logical) { name = logical }
+            // Terms are columns of their own in a CSV file (`rate_bps`), keys of `terms` in the journal.
+            let logical = field.hasPrefix("terms.") ? String(field.dropFirst("terms.".count)) : field
+            if row.has(logical) { name = logical }
         }
         return ImportError(file: reader.path, line: line ?? reader.line, column: name.map(row.header), reason: error.description, underlying: error)
     }
@@ -87,6 +88,7 @@ struct CSVImporter {
         var counts = ImportCounts()
         while try reader.next() {
             reportProgress()
+            book.line = reader.line
             do { counts.count(try body()) } catch { throw annotate(error) }
         }
         return counts
@@ -263,7 +265,11 @@ struct CSVImporter {
                            startedAt: try row.requiredInstant("started_at"), maturityAt: try row.instant("maturity_at"), terms: terms,
                            maxLTV: try row.double("max_ltv"), liquidationThreshold: try row.double("liquidation_threshold"),
                            collateral: collateral, refinances: refinanced)
-        return try book.loan(loan).isNew
+        do {
+            return try book.loan(loan).isNew
+        } catch LedgerError.invalidValue(let field, let reason) where field == "collateral" {
+            throw annotate(LedgerError.invalidValue(field: "collateral", reason: reason), column: "collateral_token_ids")
+        }
     }
 
     // MARK: - loan-events

@@ -8,8 +8,15 @@ import SQLiteDB
 ///
 /// Every method throws ``LedgerError``; the importer adds the file, line and column.
 final class ImportBook {
-    let tx: LedgerTransaction
+    /// The import's transaction (a journal line that carries `recorded_at` books through a copy
+    /// stamping that instant).
+    var tx: LedgerTransaction
     let source: ImportSourceID
+    /// The line being booked, and the lines that booked each entry and last touched each NFT:
+    /// holding checks run at the end of the file, and their refusals name these lines.
+    var line = 0
+    private var entryLines: [CorrectableEntry: Int] = [:]
+    private var nftLines: [NFTID: Int] = [:]
     private var collections: [String: CollectionID] = [:]
     private var contracts: [ContractKey: OptionContractID] = [:]
     private var hedges: [String: HedgeID] = [:]
@@ -24,6 +31,18 @@ final class ImportBook {
     }
 
     private var db: Connection { tx.db }
+
+    /// Notes that the current line booked `entry`, which touches `nfts`.
+    func booked(_ entry: CorrectableEntry?, touching nfts: [NFTID]) {
+        if let entry, entryLines[entry] == nil { entryLines[entry] = line }
+        for nft in nfts { nftLines[nft] = line }
+    }
+
+    /// The line to blame for a holding conflict: the one that booked the refused entry, else the
+    /// last one that touched the NFT (an earlier entry made invalid by this file).
+    func line(of conflict: HoldingConflict) -> Int? {
+        entryLines[conflict.entry] ?? nftLines[conflict.nft]
+    }
 
     // MARK: - References
 
@@ -159,12 +178,14 @@ final class ImportBook {
         if let ref = wanted.externalRef, let existing = try loan(lendingProtocol: wanted.lendingProtocol, externalRef: ref) {
             guard let booked = try tx.current.loan(existing) else { throw LedgerError.unknownEntity(kind: "loan", id: existing.description) }
             if let difference = difference(booked, wanted) {
-                throw LedgerError.conflict("loan \(wanted.lendingProtocol.rawValue) \(ref) is already booked (loan \(existing)) with another \(difference)")
+                throw LedgerError.conflict("the \(wanted.lendingProtocol.rawValue) loan '\(ref)' is already booked with another \(difference)")
             }
             return (existing, false)
         }
         if wanted.externalRef == nil, let existing = try identicalUnreferencedLoan(wanted) { return (existing, false) }
-        return (try tx.addLoan(wanted, source: source), true)
+        let id = try tx.addLoan(wanted, source: source)
+        booked(.loan(id), touching: wanted.collateral + (try wanted.refinances.flatMap { try tx.current.loan($0)?.collateral } ?? []))
+        return (id, true)
     }
 
     /// Books a loan event unless an identical one (same loan, kind, instant and values) is booked.
@@ -192,7 +213,9 @@ final class ImportBook {
             as: Int64.self) {
             return (LoanEventID(existing), false)
         }
-        return (try tx.recordLoanEvent(loan: loan, at: at, detail, note: note, source: source), true)
+        let id = try tx.recordLoanEvent(loan: loan, at: at, detail, note: note, source: source)
+        if detail.isTerminal { booked(.loanEvent(id), touching: try tx.current.loan(loan)?.collateral ?? []) }
+        return (id, true)
     }
 
     /// Books an option trade unless an identical one is booked.
@@ -212,7 +235,9 @@ final class ImportBook {
     /// Books an NFT trade unless an identical one is booked.
     func nftTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?) throws -> (id: NFTTradeID, isNew: Bool) {
         if let existing = try identicalNFTTrade(nft: nft, side: side, at: at, price: price, fees: fees, note: note) { return (existing, false) }
-        return (try tx.recordNFTTrade(nft: nft, side: side, tradedAt: at, price: price, fees: fees, note: note, source: source), true)
+        let id = try tx.recordNFTTrade(nft: nft, side: side, tradedAt: at, price: price, fees: fees, note: note, source: source)
+        booked(.nftTrade(id), touching: [nft])
+        return (id, true)
     }
 
     /// The price series `name`; created from the given attributes when missing. An existing series

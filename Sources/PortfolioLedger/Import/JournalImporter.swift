@@ -24,6 +24,7 @@ extension Ledger {
                     progress(ImportProgress(rowsRead: rows, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
                 }
             }) {}
+            try importer.finish()
             try ContentHash.check(reader.contentHash, against: hash, file: file)
             return (rows, counts)
         }
@@ -38,41 +39,20 @@ final class JournalImporter {
     private var refs: [String: CorrectableEntry] = [:]
     private let decoder: JSONDecoder
     private let times = TimeResolver(.midnightUTC)
+    /// Hedge links to loans labelled on later lines: hedge, label, the hedge's line and transaction.
+    private var laterProtections: [(HedgeID, String, Int, LedgerTransaction)] = []
+    /// The import's own transaction; a line with `recorded_at` books through a copy stamping it.
+    private let importTransaction: LedgerTransaction
 
     init(reader: LineReader, book: ImportBook) {
         self.reader = reader
         self.book = book
+        importTransaction = book.tx
         decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
     }
 
     private var tx: LedgerTransaction { book.tx }
-
-    /// The keys each entry type accepts (besides `type` and `ref`); anything else is refused, so
-    /// a misspelt optional key cannot be silently ignored.
-    static let keys: [String: Set<String>] = [
-        "collection": ["chain", "contract_address", "name"],
-        "nft": ["chain", "contract_address", "token_id", "collection_name"],
-        "nft_trade": ["chain", "contract_address", "token_id", "side", "traded_at", "currency", "price", "fees", "note"],
-        "loan": ["protocol", "external_ref", "currency", "principal", "amount_received", "started_at", "maturity_at", "terms", "max_ltv",
-                 "liquidation_threshold", "collateral", "refinances"],
-        "loan_event": ["loan", "event_kind", "occurred_at", "amount", "interest_part", "principal_part", "fee", "new_rate_bps", "index_ray",
-                       "new_maturity_at", "new_terms", "note"],
-        "hedge": ["name", "strategy", "opened_at", "protects"],
-        "option_contract": ["root", "option_type", "strike", "expires_at", "multiplier"],
-        "option_trade": ["hedge", "strategy", "root", "option_type", "strike", "expires_at", "multiplier", "traded_at", "quantity", "price", "fees"],
-        "settlement": ["root", "option_type", "strike", "expires_at", "multiplier", "settlement_value", "settled_at"],
-        "price_series": ["name", "kind", "base", "quote", "collection", "nft", "protocol"],
-        "price": ["series", "observed_at", "price"],
-        "reserve_index": ["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate", "liquidity_index", "liquidity_rate"],
-        "quote": ["root", "option_type", "strike", "expires_at", "multiplier", "quoted_at", "bid", "ask", "mark", "implied_vol", "underlying"],
-        "external_flow": ["kind", "flowed_at", "currency", "amount", "note"],
-        "balance_assertion": ["asserted_at", "currency", "amount"],
-        "correction": ["action", "entry", "replacement", "reason"],
-        "buffer_policy": ["loan", "effective_at", "min_health_factor", "max_ltv", "note"],
-        "collection_daily_sales": ["chain", "contract_address", "day", "quote", "sales_count", "volume", "min_price", "median_price",
-                                   "max_price", "advancing", "declining"],
-    ]
 
     // MARK: - Errors
 
@@ -129,29 +109,31 @@ final class JournalImporter {
 
     /// Books one line; returns whether it booked something new.
     func importLine(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        book.line = reader.line
         guard String(validating: bytes, as: UTF8.self) != nil else { throw fail(nil, "the line is not UTF-8") }
-        let data = Data(buffer: bytes)
-        let object: [String: Any]
+        let members: [(key: String, value: StrictJSON)]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw fail(nil, "not a JSON object")
-            }
-            object = parsed
-        } catch let error as ImportError { throw error } catch {
-            throw fail(nil, "not valid JSON")
+            guard case .object(let parsed) = try StrictJSONParser.parse(bytes) else { throw fail(nil, "not valid JSON Lines: the line is not a JSON object (each line is one entry)") }
+            members = parsed
+        } catch let error as StrictJSONError {
+            throw fail(error.path, error.reason)
         }
-        guard let type = object["type"] as? String else { throw fail("type", "missing; every line needs a \"type\"") }
-        guard let allowed = Self.keys[type] else {
-            throw fail("type", "'\(type.prefix(40))' is not an entry type (\(Self.keys.keys.sorted().joined(separator: ", ")))")
+        func member(_ key: String) -> StrictJSON? { members.first { $0.key == key }?.value }
+        guard case .string(let type)? = member("type") else { throw fail("type", "missing or not a string; every line needs a \"type\"") }
+        guard JournalSchema.entries[type] != nil else {
+            throw fail("type", "'\(type.prefix(40))' is not an entry type (\(JournalSchema.entries.keys.sorted().joined(separator: ", ")))")
         }
-        for key in object.keys.sorted() where key != "type" && key != "ref" && !allowed.contains(key) {
-            throw fail(key, "not a key of a \(type) entry (known: \(allowed.sorted().joined(separator: ", ")))")
-        }
+        do { try JournalSchema.check(members, type: type) } catch { throw fail(error.path, error.reason) }
+        let data = Data(buffer: bytes)
         var ref: String?
-        if let value = object["ref"] {
-            guard let text = value as? String, !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
+        if case .string(let text)? = member("ref") {
+            guard !text.isEmpty else { throw fail("ref", "must be a non-empty string") }
             guard refs[text] == nil else { throw fail("ref", "'\(text)' labels an earlier line already") }
             ref = text
+        }
+        book.tx = importTransaction
+        if case .string(let text)? = member("recorded_at") {
+            do { book.tx = importTransaction.recording(at: try instant(text, "recorded_at")) } catch { throw annotate(error) }
         }
         do {
             let (isNew, entry) = try book(type: type, data: data)
@@ -162,6 +144,17 @@ final class JournalImporter {
             return isNew
         } catch {
             throw annotate(error)
+        }
+    }
+
+    /// Links the hedges to the loans their lines named before the loans' own lines.
+    func finish() throws {
+        for (hedge, label, line, tx) in laterProtections {
+            guard case .loan(let loan)? = refs[label] else {
+                throw ImportError(file: reader.path, line: line, column: "protects",
+                                  reason: "no loan line of this file has the ref '\(label)'")
+            }
+            try tx.addProtection(hedge: hedge, loan: loan)
         }
     }
 
@@ -199,9 +192,14 @@ final class JournalImporter {
             let entry = try decode(JournalHedge.self, data)
             if try tx.db.scalarIfAny("SELECT hedge_id FROM hedge WHERE hedge_name = ? LIMIT 1", entry.name, as: Int64.self) != nil { return (false, nil) }
             let strategy = try enumeration(entry.strategy ?? "custom", HedgeRecord.Strategy.self, "strategy")
-            let loans = try (entry.protects ?? []).map { try loan($0, "protects") }
-            _ = try tx.addHedge(name: entry.name, strategy: strategy, openedAt: try instant(entry.openedAt, "opened_at"), protecting: loans,
-                                source: book.source)
+            // A loan label of a later line (a hedge opened before the loan it protects) is linked at the end of the file.
+            let (later, now) = (entry.protects ?? []).reduce(into: ([String](), [JournalLoanRef]())) { split, ref in
+                if let label = ref.ref, refs[label] == nil { split.0.append(label) } else { split.1.append(ref) }
+            }
+            let loans = try now.map { try loan($0, "protects") }
+            let hedge = try tx.addHedge(name: entry.name, strategy: strategy, openedAt: try instant(entry.openedAt, "opened_at"), protecting: loans,
+                                        source: book.source)
+            for label in later { laterProtections.append((hedge, label, reader.line, tx)) }
             return (true, nil)
         case "option_contract":
             let key = try contractKey(try decode(JournalContract.self, data))
@@ -317,7 +315,7 @@ final class JournalImporter {
     private func bookLoan(_ entry: JournalLoan) throws -> (Bool, CorrectableEntry?) {
         let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
         guard let model = entry.terms["model"] else { throw LedgerError.invalidValue(field: "terms.model", reason: "missing") }
-        let terms = try ImportValues.loanTerms(model: model) { entry.terms[$0] }
+        let terms = try Self.terms(model: model, entry.terms, key: "terms")
         let collateral = try entry.collateral.map { nft in
             try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
         }
@@ -353,7 +351,7 @@ final class JournalImporter {
             var terms: LoanTerms?
             if let newTerms = entry.newTerms {
                 guard let model = newTerms["model"] else { throw LedgerError.invalidValue(field: "new_terms.model", reason: "missing") }
-                terms = try ImportValues.loanTerms(model: model) { newTerms[$0] }
+                terms = try Self.terms(model: model, newTerms, key: "new_terms")
             }
             detail = .renegotiate(newMaturity: try entry.newMaturityAt.map { try instant($0, "new_maturity_at") }, newRateBps: entry.newRateBps, newTerms: terms)
         case "auction_start": detail = .auctionStart
@@ -386,6 +384,7 @@ final class JournalImporter {
             """, target.table, target.rowID, entry.reason, as: Int64?.self) {
             if existing == replacement?.rowID { return false }
         }
+        book.booked(nil, touching: try tx.nftsAffected(by: target) + (try replacement.map { try tx.nftsAffected(by: $0) } ?? []))
         switch entry.action {
         case "void":
             guard replacement == nil else { throw LedgerError.invalidValue(field: "replacement", reason: "a void has no replacement") }
@@ -400,6 +399,15 @@ final class JournalImporter {
     }
 
     // MARK: - Values
+
+    /// Loan terms from a `terms` object; errors name the key as `terms.rate_bps`.
+    private static func terms(model: String, _ values: [String: String], key: String) throws -> LoanTerms {
+        do {
+            return try ImportValues.loanTerms(model: model) { values[$0] }
+        } catch LedgerError.invalidValue(let field, let reason) where !field.hasPrefix(key + ".") {
+            throw LedgerError.invalidValue(field: field == "interest_model" ? "\(key).model" : "\(key).\(field)", reason: reason)
+        }
+    }
 
     private func instant(_ text: String, _ field: String) throws -> Instant {
         guard let parsed = ByteParsing.time(text) else {
@@ -422,12 +430,18 @@ final class JournalImporter {
     }
 
     private func loan(_ ref: JournalLoanRef, _ field: String) throws -> LoanID {
+        if let label = ref.ref {
+            guard case .loan(let id)? = refs[label] else {
+                throw LedgerError.unknownEntity(kind: "loan ref (a label of an earlier loan line of this file)", id: label)
+            }
+            return id
+        }
         if let id = ref.loanId {
             guard try tx.current.loan(LoanID(id)) != nil else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
             return LoanID(id)
         }
         guard let name = ref.protocol, let externalRef = ref.externalRef else {
-            throw LedgerError.invalidValue(field: field, reason: "refer to a loan by {\"protocol\", \"external_ref\"} or {\"loan_id\"}")
+            throw LedgerError.invalidValue(field: field, reason: "refer to a loan by {\"ref\"}, {\"protocol\", \"external_ref\"} or {\"loan_id\"}")
         }
         return try book.requiredLoan(lendingProtocol: try enumeration(name.lowercased(), LendingProtocol.self, "\(field).protocol"), externalRef: externalRef)
     }
@@ -452,16 +466,10 @@ final class JournalImporter {
         guard let table = ref.table, let id = ref.id else {
             throw LedgerError.invalidValue(field: field, reason: "refer to an entry by {\"ref\": label} or {\"table\", \"id\"}")
         }
-        switch table {
-        case "nft_trade": return .nftTrade(NFTTradeID(id))
-        case "loan": return .loan(LoanID(id))
-        case "loan_event": return .loanEvent(LoanEventID(id))
-        case "option_trade": return .optionTrade(OptionTradeID(id))
-        case "option_settlement": return .optionSettlement(OptionSettlementID(id))
-        case "external_flow": return .externalFlow(ExternalFlowID(id))
-        case "balance_assertion": return .balanceAssertion(BalanceAssertionID(id))
-        default: throw LedgerError.invalidValue(field: "\(field).table", reason: "'\(table)' entries cannot be corrected")
+        guard let entry = CorrectableEntry(table: table, rowID: id) else {
+            throw LedgerError.invalidValue(field: "\(field).table", reason: "'\(table)' entries cannot be corrected")
         }
+        return entry
     }
 }
 
@@ -493,7 +501,7 @@ struct JournalNFTTrade: Decodable {
     let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
     let fees: String?, note: String?
 }
-struct JournalLoanRef: Decodable { let `protocol`: String?, externalRef: String?, loanId: Int64? }
+struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, externalRef: String?, loanId: Int64? }
 struct JournalLoan: Decodable {
     let `protocol`: String, externalRef: String?, currency: String, principal: String, amountReceived: String?
     let startedAt: String, maturityAt: String?, terms: [String: String], maxLtv: Double?, liquidationThreshold: Double?

@@ -61,7 +61,15 @@ extension Ledger {
                 return ImportSummary(file: file, kind: kind, sourceID: source, contentHash: hash, alreadyImported: true,
                                      rowsRead: 0, inserted: 0, skippedDuplicates: 0)
             }
-            let (rows, counts) = try body(ImportBook(tx: tx, source: source))
+            let book = ImportBook(tx: tx, source: source)
+            let rows: Int, counts: ImportCounts
+            do {
+                // Holding rules are checked once the whole file is booked, so its rows may come in
+                // any order and a correction applies before its replacement is checked.
+                (rows, counts) = try tx.withDeferredHoldingChecks { try body(book) }
+            } catch let conflict as HoldingConflict {
+                throw ImportError(file: file, line: book.line(of: conflict), reason: conflict.error.description, underlying: conflict.error)
+            }
             return ImportSummary(file: file, kind: kind, sourceID: source, contentHash: hash, alreadyImported: false,
                                  rowsRead: rows, inserted: counts.inserted, skippedDuplicates: counts.skipped)
         }

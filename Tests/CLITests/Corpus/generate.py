@@ -307,6 +307,85 @@ def structure_cases():
         65, line=3)
 
 
+def state_cases():
+    """Holding-and-pledge rules (issue 12): the same refusals for every import kind that books them."""
+    n = KINDS["nfts"]
+    def trade(token, side, at, price="70"):
+        return ["ethereum", PUNKS, "CryptoPunks", token, side, at, "ETH", price, "0", ""]
+    add("nfts-dispose-twice.csv", "nfts",
+        text([row(n["header"]), row(trade("100", "dispose", "2022-01-01T00:00:00Z")), row(trade("100", "dispose", "2022-01-02T00:00:00Z"))]),
+        65, line=3, phrase="CryptoPunks #100 is not held at 2022-01-02T00:00:00Z (it was sold at 2022-01-01T00:00:00Z)")
+    add("nfts-dispose-pledged.csv", "nfts",
+        text([row(n["header"]), row(n["row2"]), row(trade("7804", "dispose", "2022-01-02T00:00:00Z"))]),
+        65, line=3, phrase="backs the nftfi loan 'L1'")
+    add("nfts-acquire-held.csv", "nfts",
+        text([row(n["header"]), row(n["row2"]), row(trade("101", "acquire", "2022-01-02T00:00:00Z"))]),
+        65, line=3, phrase="CryptoPunks #101 is already held")
+    add("ok-nfts-sale-listed-before-purchase.csv", "nfts",
+        text([row(n["header"]), row(trade("5", "dispose", "2022-01-05T00:00:00Z", "80")), row(trade("5", "acquire", "2022-01-01T00:00:00Z"))]),
+        0, checks=[("SELECT count(*) FROM v_holding WHERE token_id = '5'", "0"), ("SELECT count(*) FROM nft_trade WHERE nft_id = (SELECT nft_id FROM nft WHERE token_id = '5')", "2")])
+    l = KINDS["loans"]
+    pledged = list(l["row3"])
+    pledged[11] = "7804"
+    add("loans-collateral-already-pledged.csv", "loans", text([row(l["header"]), row(l["row2"]), row(pledged)]), 65, line=3,
+        phrase="already backs")
+    twice = list(l["row3"])
+    twice[11] = "101 101"
+    add("loans-collateral-listed-twice.csv", "loans", text([row(l["header"]), row(l["row2"]), row(twice)]), 65, line=3,
+        column="collateral_token_ids", phrase="CryptoPunks #101 is listed twice")
+    # Terms errors name the CSV column (rate_bps), not a Swift field name.
+    header = l["header"] + ["rate_bps"]
+    add("loans-rate_bps-negative.csv", "loans",
+        text([row(header), row(l["row2"] + [""]), row(["blend", "L3", "ETH", "20", "20", "2022-01-05T00:00:00Z", "", "continuous", "",
+                                                       "ethereum", PUNKS, "101", "", "", "-100"])]),
+        65, line=3, column="rate_bps", phrase="invalid terms.rate_bps: -100 is out of range")
+    e = KINDS["loan-events"]
+    def event(kind, at, fee=""):
+        return ["nftfi", "L1", kind, at, "", "", "", fee, ""]
+    add("loan-events-close-before-a-later-event.csv", "loan-events",
+        text([row(e["header"]), row(event("fee", "2021-03-20T00:00:00Z", "0.1")), row(event("close", "2021-03-15T00:00:00Z"))]),
+        65, line=3, phrase="has a fee event at 2021-03-20T00:00:00Z; it cannot end before it")
+    add("loan-events-after-liquidation.csv", "loan-events",
+        text([row(e["header"]), row(event("liquidation", "2021-03-20T00:00:00Z")), row(event("fee", "2021-03-21T00:00:00Z", "0.1"))]),
+        65, line=3, phrase="is liquidated at 2021-03-21T00:00:00Z")
+    # The journal: the same rules, then the strictness rules.
+    punk = '{"chain":"ethereum","contract_address":"' + PUNKS + '","token_id":"%s"}'
+    def jtrade(token, side, at):
+        return ('{"type":"nft_trade","chain":"ethereum","contract_address":"' + PUNKS + '","token_id":"' + token + '","side":"' + side +
+                '","traded_at":"' + at + '","currency":"ETH","price":"1"}')
+    def jloan(ref, token, at, terms='{"model":"continuous","rate_bps":"1200"}'):
+        return ('{"type":"loan","protocol":"blend","external_ref":"' + ref + '","currency":"ETH","principal":"1","started_at":"' + at +
+                '","terms":' + terms + ',"collateral":[' + (punk % token) + ']}')
+    liquidation = '{"type":"loan_event","loan":{"protocol":"blend","external_ref":"J1"},"event_kind":"liquidation","occurred_at":"2022-01-03T00:00:00Z"}'
+    add("jsonl-dispose-twice.jsonl", "jsonl", jtrade("100", "dispose", "2022-01-01T00:00:00Z") + "\n" + jtrade("100", "dispose", "2022-01-02T00:00:00Z") + "\n",
+        65, line=2, phrase="CryptoPunks #100 is not held at 2022-01-02T00:00:00Z", args=[])
+    add("jsonl-pledge-sold.jsonl", "jsonl", jtrade("100", "dispose", "2022-01-01T00:00:00Z") + "\n" + jloan("J1", "100", "2022-01-02T00:00:00Z") + "\n",
+        65, line=2, phrase="it cannot be pledged to the blend loan 'J1'", args=[])
+    add("jsonl-pledge-liquidated.jsonl", "jsonl", jloan("J1", "100", "2022-01-02T00:00:00Z") + "\n" + liquidation + "\n" +
+        jloan("J2", "100", "2022-01-04T00:00:00Z") + "\n", 65, line=3, phrase="it was lost to the liquidation of the blend loan 'J1'", args=[])
+    flow = '{"type":"external_flow","kind":"deposit","flowed_at":"2022-01-01T00:00:00Z","currency":"ETH","amount":"1","note":"line one"}'
+    rate = ('{"type":"loan_event","loan":{"protocol":"nftfi","external_ref":"L1"},"event_kind":"rate_change",'
+            '"occurred_at":"2021-03-14T00:00:00Z","new_rate_bps":%s}')
+    strict = [
+        ("duplicate-key", flow[:-1] + ',"amount":"2"}', "amount", "the key appears twice"),
+        ("duplicate-nested-key", jloan("J3", "101", "2022-01-02T00:00:00Z", '{"model":"continuous","rate_bps":"1","rate_bps":"2"}'),
+         "terms.rate_bps", "the key appears twice"),
+        ("unknown-nested-key", jloan("J3", "101", "2022-01-02T00:00:00Z", '{"model":"continuous","rate_bps":"1","rate":"2"}'),
+         "terms.rate", "not a key of continuous terms"),
+        ("terms-rate-negative", jloan("J3", "101", "2022-01-02T00:00:00Z", '{"model":"continuous","rate_bps":"-100"}'),
+         "terms.rate_bps", "invalid terms.rate_bps"),
+        ("trailing-comma-object", flow[:-1] + ',}', None, "trailing comma"),
+        ("trailing-comma-array", jloan("J3", "101", "2022-01-02T00:00:00Z").replace("}]}", "},]}"), "collateral", "trailing comma"),
+        ("nul-in-text", flow.replace("line one", "line\\u0000one"), "note", "NUL"),
+        ("integer-too-large", rate % "123456789012345678901234567890", "new_rate_bps", "too large"),
+        ("integer-fraction", rate % "1.5", "new_rate_bps", "expected a JSON integer, found 1.5"),
+    ]
+    for name, bad, column, phrase in strict:
+        add(f"jsonl-{name}.jsonl", "jsonl", flow + "\n" + bad + "\n", 65, line=2, column=column, phrase=phrase, args=[])
+    add("jsonl-bom-later-line.jsonl", "jsonl", (flow + "\n").encode() + b"\xef\xbb\xbf" + (flow.replace('"1"', '"2"') + "\n").encode(), 65,
+        line=2, phrase="byte-order mark", args=[])
+
+
 def journal_cases():
     flow = '{"type":"external_flow","kind":"deposit","flowed_at":"2022-01-01T00:00:00Z","currency":"ETH","amount":"1","note":"line one"}'
     good2 = '{"type":"balance_assertion","asserted_at":"2022-01-02T00:00:00Z","currency":"ETH","amount":"5001"}'
@@ -376,6 +455,7 @@ def main():
     value_cases()
     structure_cases()
     journal_cases()
+    state_cases()
     calc_cases()
     names = [c["file"] for c in cases]
     assert len(names) == len(set(names)), "duplicate case names"

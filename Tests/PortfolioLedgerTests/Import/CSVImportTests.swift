@@ -296,7 +296,7 @@ func count(_ path: String, _ table: String) throws -> Int {
         BadRow(name: "repaying more than owed", kind: .loanEvents, text: """
             loan_id,event_kind,occurred_at,interest_part,principal_part
             1,repay,2021-03-20T00:00:00Z,1,5000
-            """, line: 2, column: nil, reason: "repaying 5000 of principal on loan 1, but only 1000 is outstanding at 2021-03-20T00:00:00Z"),
+            """, line: 2, column: nil, reason: "repaying 5000 of principal on the nftfi loan 'L-1', but only 1000 is outstanding at 2021-03-20T00:00:00Z"),
     ]
 
     @Test(arguments: badRows)
