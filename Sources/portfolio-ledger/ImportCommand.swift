@@ -73,6 +73,11 @@ struct ImportCommand: ParsableCommand {
             help: ArgumentHelp("How the file writes instants: iso8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, the default) or unix-seconds.", valueName: "FORMAT"))
     var instantFormat: InstantFormat?
 
+    // Backfilling a ledger from older records, or rebuilding one reproducibly, needs the rows to
+    // say when they became known; a future instant would claim knowledge not yet had, so it is refused.
+    @Option(help: ArgumentHelp("Book every row as recorded at this UTC instant instead of now (backfilling from older records; a JSON Lines line's own recorded_at still wins). Not in the future.", valueName: "INSTANT"))
+    var recordedAt: String?
+
     func validate() throws {
         if let preset {
             guard let found = ImportPreset.named(preset) else {
@@ -93,7 +98,17 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let book: Ledger
-        do { book = try Ledger.open(at: ledger) } catch let error as LedgerError { throw CLIFailure(error, path: ledger) }
+        let clock: @Sendable () -> Instant
+        if let recordedAt {
+            let stamp = try parseInstant(recordedAt, option: "--recorded-at")
+            guard stamp <= Ledger.systemClock() else {
+                throw CLIFailure(message: "--recorded-at: \(stamp) is in the future: a row cannot be known before it is booked", exitCode: CLIFailure.usage)
+            }
+            clock = { stamp }
+        } else {
+            clock = Ledger.systemClock
+        }
+        do { book = try Ledger.open(at: ledger, clock: clock) } catch let error as LedgerError { throw CLIFailure(error, path: ledger) }
         let reporter = ProgressReporter()
         let summary: ImportSummary
         do {

@@ -28,15 +28,17 @@ enum GoldenBooks {
     /// entity and entry, in one import: one `recorded_at`), then the four real price files through
     /// their presets into the series the journal declares (both written by `make_realistic_book.py`
     /// beside them). Files are named relative to that folder, so nothing machine-bound is recorded.
-    /// Imports stamp the wall clock, so the outputs pinned must not depend on it (decisions GOLDENS-2).
+    /// Every import is booked `--recorded-at` a fixed instant (the day after the report instant), so
+    /// the book's history — and its export, which carries `recorded_at` — is the same on every run.
     static let realistic: Result<String, any Error> = Result {
         let path = directory.path("realistic.ledger")
         let folder = inputs.appendingPathComponent("realistic-book")
         try run("init", ["init", path])
-        try run("import book.jsonl", ["import", path, "jsonl", "book.jsonl"], in: folder)
+        try run("import book.jsonl", ["import", path, "jsonl", "book.jsonl", "--recorded-at", "2021-04-06T00:00:00Z"], in: folder)
         for (file, preset) in [("eth_usd_daily_coingecko", "eth-usd-coingecko"), ("spx_daily_close_fred", "spx-close-fred"),
                                ("vix_daily_cboe", "vix-close-cboe"), ("cryptopunks_daily_punksmarket", "cryptopunks-floor-median")] {
-            try run("import \(file)", ["import", path, "prices", "prices/\(file).csv", "--preset", preset], in: folder)
+            try run("import \(file)", ["import", path, "prices", "prices/\(file).csv", "--preset", preset, "--recorded-at", "2021-04-06T00:00:01Z"],
+                    in: folder)
         }
         try run("check", ["check", path])
         return path

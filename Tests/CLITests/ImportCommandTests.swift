@@ -49,6 +49,26 @@ func writeText(_ text: String, to path: String) throws {
         #expect(try db.scalar("SELECT count(*) FROM price_observation WHERE source_id = 1", as: Int.self) == 2)
     }
 
+    /// `--recorded-at` stamps every row with a past instant (backfilling), which as-known-at reads
+    /// honour; a future instant is refused and books nothing.
+    @Test func recordedAtBackfillsAndRefusesTheFuture() throws {
+        let ledger = try newLedger()
+        let file = dir.path("eth.csv")
+        try writeText("observed_at,price\n2021-03-11,1826.05\n", to: file)
+        let args = ["import", ledger, "prices", file, "--series", "ETH/USD", "--series-kind", "fx", "--base", "ETH", "--quote", "USD"]
+        let before = try dumpLedger(ledger)
+        let future = try CLIRunner.run(args + ["--recorded-at", "2999-01-01"])
+        #expect(future.exitCode == 64)
+        #expect(future.stderr == "portfolio-ledger: error: --recorded-at: 2999-01-01T00:00:00Z is in the future: a row cannot be known before it is booked\n")
+        #expect(try dumpLedger(ledger) == before)
+        let bad = try CLIRunner.run(args + ["--recorded-at", "yesterday"])
+        #expect(bad.exitCode == 64)
+        #expect(bad.stderr.contains("--recorded-at:"))
+        #expect(try CLIRunner.run(args + ["--recorded-at", "2021-03-12T08:00:00Z"]).exitCode == 0)
+        let db = try Connection(path: ledger, mode: .readOnly)
+        #expect(try db.scalar("SELECT recorded_at FROM price_observation", as: Int64.self) == 1_615_536_000)
+    }
+
     @Test func unixSecondsAndASeriesColumn() throws {
         let ledger = try newLedger()
         let file = dir.path("obs.csv")
