@@ -6,12 +6,7 @@ import Testing
 /// replaces an existing file unless `--force` (and `init` never). Exit 7 for "exists", 73 for
 /// "cannot create", 66 for an input file that cannot be opened.
 @Suite struct OutputFileCommandTests {
-    static let source = TemporaryDirectory()
-    static let demo: String = {
-        let path = source.path("demo.ledger")
-        _ = try? CLIRunner.run(["demo", "--db", path])
-        return path
-    }()
+    static var demo: String { SharedDemoLedger.path }
     let dir = TemporaryDirectory()
 
     /// Each command that writes a file, writing to `out`.

@@ -5,12 +5,7 @@ import Testing
 /// `check` compares the ledger's schema with what the migrations create: tampering with the `sqlite3`
 /// shell is a finding (exit 3), an index or view a user adds for their own queries is a note.
 @Suite struct SchemaTamperTests {
-    static let source = TemporaryDirectory()
-    static let demo: String = {
-        let path = source.path("demo.ledger")
-        _ = try? CLIRunner.run(["demo", "--db", path])
-        return path
-    }()
+    static var demo: String { SharedDemoLedger.path }
     let dir = TemporaryDirectory()
 
     /// A copy of the demo ledger for one test.
