@@ -95,7 +95,7 @@ struct QueryCommand: ParsableCommand {
     /// a refused ATTACH, DETACH or setting PRAGMA only "not authorized", so that one is explained.
     static func message(for error: SQLiteError) -> String {
         guard error.primaryCode == .auth else { return "SQL error: \(error.message)" }
-        return "query does not allow ATTACH, DETACH or a PRAGMA that changes a setting (SQLite: \(error.message))"
+        return "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma (SQLite: \(error.message))"
     }
 
     static func seconds(_ value: Double) -> String {

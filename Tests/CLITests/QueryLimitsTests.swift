@@ -76,10 +76,10 @@ import Testing
         ("SELECT hex(fts3_tokenizer('porter'))", "SQL error: not authorized to use function: fts3_tokenizer"),
         ("SELECT load_extension('/tmp/evil.so')", "SQL error: not authorized to use function: load_extension"),
         ("SELECT * FROM (SELECT FTS3_TOKENIZER('unicode61'))", "SQL error: not authorized to use function: FTS3_TOKENIZER"),
-        ("ATTACH DATABASE '/tmp/other.db' AS other", "query does not allow ATTACH, DETACH or a PRAGMA that changes a setting"),
-        ("DETACH DATABASE main", "query does not allow ATTACH, DETACH or a PRAGMA that changes a setting"),
-        ("PRAGMA trusted_schema = 1", "query does not allow ATTACH, DETACH or a PRAGMA that changes a setting"),
-        ("PRAGMA temp_store_directory = '/tmp'", "query does not allow ATTACH, DETACH or a PRAGMA that changes a setting"),
+        ("ATTACH DATABASE '/tmp/other.db' AS other", "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma"),
+        ("DETACH DATABASE main", "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma"),
+        ("PRAGMA trusted_schema = 1", "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma"),
+        ("PRAGMA temp_store_directory = '/tmp'", "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma"),
     ])
     func addressRevealingFunctionsAttachAndSettingPragmasAreRefused(sql: String, message: String) throws {
         let result = try CLIRunner.run(["query", Self.demo, sql])
