@@ -86,20 +86,31 @@ public final class Ledger: @unchecked Sendable {
         }
     }
 
-    /// SQLite's integrity and foreign-key checks, plus every balance assertion the journal
-    /// contradicts.
+    /// SQLite's integrity and foreign-key checks, the schema against what the embedded migrations
+    /// create, and every balance assertion the journal contradicts.
     public func check() throws -> LedgerCheckReport {
-        let integrity = try withConnection { try $0.integrityCheck() }
+        let (integrity, schema) = try withConnection { db in (try db.integrityCheck(), try LedgerFile.schemaCheck(db)) }
         let failures = try read { try $0.balanceAssertionFailures() }
-        return LedgerCheckReport(integrity: integrity, balanceFailures: failures)
+        return LedgerCheckReport(integrity: integrity, schema: schema, balanceFailures: failures, pendingMigrations: [],
+                                 balanceAssertionsChecked: true)
     }
 }
 
-/// What ``Ledger/check()`` found.
+/// What ``Ledger/check()`` and ``LedgerFile/check(at:)`` found.
 public struct LedgerCheckReport: Sendable, Equatable {
+    /// `integrity_check` and `foreign_key_check`.
     public var integrity: IntegrityReport
+    /// The schema against what the embedded migrations create.
+    public var schema: SchemaCheckReport
+    /// Balance assertions the journal contradicts.
     public var balanceFailures: [BalanceAssertionFailure]
-    public var isClean: Bool { integrity.isClean && balanceFailures.isEmpty }
+    /// Migrations the file still needs (its balance assertions are then not checked).
+    public var pendingMigrations: [String]
+    /// False when the balance assertions were not checked: the file needs migrations, or the
+    /// integrity or schema checks found something (the tables may not be what the queries expect).
+    public var balanceAssertionsChecked = false
+    /// True when nothing was found (schema notes do not count).
+    public var isClean: Bool { integrity.isClean && schema.isClean && balanceFailures.isEmpty }
 }
 
 extension LedgerError {

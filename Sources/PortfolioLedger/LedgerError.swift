@@ -8,6 +8,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case notALedger(path: String, reason: String)
     /// `create` was asked for a path that already holds a file.
     case alreadyExists(path: String)
+    /// A file could not be created at `path` (a folder that cannot be written, a symbolic link in
+    /// the way, …). Nothing was written.
+    case cannotCreate(path: String, reason: String)
     /// The file was written by a newer version of this library.
     case newerSchema(path: String, fileVersion: Int, knownVersion: Int)
     /// The file's schema is older than this library; run `migrate` first (read-only opens only).
@@ -33,6 +36,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notALedger(let path, let reason): "\(path) is not a PortfolioLedger file: \(reason)"
         case .alreadyExists(let path): "\(path) already exists; refusing to overwrite it"
+        case .cannotCreate(let path, let reason): "cannot create \(path): \(reason)"
         case .newerSchema(let path, let file, let known):
             "\(path) has schema version \(file), newer than this version of portfolio-ledger knows (\(known)); upgrade portfolio-ledger"
         case .needsMigration(let path, let file, let known):

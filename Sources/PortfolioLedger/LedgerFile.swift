@@ -25,14 +25,14 @@ public enum LedgerFile {
     public static var schemaVersion: Int { EmbeddedMigrations.files.count }
 
     /// Creates a new ledger at `path` (readable and writable by its owner only) and migrates it to
-    /// the current schema. Refuses an existing file.
+    /// the current schema. Refuses an existing file or link (``LedgerError/alreadyExists(path:)``),
+    /// a leftover `-wal` or `-journal` file beside the path (SQLite would apply it to the new
+    /// ledger), and a path that cannot be created (``LedgerError/cannotCreate(path:reason:)``).
     public static func create(at path: String, now: Int64 = currentUnixTime()) throws -> Connection {
-        guard !FileManager.default.fileExists(atPath: path) else { throw LedgerError.alreadyExists(path: path) }
+        try refuseLeftoverJournals(beside: path, existing: .refuse)
         // SQLite creates files 0644; a ledger holds private financial data, so pre-create it 0600.
         // The -wal and -shm files SQLite makes later copy the database file's permissions.
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw LedgerError.notALedger(path: path, reason: "cannot create the file")
-        }
+        try OutputFile.reserve(path)
         do {
             let db = try open(path: path, mode: .readWrite(create: true))
             try migrate(db, path: path, now: now)
@@ -69,31 +69,52 @@ public enum LedgerFile {
         return try migrate(db, path: path, now: now)
     }
 
-    /// SQLite's integrity and foreign-key checks on the ledger at `path` (opened read-only).
-    public static func check(at path: String) throws -> IntegrityReport {
+    /// Checks the ledger at `path` (opened read-only): SQLite's integrity and foreign-key checks,
+    /// its schema against what the embedded migrations create (``SchemaCheckReport``), and —
+    /// when both are clean and the file is at the current schema — every balance assertion.
+    public static func check(at path: String) throws -> LedgerCheckReport {
         let db = try openReadOnly(at: path, allowOlderSchema: true)
         defer { db.close() }
-        return try wrap { try db.integrityCheck() }
+        let integrity = try wrap { try db.integrityCheck() }
+        let schema = try schemaCheck(db)
+        let pending = try migrationStatus(db, path: path).pending
+        var report = LedgerCheckReport(integrity: integrity, schema: schema, balanceFailures: [], pendingMigrations: pending)
+        if integrity.isClean, schema.isClean, pending.isEmpty {
+            report.balanceFailures = try wrap {
+                try db.read { try LedgerSnapshot(db: $0, knownAt: nil).balanceAssertionFailures() }
+            }
+            report.balanceAssertionsChecked = true
+        }
+        return report
     }
 
     /// Writes a consistent copy of the ledger at `path` to `destination` (online backup; other
-    /// connections may keep writing meanwhile). Refuses to overwrite an existing destination.
-    public static func backup(from path: String, to destination: String) throws {
-        guard !FileManager.default.fileExists(atPath: destination) else { throw LedgerError.alreadyExists(path: destination) }
-        let db = try openReadOnly(at: path, allowOlderSchema: true)
-        defer { db.close() }
-        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw LedgerError.notALedger(path: destination, reason: "cannot create the backup file")
-        }
-        do {
+    /// connections may keep writing meanwhile), owner-only. Refuses an existing destination unless
+    /// `existing` is ``OutputFile/Existing/replace``, and never writes through a symbolic link.
+    public static func backup(from path: String, to destination: String, existing: OutputFile.Existing = .refuse) throws {
+        try refuseLeftoverJournals(beside: destination, existing: existing)
+        try OutputFile.write(to: destination, existing: existing) { copy in
+            let db = try openReadOnly(at: path, allowOlderSchema: true)
+            defer { db.close() }
             // One step (-1): every page is copied inside one read transaction, so the copy is that
             // snapshot and cannot be restarted by another process's commits. In steps, each commit
             // between two steps restarts the copy, and a writer committing often could keep a large
             // ledger's backup from ever finishing. In WAL mode the read transaction blocks no writer.
-            try wrap { try db.backup(to: destination, pagesPerStep: -1) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: destination)
-            throw error
+            try wrap { try db.backup(to: copy.temporaryPath, pagesPerStep: -1) }
+        }
+    }
+
+    /// A `-wal` or `-journal` file beside `path` belongs to another database (or to the file a
+    /// `--force` would replace): SQLite would apply it to a new file at `path` on the first open,
+    /// so a new file is not put there. (When `path` exists and is not to be replaced, the refusal
+    /// to overwrite it comes first.)
+    static func refuseLeftoverJournals(beside path: String, existing: OutputFile.Existing) throws {
+        var info = stat()
+        if existing == .refuse, lstat(path, &info) == 0 { return }
+        for suffix in ["-wal", "-journal"] {
+            if lstat(path + suffix, &info) == 0 {
+                throw LedgerError.cannotCreate(path: path, reason: "\(path + suffix) is there (left by another database); move it away first")
+            }
         }
     }
 

@@ -4,7 +4,7 @@ extension Connection {
     /// Copies the whole database to `destinationPath` with SQLite's online backup API, while other
     /// connections keep reading and writing; the copy is one consistent snapshot.
     ///
-    /// The destination is created (or overwritten) and left in the same journal mode as the copy
+    /// The destination is created (or overwritten, but never through a symbolic link) and left in the same journal mode as the copy
     /// it received. Pages are copied in steps, and the copy restarts by itself if another
     /// connection writes meanwhile, so it never yields a torn file.
     /// See <https://www.sqlite.org/backup.html>.
@@ -28,7 +28,7 @@ extension Connection {
     /// A bare read-write connection without the open sequence, for a backup destination.
     private static func openRaw(path: String) throws -> OpaquePointer {
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, nil)
+        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE, nil)
         guard code == SQLITE_OK, let db else {
             let error = SQLiteError.from(code: code, db: db, sql: nil)
             sqlite3_close_v2(db)

@@ -53,9 +53,5 @@ extension Connection {
         check.options.allSatisfy(flag)
     }
 
-    private func flag(_ option: Int32) -> Bool {
-        var current: Int32 = 0
-        _ = csqlite_db_config_flag(handle, option, -1, &current)
-        return current != 0
-    }
+    private func flag(_ option: Int32) -> Bool { configFlag(option) }
 }

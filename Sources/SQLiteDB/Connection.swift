@@ -18,6 +18,9 @@ public final class Connection {
         case readWrite(create: Bool)
         /// Read only: every write statement fails with `SQLITE_READONLY`.
         case readOnly
+        /// A private, empty database in memory (the path is ignored), e.g. to build a reference
+        /// schema. No WAL: an in-memory database has no journal file.
+        case memory
     }
 
     /// `PRAGMA synchronous` levels. See <https://www.sqlite.org/pragma.html#pragma_synchronous>.
@@ -85,7 +88,15 @@ public final class Connection {
                 openPath = Connection.immutableURI(path)
                 flags |= SQLITE_OPEN_URI
             }
-        case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        case .readWrite(let create):
+            // A file being created is never reached through a symbolic link: a link planted at the
+            // path must not redirect the new file's writes to its target. (An existing ledger
+            // opened for writing may be the user's own link, e.g. into a synced folder.)
+            // See <https://www.sqlite.org/c3ref/open.html> (SQLITE_OPEN_NOFOLLOW).
+            flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW : 0)
+        case .memory:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY
+            openPath = ":memory:"
         }
         var db: OpaquePointer?
         let code = sqlite3_open_v2(openPath, &db, flags, nil)
@@ -159,7 +170,7 @@ public final class Connection {
         guard try scalar("PRAGMA foreign_keys", as: Int64.self) == 1 else {
             throw OpenError.pragmaRefused(pragma: "foreign_keys", answer: "0")
         }
-        if mode != .readOnly {
+        if case .readWrite = mode {
             // Switching a rollback-journal file to WAL needs an exclusive lock, and SQLite answers
             // SQLITE_BUSY at once, without the busy handler, when another connection opening the
             // same file holds a shared lock (e.g. two processes migrating an old file together).
@@ -238,6 +249,16 @@ public final class Connection {
     @usableFromInline func checkIn(_ statement: Statement) {
         statement.reset()
         statement.isInUse = false
+    }
+
+    /// Finalizes every cached statement not in use, so the next use prepares it again (e.g. after
+    /// a setting that applies at prepare time, such as an authorizer, changed).
+    func clearStatementCache() {
+        for (sql, statement) in statementCache where !statement.isInUse {
+            statement.finalize()
+            statementCache[sql] = nil
+        }
+        recentStatements.removeAll { $0.isFinalized }
     }
 
     /// Number of statements currently cached (for tests and diagnostics).

@@ -63,6 +63,7 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
     public static let tooBig = ResultCode(rawValue: SQLITE_TOOBIG)
     public static let auth = ResultCode(rawValue: SQLITE_AUTH)
+    public static let interrupt = ResultCode(rawValue: SQLITE_INTERRUPT)
     // Extended codes used by the layers above (values from sqlite3.h; the macros are not imported).
     public static let constraintCheck = ResultCode(rawValue: SQLITE_CONSTRAINT | (1 << 8))
     public static let constraintForeignKey = ResultCode(rawValue: SQLITE_CONSTRAINT | (3 << 8))

@@ -16,7 +16,7 @@ public final class Statement {
     public let sql: String
     /// True while a caller holds it; the cache hands out a fresh statement for re-entrant use.
     var isInUse = false
-    private var isFinalized = false
+    private(set) var isFinalized = false
 
     init(connection: Connection, sql: String) throws {
         var handle: OpaquePointer?

@@ -14,11 +14,15 @@ struct CLIFailure: Error {
     static let newerSchema = ExitCode(5)
     static let migrationProblem = ExitCode(6)
     static let alreadyExists = ExitCode(7)
+    /// `query` stopped at `--max-rows` or `--timeout`; what it printed is complete and valid.
+    static let queryLimitReached = ExitCode(8)
     /// Another process held the ledger's write lock longer than the busy timeout (EX_TEMPFAIL).
     static let busy = ExitCode(75)
     static let usage = ExitCode(64)
     static let invalidInput = ExitCode(65)
     static let missingData = ExitCode(66)
+    /// An output file cannot be created (a read-only folder, a symbolic link in the way; EX_CANTCREAT).
+    static let cannotCreate = ExitCode(73)
 
     init(message: String, exitCode: ExitCode) {
         self.message = message
@@ -50,6 +54,7 @@ struct CLIFailure: Error {
         case .newerSchema: CLIFailure.newerSchema
         case .needsMigration, .migrationHistory, .migrationFailed: CLIFailure.migrationProblem
         case .alreadyExists: CLIFailure.alreadyExists
+        case .cannotCreate: CLIFailure.cannotCreate
         case .invalidValue, .unknownEntity, .conflict: CLIFailure.invalidInput
         case .missingPrice, .stalePrice: CLIFailure.missingData
         case .database: CLIFailure.databaseError

@@ -17,37 +17,35 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "Path of the ledger file (opened read-only).")
     var ledger: String
 
-    @Option(help: "Write to this file (must not exist) instead of standard output.")
+    @Option(help: "Write to this file (owner-only; an existing file only with --force) instead of standard output.")
     var out: String?
+
+    @OptionGroup var overwrite: OverwriteOption
 
     func run() throws {
         let book = try Ledger.openReadOnly(at: ledger)
-        let handle: FileHandle
-        if let out {
-            guard !FileManager.default.fileExists(atPath: out) else { throw LedgerError.alreadyExists(path: out) }
-            guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let file = FileHandle(forWritingAtPath: out) else {
-                throw CLIFailure(message: "cannot create \(out)", exitCode: CLIFailure.databaseError)
-            }
-            handle = file
-        } else {
-            handle = FileHandle.standardOutput
+        guard let out else {
+            _ = try Self.export(book) { FileHandle.standardOutput.write($0) }
+            return
         }
-        // Lines are buffered so a large export is not one system call per line.
+        let count = try overwrite.write(to: out) { file in try Self.export(book) { try file.write($0) } }
+        printLine("exported \(count) lines to \(out)")
+    }
+
+    /// Writes the journal to `sink` in 64 KiB pieces, so a large export is not one system call per
+    /// line; returns the number of lines.
+    static func export(_ book: Ledger, to sink: (Data) throws -> Void) throws -> Int {
         var buffer = Data()
         buffer.reserveCapacity(1 << 16)
         let count = try book.exportJournal { line in
             buffer.append(contentsOf: line.utf8)
             buffer.append(0x0A)
             if buffer.count >= 1 << 16 {
-                handle.write(buffer)
+                try sink(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        handle.write(buffer)
-        if let out {
-            try handle.close()
-            printLine("exported \(count) lines to \(out)")
-        }
+        try sink(buffer)
+        return count
     }
 }

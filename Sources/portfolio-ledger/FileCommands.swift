@@ -40,7 +40,13 @@ struct MigrateCommand: ParsableCommand {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a ledger file (read-only): integrity, foreign keys and balance assertions. Exits 3 on any finding."
+        abstract: "Check a ledger file (read-only): integrity, foreign keys, schema and balance assertions. Exits 3 on any finding.",
+        discussion: """
+            The schema is compared with what portfolio-ledger's migrations create: a missing or changed table, index, \
+            view or trigger, any trigger added, and an added index that can refuse writes (unique, partial or on an \
+            expression) are findings. An index, view or table you added for your own queries is listed as a note and \
+            does not fail the check.
+            """
     )
 
     @Argument(help: "Path of an existing ledger file.")
@@ -48,27 +54,31 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let report = try LedgerFile.check(at: path)
-        var findings = report.integrityProblems.count + report.foreignKeyViolations.count
-        for problem in report.integrityProblems { printLine("integrity: \(problem)") }
-        for violation in report.foreignKeyViolations {
+        for problem in report.integrity.integrityProblems { printLine("integrity: \(problem)") }
+        for violation in report.integrity.foreignKeyViolations {
             let row = violation.rowID.map { "rowid \($0)" } ?? "a row"
             printLine("foreign key: \(violation.table) \(row) refers to a missing row of \(violation.parentTable)")
         }
-        if report.isClean {
-            // Balance assertions need the current schema; an older file is checked structurally only.
-            let ledger = try Ledger.openReadOnly(at: path)
-            let failures = try ledger.read { try $0.balanceAssertionFailures() }
-            for failure in failures {
-                let asserted = failure.assertion.amount
-                printLine("balance: \(asserted.currency) at \(failure.assertion.assertedAt) asserted \(asserted.amount), journal gives \(failure.actual) (difference \(failure.difference))")
+        for finding in report.schema.findings { printLine("schema: \(finding)") }
+        for note in report.schema.notes { printLine("note: \(note)") }
+        for failure in report.balanceFailures {
+            let asserted = failure.assertion.amount
+            printLine("balance: \(asserted.currency) at \(failure.assertion.assertedAt) asserted \(asserted.amount), journal gives \(failure.actual) (difference \(failure.difference))")
+        }
+        let findings = report.integrity.integrityProblems.count + report.integrity.foreignKeyViolations.count
+            + report.schema.findings.count + report.balanceFailures.count
+        guard findings == 0 else {
+            if !report.balanceAssertionsChecked && report.pendingMigrations.isEmpty {
+                printLine("balance assertions were not checked: fix the findings above first")
             }
-            findings += failures.count
+            throw CLIFailure(message: "\(path): \(findings) finding(s)", exitCode: CLIFailure.integrityFindings)
         }
-        guard findings > 0 else {
-            printLine("ok: \(path) passed integrity_check, foreign_key_check and its balance assertions")
-            return
+        // Balance assertions need the current schema; an older file is checked structurally only.
+        guard report.pendingMigrations.isEmpty else {
+            throw LedgerError.needsMigration(path: path, fileVersion: LedgerFile.schemaVersion - report.pendingMigrations.count,
+                                             knownVersion: LedgerFile.schemaVersion)
         }
-        throw CLIFailure(message: "\(path): \(findings) finding(s)", exitCode: CLIFailure.integrityFindings)
+        printLine("ok: \(path) passed integrity_check, foreign_key_check, the schema check and its balance assertions")
     }
 }
 
@@ -78,7 +88,7 @@ struct BackupCommand: ParsableCommand {
         abstract: "Write a consistent copy of a ledger while it may be in use (SQLite online backup).",
         discussion: """
             The copy is one consistent snapshot (SQLite's online backup in a single read transaction): imports in \
-            progress are in it whole or not at all. It is created owner-only (0600) and never overwrites a file.
+            progress are in it whole or not at all. It is created owner-only (0600), never through a symbolic link, and replaces an existing file only with --force.
 
             To restore: stop every process using the ledger; move the ledger file and its -wal and -shm files aside \
             (keep them until the restore is checked; never leave an old -wal beside the restored file); copy the \
@@ -89,11 +99,13 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "Path of an existing ledger file.")
     var path: String
 
-    @Argument(help: "Path of the copy to create. An existing file is never overwritten.")
+    @Argument(help: "Path of the copy to create (owner-only). An existing file is replaced only with --force.")
     var destination: String
 
+    @OptionGroup var overwrite: OverwriteOption
+
     func run() throws {
-        try LedgerFile.backup(from: path, to: destination)
+        try OverwriteOption.hintingForce { try LedgerFile.backup(from: path, to: destination, existing: overwrite.existing) }
         printLine("backed up \(path) to \(destination)")
     }
 }

@@ -120,7 +120,8 @@ struct ImportCommand: ParsableCommand {
         } catch let error as ImportError {
             reporter.finish()
             if let underlying = error.underlying, let busy = CLIFailure.isBusy(underlying) { throw CLIFailure.busyLedger(path: ledger, busy) }
-            let code = if case .database = error.underlying { CLIFailure.databaseError } else { CLIFailure.invalidInput }
+            let code = if case .database = error.underlying { CLIFailure.databaseError }
+                else if error.isUnreadableFile { CLIFailure.missingData } else { CLIFailure.invalidInput }
             throw CLIFailure(message: error.description, exitCode: code)
         } catch let error as LedgerError {
             reporter.finish()

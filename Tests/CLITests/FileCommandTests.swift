@@ -16,7 +16,7 @@ import Testing
         #expect(created.stderr.isEmpty)
         let check = try CLIRunner.run(["check", path])
         #expect(check.exitCode == 0)
-        #expect(check.stdout == "ok: \(path) passed integrity_check, foreign_key_check and its balance assertions\n")
+        #expect(check.stdout == "ok: \(path) passed integrity_check, foreign_key_check, the schema check and its balance assertions\n")
         let migrate = try CLIRunner.run(["migrate", path])
         #expect(migrate.exitCode == 0)
         #expect(migrate.stdout.contains("is up to date"))

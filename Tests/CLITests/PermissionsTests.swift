@@ -67,6 +67,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["book.ledger"])
     }
 
+    /// `init` where the user cannot create a file says so (exit 73), not "not a ledger" (exit 4).
+    @Test(.enabled(if: geteuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func initInAReadOnlyFolderCannotCreate() throws {
+        let folder = dir.url.appendingPathComponent("read-only")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if geteuid() == 0 {
+            try FileManager.default.copyItem(at: CLIRunner.binary, to: unprivilegedBinary)
+            guard try runUnprivileged(["--version"]).exitCode == 0 else {
+                print("PermissionsTests: `nobody` cannot run a program from \(dir.url.path); the read-only init test did not run")
+                return
+            }
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
+        let path = folder.appendingPathComponent("new.ledger").path
+        for arguments in [["init", path], ["demo", "--db", path]] {
+            let result = try runUnprivileged(arguments)
+            #expect(result.exitCode == 73, "\(arguments[0]): \(result.stderr)")
+            #expect(result.stderr == "portfolio-ledger: error: cannot create \(path): Permission denied\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     private var unprivilegedBinary: URL { dir.url.appendingPathComponent("portfolio-ledger") }
 
     private func runUnprivileged(_ arguments: [String]) throws -> CLIRunner.Result {

@@ -13,13 +13,18 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The ledger's own error behind the refusal (a validation, reference or state conflict of the
     /// write API), when there is one.
     public var underlying: LedgerError?
+    /// True when the file itself could not be opened for reading (missing, no permission, a
+    /// directory or another non-regular file): nothing of it was read.
+    public var isUnreadableFile: Bool
 
-    public init(file: String, line: Int? = nil, column: String? = nil, reason: String, underlying: LedgerError? = nil) {
+    public init(file: String, line: Int? = nil, column: String? = nil, reason: String, underlying: LedgerError? = nil,
+                isUnreadableFile: Bool = false) {
         self.file = file
         self.line = line
         self.column = column
         self.reason = reason
         self.underlying = underlying
+        self.isUnreadableFile = isUnreadableFile
     }
 
     /// `file:line: column 'name': reason`.

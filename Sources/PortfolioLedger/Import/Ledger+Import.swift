@@ -85,8 +85,7 @@ extension Ledger {
 /// time alone would not do: a file edited in place can keep both.
 enum ContentHash {
     static func of(file: String, settings: String) throws -> String {
-        let fd = open(file, O_RDONLY)
-        guard fd >= 0 else { throw ImportError(file: file, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        let fd = try openRegularFile(file).fd
         defer { close(fd) }
         var hasher = XXH64()
         var size: Int64 = 0

@@ -97,11 +97,11 @@ final class LineReader {
 /// (a directory, a FIFO), so a reader never blocks or reads garbage. Shared by the CSV and line readers.
 func openRegularFile(_ path: String) throws(ImportError) -> (fd: Int32, size: Int64) {
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw ImportError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))", isUnreadableFile: true) }
     var info = stat()
     guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
         close(fd)
-        throw ImportError(file: path, reason: "not a regular file")
+        throw ImportError(file: path, reason: "not a regular file", isUnreadableFile: true)
     }
     return (fd, Int64(info.st_size))
 }

@@ -16,8 +16,9 @@ struct ChartCommand: ParsableCommand {
 struct ChartOptions: ParsableArguments {
     @Argument(help: "Path of the ledger file (opened read-only).")
     var ledger: String
-    @Option(help: "The SVG file to write (overwritten).")
+    @Option(help: "The SVG file to write (owner-only; an existing file only with --force).")
     var out: String
+    @OptionGroup var overwrite: OverwriteOption
     @Option(help: "Start of the period: YYYY-MM-DD or an ISO-8601 UTC instant.")
     var from: String?
     @Option(help: "End of the period (default: now, or for `equity` the last instant the stored prices can value).")
@@ -28,9 +29,7 @@ struct ChartOptions: ParsableArguments {
         do { svg = try chart.svg() } catch let error as LineChart.ChartError {
             throw CLIFailure(message: error.description, exitCode: CLIFailure.missingData)
         }
-        do { try Data(svg.utf8).write(to: URL(fileURLWithPath: out)) } catch {
-            throw CLIFailure(message: "cannot write \(out): \(error.localizedDescription)", exitCode: CLIFailure.databaseError)
-        }
+        try overwrite.write(to: out) { file in try file.write(Data(svg.utf8)) }
         printLine("wrote \(out)")
     }
 

@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("portfolio-ledger-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: workDirectory) }
         let path = db ?? workDirectory.appendingPathComponent("demo.ledger").path
         let scenario = try DemoScenario.build(at: path, dataDirectory: workDirectory)

@@ -170,7 +170,7 @@ struct DemoScenario {
         var urls: [String: URL] = [:]
         for file in EmbeddedDemoData.files {
             let url = directory.appendingPathComponent(file.fileName)
-            try Data(file.text.utf8).write(to: url)
+            try OutputFile.write(to: url.path, existing: .refuse) { try $0.write(Data(file.text.utf8)) }
             urls[file.fileName] = url
         }
         return urls

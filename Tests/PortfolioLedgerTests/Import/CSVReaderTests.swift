@@ -107,7 +107,7 @@ func readAll(_ path: String, chunkSize: Int) throws -> (header: [String], record
         let twice = try writeFile(dir, "twice.csv", "a,b,a\n")
         #expect(throws: ImportError(file: twice, line: 1, column: "a", reason: "the header names this column twice")) { _ = try CSVReader(path: twice) }
         let missing = dir.path("nope.csv")
-        #expect(throws: ImportError(file: missing, reason: "cannot open: No such file or directory")) { _ = try CSVReader(path: missing) }
+        #expect(throws: ImportError(file: missing, reason: "cannot open: No such file or directory", isUnreadableFile: true)) { _ = try CSVReader(path: missing) }
     }
 
     @Test func memoryStaysBoundedWhateverTheFileSize() throws {
