@@ -280,7 +280,9 @@ struct ScopeValue {
     var debts: [LoanID: Double]
     var hedge: Double
 
-    var byLayer: [ReturnLayer: Double] { [.nft: nft, .loan: -debts.values.reduce(0, +), .hedge: hedge] }
+    // Summed in a fixed order (by loan id; layers in declaration order): a Dictionary's or Set's
+    // iteration order changes from process to process, and so would the last bits of a Double sum.
+    var byLayer: [ReturnLayer: Double] { [.nft: nft, .loan: -debts.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value }, .hedge: hedge] }
 }
 
 /// A part of a scope whose return is reported: some layers, or one loan.
@@ -297,8 +299,10 @@ enum ReturnSlice {
 
     func value(_ v: ScopeValue) -> Double {
         switch self {
-        case .layers(let layers): layers.reduce(0) { $0 + (v.byLayer[$1] ?? 0) }
-        case .loan(let id): -(v.debts[id] ?? 0)
+        case .layers(let layers):
+            let values = v.byLayer
+            return ReturnLayer.allCases.filter(layers.contains).reduce(0) { $0 + (values[$1] ?? 0) }
+        case .loan(let id): return -(v.debts[id] ?? 0)
         }
     }
 }
