@@ -13,7 +13,7 @@ struct PortfolioLedgerCommand: ParsableCommand {
         discussion: "Exit codes: 0 ok, 1 database or internal error, 3 integrity findings, 4 not a ledger file, 5 schema newer than this version, 6 migration needed or migration history broken, 7 file already exists, 64 usage error, 75 busy (another process held the write lock longer than 5 s; try again), 65 invalid input, 66 input file not found or a needed price missing or stale.",
         version: version,
         subcommands: [DemoCommand.self, InitCommand.self, MigrateCommand.self, CheckCommand.self, BackupCommand.self, ImportCommand.self, ExportCommand.self, QueryCommand.self,
-                      ReportCommand.self, PolicyCommand.self, ChartCommand.self, CalcCommand.self]
+                      ReportCommand.self, PolicyCommand.self, ChartCommand.self, CalcCommand.self, ReplayCommand.self]
     )
 
     /// Runs the command and turns every error into one line on stderr and a distinct exit code.
