@@ -251,7 +251,11 @@ extension ReplayPolicy {
             }
         }
         if let buffer {
-            guard loan != nil else { throw .invalidValue(field: "buffer", reason: "a buffer rule needs a loan") }
+            guard let loan else { throw .invalidValue(field: "buffer", reason: "a buffer rule needs a loan") }
+            // Blend-style liens are repaid whole; a partial repayment is not a move the protocol offers.
+            guard loan.model != .continuous else {
+                throw .invalidValue(field: "buffer", reason: "a continuous (Blend-style) loan is repaid only in full; the buffer's partial repayment needs an aave_index loan")
+            }
             guard buffer.belowHealthFactor.isFinite, buffer.belowHealthFactor > 1 else {
                 throw .invalidValue(field: "buffer.belowHealthFactor", reason: "\(buffer.belowHealthFactor) must be above 1")
             }
