@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "BenchBaselines", linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("m")]),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines"]
+            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines", "DemoData"]
         ),
 
         // Helpers shared by the test targets (temporary directories, a logical dump of a ledger).

@@ -81,14 +81,7 @@ struct ReplayCommand: ParsableCommand {
 
     /// The bundled history (docs/data.md): the full daily CryptoPunks summary and slices of ETH/USD, SPX and VIX.
     static func bundledMarket() throws -> ReplayMarket {
-        func text(_ name: String) throws -> String {
-            guard let file = EmbeddedDemoData.files.first(where: { $0.fileName == name }) else {
-                throw CLIFailure(message: "bundled data file \(name) is missing", exitCode: CLIFailure.databaseError)
-            }
-            return file.text
-        }
-        return try ReplayMarket(punksDaily: try text("history_cryptopunks_daily_punksmarket.csv"), ethUSD: try text("history_eth_usd_daily_coingecko.csv"),
-                                spx: try text("history_spx_daily_close_fred.csv"), vix: try text("history_vix_daily_cboe.csv"))
+        try ReplayMarket(punksDaily: BundledHistory.punksDaily, ethUSD: BundledHistory.ethUSD, spx: BundledHistory.spx, vix: BundledHistory.vix)
     }
 }
 

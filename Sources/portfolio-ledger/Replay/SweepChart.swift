@@ -21,7 +21,7 @@ struct SweepChart {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="11">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(left)" y="24" font-size="15" font-weight="bold">\(LineChart.escape(title))</text>
-            <text x="\(left)" y="42">simulated, \(ISO8601.formatDate(from))…\(ISO8601.formatDate(to)); green: survived (stack XIRR), red: liquidated (date)</text>
+            <text x="\(left)" y="42">simulated, \(ISO8601.formatDate(from))…\(ISO8601.formatDate(to)); green: survived (stack XIRR, annualised), red: liquidated (date)</text>
 
             """
         for (p, hedge) in hedges.enumerated() {
@@ -33,13 +33,13 @@ struct SweepChart {
             for (r, trigger) in triggers.enumerated() {
                 let y = top + Double(r) * cell.h
                 if p == 0 {
-                    svg += "<text x=\"\(left - 8)\" y=\"\(LineChart.f(y + cell.h / 2 + 4))\" text-anchor=\"end\">\(trigger == 0 ? "no buffer" : "HF < \(String(format: "%.2f", trigger))")</text>\n"
+                    svg += "<text x=\"\(left - 8)\" y=\"\(LineChart.f(y + cell.h / 2 + 4))\" text-anchor=\"end\">\(trigger == 0 ? "no buffer" : "HF &lt; \(String(format: "%.2f", trigger))")</text>\n"
                 }
                 for (c, ltv) in ltvs.enumerated() {
                     guard let point = points.first(where: { $0.hedge == hedge && $0.ltv == ltv && ($0.bufferHealthFactor ?? 0) == trigger }) else { continue }
                     let x = x0 + Double(c) * cell.w
                     let label = point.outcome.liquidation.map { String(ISO8601.formatDate($0.at).dropFirst(2)) }
-                        ?? point.outcome.xirr.rate.map { String(format: "%.0f %%", $0 * 100) } ?? "n/a"
+                        ?? point.outcome.xirr.rate.map { String(format: "%.3g %%", $0 * 100) } ?? "n/a"
                     svg += "<rect x=\"\(LineChart.f(x))\" y=\"\(LineChart.f(y))\" width=\"\(cell.w - 2)\" height=\"\(cell.h - 2)\" fill=\"\(point.outcome.survived ? "#b7e1b0" : "#f4a6a6")\"/>"
                     svg += "<text x=\"\(LineChart.f(x + cell.w / 2 - 1))\" y=\"\(LineChart.f(y + cell.h / 2 + 3))\" text-anchor=\"middle\" font-size=\"10\">\(label)</text>\n"
                 }
