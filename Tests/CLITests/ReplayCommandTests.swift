@@ -44,6 +44,12 @@ import Testing
         #expect(lines.contains("4 of 6 points survived"))
         #expect(run.stderr.contains("sweep: 6/6 points"))
         #expect(try String(contentsOfFile: dir.path("sweep.svg"), encoding: .utf8).hasPrefix("<svg"))
+        // Any point can be written as a ledger: the 50 % no-buffer point, liquidated on 2021-01-17.
+        let point = try CLIRunner.run(["replay", Self.policy, "--from", "2021-01-02", "--to", "2021-02-28", "--sweep", "--ltv", "0.5:0.5:0.1",
+                                       "--buffer-hf", "off", "--hedge", "on", "--write-point", "0.5,off,on", "--out", dir.path("point.ledger")])
+        #expect(point.exitCode == 0, "\(point.stderr)")
+        let loans = try CLIRunner.run(["report", "loans", dir.path("point.ledger"), "--at", "2021-01-18"])
+        #expect(loans.stdout.contains("liquidated"))
     }
 
     @Test func badInputIsAClearErrorAndWritesNothing() throws {

@@ -9,13 +9,24 @@ extension Ledger {
     /// replay the run as it went). The ledger is marked as simulated (``LedgerSnapshot/simulation()``).
     ///
     /// The same run writes a ledger whose reports and export are the same bytes every time.
+    ///
+    /// - Throws: ``LedgerError/alreadyExists(path:)`` (or another file error) when `path` cannot be
+    ///   created — an existing file is left untouched; the first refused booking's error otherwise,
+    ///   and then the half-written file is removed (a partial replay is not left behind).
     public static func createReplay(of run: ReplayRun, market: ReplayMarket, at path: String) throws -> Ledger {
         let clock = ReplayClock(run.from)
         let ledger = try Ledger.create(at: path, clock: { clock.now })
-        var writer = try ledger.write { tx in try ReplayWriter(run: run, market: market, tx: tx) }
-        for booking in run.bookings {
-            clock.now = booking.at
-            try ledger.write { tx in try writer.book(booking, tx) }
+        do {
+            var writer = try ledger.write { tx in try ReplayWriter(run: run, market: market, tx: tx) }
+            for booking in run.bookings {
+                clock.now = booking.at
+                try ledger.write { tx in try writer.book(booking, tx) }
+            }
+        } catch {
+            // The file is ours (created above); unlinking it while open is safe on POSIX, and SQLite
+            // drops its -wal and -shm when the connection closes.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw error
         }
         return ledger
     }

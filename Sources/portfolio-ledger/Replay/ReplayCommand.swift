@@ -23,7 +23,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "First day, YYYY-MM-DD.") var from: String
     @Option(help: "Last day, YYYY-MM-DD (inclusive).") var to: String
     @Option(help: "Output format: table or json.") var format: ReplayFormat = .table
-    @Option(help: "Write the policy's replay as a new ledger file (not with --sweep).") var out: String?
+    @Option(help: "Write the policy's replay (or, with --sweep, the --write-point's) as a new ledger file.") var out: String?
     @Option(help: "Write an SVG chart: the health factor (replay) or the grid (sweep).") var chart: String?
     @Flag(help: "Sweep a grid of LTV × buffer trigger × hedge instead of one replay.") var sweep = false
     @Option(help: "Sweep LTVs LOW:HIGH:STEP (default 0.2:0.6:0.05).") var ltv: GridRange = GridRange(low: 0.2, high: 0.6, step: 0.05)
@@ -32,8 +32,12 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("with-no-buffer"), help: "Add a no-buffer point for every LTV to the sweep.") var withNoBuffer = false
     @Option(help: "Sweep the hedge: on, off or on,off (default on,off).") var hedge: HedgeChoice = .both
 
+    @Option(name: .customLong("write-point"), help: "With --sweep and --out: write this grid point's replay as a ledger, LTV,HF|off,on|off (e.g. 0.5,1.5,on).")
+    var writePoint: SweepPointChoice?
+
     func validate() throws {
-        if sweep && out != nil { throw ValidationError("--out writes one replay; pick a point and replay it without --sweep") }
+        if sweep && (out != nil) != (writePoint != nil) { throw ValidationError("with --sweep, --out needs --write-point LTV,HF|off,on|off (and the reverse)") }
+        if !sweep && writePoint != nil { throw ValidationError("--write-point picks a point of a --sweep") }
     }
 
     func run() throws {
@@ -49,19 +53,25 @@ struct ReplayCommand: ParsableCommand {
             progress.finish()
             printLine(format == .json ? ReplayOutput.sweepJSON(points).rendered : ReplayOutput.sweepTable(points))
             if let chart { try ReplayOutput.write(SweepChart(title: "Sweep: \(policy.name)", from: start, to: end, points: points).svg(), to: chart) }
+            if let out, let point = writePoint {
+                let variant = try ReplaySweep.policy(policy, ltv: point.ltv, bufferHealthFactor: point.bufferHealthFactor, hedge: point.hedge)
+                try writeLedger(variant, market: market, from: start, to: end, to: out)
+            }
             return
         }
         let comparison = try ReplayComparison.run(policy, market: market, from: start, to: end)
         printLine(format == .json ? ReplayOutput.comparisonJSON(comparison, from: start, to: end).rendered
                                   : ReplayOutput.comparisonTable(comparison, from: start, to: end))
-        if let out {
-            let run = try ReplayRun.simulate(policy, market: market, from: start, to: end)
-            _ = try Ledger.createReplay(of: run, market: market, at: out)
-            printLine("wrote \(out) (a simulated ledger: \(run.bookings.count) bookings)")
-        }
+        if let out { try writeLedger(policy, market: market, from: start, to: end, to: out) }
         if let chart {
             try ReplayOutput.write(try ReplayOutput.healthChart(policy, market: market, from: start, to: end), to: chart)
         }
+    }
+
+    private func writeLedger(_ policy: ReplayPolicy, market: ReplayMarket, from start: Instant, to end: Instant, to out: String) throws {
+        let run = try ReplayRun.simulate(policy, market: market, from: start, to: end)
+        _ = try Ledger.createReplay(of: run, market: market, at: out)
+        printLine("wrote \(out) (a simulated ledger: \(run.bookings.count) bookings)")
     }
 
     private func readPolicy() throws -> ReplayPolicy {
@@ -114,6 +124,26 @@ struct GridRange: ExpressibleByArgument {
     }
 
     var defaultValueDescription: String { isOff ? "off" : "\(low):\(high):\(step)" }
+}
+
+/// One sweep point, `LTV,HF|off,on|off`.
+struct SweepPointChoice: ExpressibleByArgument {
+    var ltv: Double
+    var bufferHealthFactor: Double?
+    var hedge: Bool
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map(String.init)
+        guard parts.count == 3, let ltv = Double(parts[0]), ["on", "off"].contains(parts[2]) else { return nil }
+        if parts[1] == "off" {
+            bufferHealthFactor = nil
+        } else {
+            guard let hf = Double(parts[1]) else { return nil }
+            bufferHealthFactor = hf
+        }
+        self.ltv = ltv
+        hedge = parts[2] == "on"
+    }
 }
 
 enum HedgeChoice: String, ExpressibleByArgument, CaseIterable {

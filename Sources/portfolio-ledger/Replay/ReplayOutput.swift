@@ -87,7 +87,11 @@ enum ReplayOutput {
         return "liquidated \(date(liquidation.at)) at floor \(fixed(liquidation.floor, 2)) ETH"
     }
 
-    static func xirr(_ result: XIRR.Result) -> String { result.rate.map { fixed($0 * 100, 2) + " %" } ?? "n/a" }
+    /// Annualised over a few weeks of a tenfold rise, XIRR runs to 10¹⁰ %: large values in 3 significant digits.
+    static func xirr(_ result: XIRR.Result) -> String {
+        guard let rate = result.rate else { return "n/a" }
+        return abs(rate) < 100 ? fixed(rate * 100, 2) + " %" : String(format: "%.3g %%", rate * 100)
+    }
     static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
     static func date(_ instant: Instant?) -> String { instant.map(ISO8601.formatDate) ?? "-" }
 }

@@ -74,6 +74,43 @@ import Testing
         }
     }
 
+    @Test func aRefusedBookingLeavesNoHalfWrittenLedger() throws {
+        var (run, market) = try Self.januaryRun()
+        // A repayment after the liquidation: the loan is no longer open, so the write API refuses it.
+        run.bookings.append(.repay(at: run.to, .init(interest: try dec("0.1"), principal: try dec("0.1"))))
+        let path = dir.path("half.ledger")
+        #expect(throws: LedgerError.self) { try Ledger.createReplay(of: run, market: market, at: path) }
+        for suffix in ["", "-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: path + suffix)) }
+    }
+
+    @Test func theRefinanceRepaysTheOldLoanAndPledgesTheTokensToTheNewOne() throws {
+        let (run, market) = try Self.januaryRun()
+        // 2020-12-05 + 45 days: the loan is repaid whole and borrowed again at 40 % of that mark's value.
+        let refinance = try #require(run.bookings.first { if case .borrow(_, _, .some) = $0 { true } else { false } })
+        #expect(refinance.at == (try instant("2021-01-19T23:59:59Z")))
+        let ledger = try Ledger.createReplay(of: run, market: market, at: dir.path("refi.ledger"))
+        try ledger.read { book in
+            let loans = try book.loans()
+            #expect(loans.count == 2)
+            #expect(loans[1].refinancesLoanID == loans[0].id)
+            #expect(try book.loanStatus(loans[0].id, at: refinance.at) == .closed)
+            #expect(try book.loanStatus(loans[1].id, at: run.to) == .liquidated)
+            #expect(try book.nfts(at: run.to).allSatisfy { $0.status == .disposed })
+        }
+    }
+
+    @Test func theMinimumFloorSeriesIsTheOneBookedAndUsed() throws {
+        var policy = ReplayTestData.handChecked
+        policy.floor = .minimum
+        let market = try ReplayTestData.market()
+        let run = try ReplayRun.simulate(policy, market: market, from: ReplayTestData.day("2021-01-12"), to: ReplayTestData.day("2021-01-20"))
+        // cryptopunks_daily_punksmarket.csv 2021-01-12: min_price_eth 4.85.
+        #expect(run.bookings[1] == .acquire(at: try instant("2021-01-12T23:59:59Z"), token: "6818", price: try dec("4.85")))
+        let ledger = try Ledger.createReplay(of: run, market: market, at: dir.path("min.ledger"))
+        #expect(try ledger.read { try $0.series(named: "CryptoPunks floor (min sale)") } != nil)
+        #expect(try ledger.read { try $0.series(named: "CryptoPunks floor (median sale)") } == nil)
+    }
+
     @Test func anExistingFileIsNotOverwritten() throws {
         let (run, market) = try Self.januaryRun()
         let path = dir.path("taken.ledger")
