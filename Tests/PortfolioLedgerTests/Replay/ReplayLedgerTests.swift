@@ -111,6 +111,23 @@ import Testing
         #expect(try ledger.read { try $0.series(named: "CryptoPunks floor (median sale)") } == nil)
     }
 
+    @Test func theReportsFullStackReturnOfTheLedgerIsTheSimulationsReturn() throws {
+        // Without the hedge (whose report adds the margin it ties up, D12), the ledger's own
+        // full-stack return over the replay's window is the simulation's, flow for flow.
+        var policy = ReplayTestData.handChecked
+        policy.hedge = nil
+        let market = try ReplayTestData.market()
+        let run = try ReplayRun.simulate(policy, market: market, from: ReplayTestData.day("2021-01-12"), to: ReplayTestData.day("2021-02-15"))
+        let ledger = try Ledger.createReplay(of: run, market: market, at: dir.path("returns.ledger"))
+        let report = try ledger.read { try $0.fullStackReturn(.portfolio, from: run.from, to: run.to) }
+        #expect(report.startValue == 0)
+        #expect(abs(report.terminalValue - run.outcome.terminalValueUSD) < 1e-6)
+        let simulated = run.outcome.flowsUSD.dropLast().reduce(0) { $0 + $1.amount }
+        #expect(abs(report.flows.reduce(0) { $0 + $1.amount.converted } - simulated) < 1e-6)
+        let (a, b) = (try #require(report.total.xirr.rate), try #require(run.outcome.xirr.rate))
+        #expect(abs(a - b) / abs(b) < 1e-9)
+    }
+
     @Test func anExistingFileIsNotOverwritten() throws {
         let (run, market) = try Self.januaryRun()
         let path = dir.path("taken.ledger")
