@@ -21,9 +21,18 @@ import Testing
             let export = try CLIRunner.run(["export", dir.path("\(name).ledger")])
             let returns = try CLIRunner.run(["report", "returns", dir.path("\(name).ledger"), "--at", "2021-02-28T23:59:59Z"])
             let loans = try CLIRunner.run(["report", "loans", dir.path("\(name).ledger"), "--at", "2021-01-20", "--format", "json"])
-            #expect([json, export, returns, loans].allSatisfy { $0.exitCode == 0 })
-            outputs.append([run.stdout.replacingOccurrences(of: dir.path(name), with: "X"), json.stdout, export.stdout, returns.stdout, loans.stdout,
-                            try String(contentsOfFile: dir.path("\(name).svg"), encoding: .utf8)].joined(separator: "\n--\n"))
+            let model = ["--rate", "0.001", "--dividend-yield", "0.015"]
+            let hedges = try CLIRunner.run(["report", "hedges", dir.path("\(name).ledger"), "--at", "2021-01-20"] + model)
+            let valuation = try CLIRunner.run(["report", "valuation", dir.path("\(name).ledger"), "--at", "2021-01-20"] + model)
+            let statement = try CLIRunner.run(["report", "statement", dir.path("\(name).ledger"), "--from", "2021-01-02", "--to", "2021-02-28"])
+            let equity = try CLIRunner.run(["chart", "equity", dir.path("\(name).ledger"), "--out", dir.path("\(name)-equity.svg"),
+                                            "--from", "2021-01-03", "--to", "2021-02-28"] + model)
+            let reports = [json, export, returns, loans, hedges, valuation, statement, equity]
+            #expect(reports.allSatisfy { $0.exitCode == 0 }, "\(reports.map(\.stderr))")
+            outputs.append(([run.stdout, equity.stdout].map { $0.replacingOccurrences(of: dir.path(name), with: "X") }
+                            + [json, export, returns, loans, hedges, valuation, statement].map(\.stdout)
+                            + [try String(contentsOfFile: dir.path("\(name).svg"), encoding: .utf8),
+                               try String(contentsOfFile: dir.path("\(name)-equity.svg"), encoding: .utf8)]).joined(separator: "\n--\n"))
             let check = try CLIRunner.run(["check", dir.path("\(name).ledger")])
             #expect(check.exitCode == 0)
         }

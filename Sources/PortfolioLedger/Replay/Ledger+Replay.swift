@@ -64,17 +64,19 @@ private final class ReplayClock: @unchecked Sendable {
 /// Books a replay's decisions; keeps the ids they refer to (tokens, the open loan, the open condor).
 struct ReplayWriter {
     private let policy: ReplayPolicy
+    private let market: ReplayMarket
     private var nfts: [String: NFTID] = [:]
     private var held: [String] = []
     private var loan: LoanID?
     private var loanCount = 0
-    private var hedge: HedgeID?
+    private var hedge: (id: HedgeID, openedAt: Instant)?
 
     static let punksContract = "0xb47e3cd837ddf8e4c57f05d70ab865de6e193bbb"
 
     /// Books the collection, its tokens, the window's market history and the simulation mark.
     init(run: ReplayRun, market: ReplayMarket, tx: LedgerTransaction) throws {
         policy = run.policy
+        self.market = market
         let punks = try tx.addCollection(chain: "ethereum", contractAddress: Self.punksContract, name: "CryptoPunks")
         for token in run.policy.collateral { nfts[token.token] = try tx.addNFT(collection: punks, tokenID: TokenID(token.token)) }
         let floor = market.floor(run.policy.floor)
@@ -121,15 +123,30 @@ struct ReplayWriter {
             held.removeAll { $0 == token }
         case let .openCondor(at, legs, feesPerLeg):
             let expiry = legs.first?.expiry.map(ISO8601.formatDate) ?? "?"
-            hedge = try tx.openIronCondor(name: "replay: SPXW iron condor to \(expiry)", root: .spxw, legs: legs, tradedAt: at,
-                                          feesPerLeg: feesPerLeg, protecting: loan.map { [$0] } ?? [])
+            hedge = (try tx.openIronCondor(name: "replay: SPXW iron condor to \(expiry)", root: .spxw, legs: legs, tradedAt: at,
+                                           feesPerLeg: feesPerLeg, protecting: loan.map { [$0] } ?? []), at)
         case let .settleCondor(at, value):
             guard let open = hedge else { throw LedgerError.conflict("replay: no open condor to settle at \(at)") }
-            for position in try tx.current.positions(of: open, at: at) {
+            try addModelQuotes(hedge: open.id, from: open.openedAt, to: at, tx)
+            for position in try tx.current.positions(of: open.id, at: at) {
                 _ = try tx.settleContract(position.contract.id, settlementValue: value, settledAt: at)
             }
             hedge = nil
         }
+    }
+
+    /// The legs' daily quotes as the replay priced them (implied vol = that day's VIX close, underlying =
+    /// the SPX close), so valuation, hedge reports and the equity chart value the condor as the
+    /// replay did. Recorded with the settlement: a report as known mid-cycle does not see them early.
+    private func addModelQuotes(hedge: HedgeID, from: Instant, to: Instant, _ tx: LedgerTransaction) throws {
+        var quotes: [OptionQuote] = []
+        for (close, spot) in market.spx.window(from: from, to: to) where close >= from {
+            guard let vix = market.vix.asOf(close.adding(seconds: 900)) else { continue }
+            for position in try tx.current.positions(of: hedge, at: close) {
+                quotes.append(OptionQuote(contractID: position.contract.id, quotedAt: close, impliedVol: vix.value / 100, underlying: spot))
+            }
+        }
+        _ = try tx.addOptionQuotes(quotes)
     }
 
     private func nft(_ token: String) throws -> NFTID {
