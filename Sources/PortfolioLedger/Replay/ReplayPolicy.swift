@@ -111,13 +111,16 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
     }
 
     /// The hedge rule: sell an SPX iron condor (PM-settled SPXW) at the first close after the loan
-    /// starts and again at each expiry while the loan is open; short strikes relative to spot,
+    /// starts and again at each expiry while the loan is open; short strikes relative to spot (or,
+    /// when `shortDelta` is set, the nearest 5-point strikes whose |delta| is at most it),
     /// wings `wingWidthPoints` further out, contracts sized so that the condor's widest possible
     /// loss is about `maxLossPerDebt` × the loan's debt in USD (none that cycle when it rounds to 0).
     /// Priced with Black–Scholes at VIX/100 as the implied volatility; settled at the expiry close.
     public struct Hedge: Codable, Sendable, Hashable {
         public var shortPutMoneyness: Double
         public var shortCallMoneyness: Double
+        /// Short strikes by delta instead of moneyness, e.g. 0.16: the put with Δ ≥ −0.16 and the call with Δ ≤ 0.16 nearest spot.
+        public var shortDelta: Double?
         public var wingWidthPoints: Int
         public var tenorDays: Int
         public var maxLossPerDebt: Double
@@ -127,10 +130,12 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
         public var riskFreeRate: Double
         public var dividendYield: Double
 
-        public init(shortPutMoneyness: Double = 0.95, shortCallMoneyness: Double = 1.05, wingWidthPoints: Int = 50, tenorDays: Int = 30,
-                    maxLossPerDebt: Double = 0.5, feesPerContractUSD: String = "0.66", riskFreeRate: Double = 0.001, dividendYield: Double = 0.015) {
+        public init(shortPutMoneyness: Double = 0.95, shortCallMoneyness: Double = 1.05, shortDelta: Double? = nil, wingWidthPoints: Int = 50,
+                    tenorDays: Int = 30, maxLossPerDebt: Double = 0.5, feesPerContractUSD: String = "0.66", riskFreeRate: Double = 0.001,
+                    dividendYield: Double = 0.015) {
             self.shortPutMoneyness = shortPutMoneyness
             self.shortCallMoneyness = shortCallMoneyness
+            self.shortDelta = shortDelta
             self.wingWidthPoints = wingWidthPoints
             self.tenorDays = tenorDays
             self.maxLossPerDebt = maxLossPerDebt
@@ -140,7 +145,7 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case shortPutMoneyness, shortCallMoneyness, wingWidthPoints, tenorDays, maxLossPerDebt, feesPerContractUSD, riskFreeRate, dividendYield
+            case shortPutMoneyness, shortCallMoneyness, shortDelta, wingWidthPoints, tenorDays, maxLossPerDebt, feesPerContractUSD, riskFreeRate, dividendYield
         }
 
         public init(from decoder: any Decoder) throws {
@@ -148,6 +153,7 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
             let d = Hedge()
             self.init(shortPutMoneyness: try c.decodeIfPresent(Double.self, forKey: .shortPutMoneyness) ?? d.shortPutMoneyness,
                       shortCallMoneyness: try c.decodeIfPresent(Double.self, forKey: .shortCallMoneyness) ?? d.shortCallMoneyness,
+                      shortDelta: try c.decodeIfPresent(Double.self, forKey: .shortDelta),
                       wingWidthPoints: try c.decodeIfPresent(Int.self, forKey: .wingWidthPoints) ?? d.wingWidthPoints,
                       tenorDays: try c.decodeIfPresent(Int.self, forKey: .tenorDays) ?? d.tenorDays,
                       maxLossPerDebt: try c.decodeIfPresent(Double.self, forKey: .maxLossPerDebt) ?? d.maxLossPerDebt,
@@ -271,6 +277,9 @@ extension ReplayPolicy {
             }
             guard hedge.shortCallMoneyness.isFinite, hedge.shortCallMoneyness > 1, hedge.shortCallMoneyness < 3 else {
                 throw .invalidValue(field: "hedge.shortCallMoneyness", reason: "\(hedge.shortCallMoneyness) is not in (1, 3)")
+            }
+            if let delta = hedge.shortDelta, !(delta.isFinite && delta > 0.01 && delta < 0.5) {
+                throw .invalidValue(field: "hedge.shortDelta", reason: "\(delta) is not in (0.01, 0.5)")
             }
             guard (5...2000).contains(hedge.wingWidthPoints), hedge.wingWidthPoints % 5 == 0 else {
                 throw .invalidValue(field: "hedge.wingWidthPoints", reason: "\(hedge.wingWidthPoints) is not a multiple of 5 in 5…2000")

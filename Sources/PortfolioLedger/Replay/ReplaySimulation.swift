@@ -297,14 +297,14 @@ struct ReplaySimulator {
             notes.append("\(ISO8601.formatDate(close)): no condor sold; the loan is too small for one contract")
             return
         }
-        func strike(_ x: Double) -> Double { (x / 5).rounded() * 5 }
-        let shortPut = strike(spot * hedge.shortPutMoneyness), shortCall = strike(spot * hedge.shortCallMoneyness)
+        let years = close.yearFraction(to: expiry), vol = vix.value / 100
+        let (shortPut, shortCall) = try Self.shortStrikes(hedge, spot: spot, volatility: vol, years: years)
         let plan: [(OptionType, Double, Int)] = [(.put, shortPut - width, contracts), (.put, shortPut, -contracts),
                                                  (.call, shortCall, -contracts), (.call, shortCall + width, contracts)]
         var legs: [OptionLeg] = []
         for (type, k, quantity) in plan {
-            let price = try BlackScholes.price(type, spot: spot, strike: k, volatility: vix.value / 100, rate: hedge.riskFreeRate,
-                                               dividendYield: hedge.dividendYield, timeToExpiry: close.yearFraction(to: expiry))
+            let price = try BlackScholes.price(type, spot: spot, strike: k, volatility: vol, rate: hedge.riskFreeRate,
+                                               dividendYield: hedge.dividendYield, timeToExpiry: years)
             legs.append(OptionLeg(type, strike: ExactDecimal(Int(k)), quantity: quantity, premium: try SPXTick.rounded(price), expiry: expiry))
         }
         guard let built = try? IronCondor(legs: legs), built.kind == .credit else {
@@ -320,13 +320,19 @@ struct ReplaySimulator {
         bookings.append(.openCondor(at: close, legs: legs, feesPerLeg: feesPerLeg))
         condor = (legs, expiry)
     }
-}
 
-/// The SPX option price increment: 0.05 below 3.00, 0.10 from 3.00.
-public enum SPXTick {
-    /// `price` rounded to the nearest tick.
-    public static func rounded(_ price: Double) throws -> ExactDecimal {
-        let step = price < 3 ? 0.05 : 0.10
-        return try ExactDecimal((price / step).rounded() * step, scale: 2, mode: .halfEven)
+    /// Short strikes on the 5-point grid: spot × moneyness, or by delta — walking out from the
+    /// strike nearest spot, the first put with Δ ≥ −target and the first call with Δ ≤ target.
+    static func shortStrikes(_ hedge: ReplayPolicy.Hedge, spot: Double, volatility: Double, years: Double) throws -> (put: Double, call: Double) {
+        func grid(_ x: Double) -> Double { (x / 5).rounded() * 5 }
+        guard let target = hedge.shortDelta else { return (grid(spot * hedge.shortPutMoneyness), grid(spot * hedge.shortCallMoneyness)) }
+        func delta(_ type: OptionType, _ k: Double) throws -> Double {
+            try BlackScholes.greeks(type, spot: spot, strike: k, volatility: volatility, rate: hedge.riskFreeRate,
+                                    dividendYield: hedge.dividendYield, timeToExpiry: years).delta
+        }
+        var put = grid(spot), call = grid(spot)
+        while try delta(.put, put) < -target, put > 5 { put -= 5 }
+        while try delta(.call, call) > target { call += 5 }
+        return (put, call)
     }
 }

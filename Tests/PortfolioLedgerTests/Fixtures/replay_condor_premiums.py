@@ -31,3 +31,19 @@ def tick(price):
 for kind, K in [("put", 3595), ("put", 3620), ("call", 4000), ("call", 4025)]:
     p = bsm(kind, K)
     print(kind, K, f"{p:.6f}", tick(p))
+
+
+# Short strikes by delta (hedge.shortDelta = 0.16): walking out from the strike nearest spot on the
+# 5-point grid, the first put with delta >= -0.16 and the first call with delta <= 0.16.
+# Measured: put 3585 (delta −0.1580), call 4055 (delta 0.1584).
+def delta(kind, K):
+    d1 = (log(S / K) + (r - q + sigma * sigma / 2) * T) / (sigma * sqrt(T))
+    return exp(-q * T) * (norm.cdf(d1) if kind == "call" else norm.cdf(d1) - 1)
+
+
+put = call = round(S / 5) * 5
+while delta("put", put) < -0.16:
+    put -= 5
+while delta("call", call) > 0.16:
+    call += 5
+print("delta 0.16 strikes:", put, call, f"{delta('put', put):.4f}", f"{delta('call', call):.4f}")

@@ -58,4 +58,15 @@ import Testing
         #expect(o.notes == ["2021-02-10: no condor sold; its expiry would fall after the end of the replay"])
         #expect(run.bookings.count == 7)
     }
+
+    @Test func shortStrikesByDelta() throws {
+        // The 2021-01-13 condor with hedge.shortDelta = 0.16 (Fixtures/replay_condor_premiums.py:
+        // put 3585 at Δ −0.1580, call 4055 at Δ 0.1584, the first 5-point strikes inside 0.16).
+        var policy = ReplayTestData.handChecked
+        policy.hedge?.shortDelta = 0.16
+        let run = try ReplayRun.simulate(policy, market: try ReplayTestData.market(),
+                                         from: ReplayTestData.day("2021-01-12"), to: ReplayTestData.day("2021-02-15"))
+        guard case let .openCondor(_, legs, _) = run.bookings[4] else { Issue.record("\(run.bookings[4])"); return }
+        #expect(legs.map(\.strike) == [3560, 3585, 4055, 4080])
+    }
 }
