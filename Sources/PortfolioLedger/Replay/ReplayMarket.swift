@@ -25,12 +25,6 @@ public struct ReplayMarket: Sendable {
             return low == 0 ? nil : (Instant(unixSeconds: instants[low - 1]), values[low - 1])
         }
 
-        /// The observation stamped exactly at `at`, if any.
-        func exactly(_ at: Instant) -> Double? {
-            guard let found = asOf(at), found.at == at else { return nil }
-            return found.value
-        }
-
         /// Observations in `[from, to]`, plus the last one before `from` (what an as-of lookup at `from` sees).
         func window(from: Instant, to: Instant) -> [(Instant, Double)] {
             zip(instants, values).enumerated().filter { i, pair in

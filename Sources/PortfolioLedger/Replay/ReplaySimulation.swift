@@ -263,8 +263,8 @@ struct ReplaySimulator {
 
     /// At the SPX close of `day` (when there is one): settle an expiring condor, sell the next one.
     private mutating func marketClose(on day: Instant) throws {
-        let close = NewYorkTime.instant(onUTCDate: day, secondsOfDay: 16 * 3600)
-        guard let spot = market.spx.exactly(close) else { return }
+        // The 16:00 New York close falls on the same UTC date (20:00 or 21:00 UTC).
+        guard let (close, spot) = market.spx.asOf(day.adding(seconds: Self.markSeconds)), close >= day else { return }
         if let open = condor, open.expiry == close {
             let value = try ExactDecimal(spot, scale: 2, mode: .halfEven)
             var cash = ExactDecimal.zero
