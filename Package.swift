@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "BenchBaselines", linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("m")]),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines"]
+            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines", "DemoData"]
         ),
 
         // Helpers shared by the test targets (temporary directories, a logical dump of a ledger).
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB", "LedgerTestSupport"]),
         .testTarget(name: "LedgerMathTests", dependencies: ["LedgerMath"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations", "LedgerTestSupport"],
+        .testTarget(name: "PortfolioLedgerTests", dependencies: ["PortfolioLedger", "LedgerMigrations", "LedgerTestSupport", "DemoData"],
                     exclude: ["Fixtures"]),  // read in place via #filePath: old-schema ledger files
         // A test-only reader process for the concurrency tests (docs/reliability.md); not a product.
         .executableTarget(name: "ledger-probe", dependencies: ["PortfolioLedger", "SQLiteDB", "LedgerMath"],

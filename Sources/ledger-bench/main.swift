@@ -53,6 +53,7 @@ do {
     try job("xirr") { [try xirrJob(config, scratch)] }
     try job("theta") { [try thetaJob(config)] }
     try job("import") { try importJob(config, scratch) }
+    try job("replay") { [try replaySweepJob(config)] }
     try job("report") {
         say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)

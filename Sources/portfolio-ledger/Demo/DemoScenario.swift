@@ -114,7 +114,7 @@ struct DemoScenario {
                 let k = try ExactDecimal(parsing: strike)
                 let price = try BlackScholes.price(type, spot: spot, strike: k.doubleValue, volatility: vol, rate: rate,
                                                    dividendYield: dividendYield, timeToExpiry: entry.yearFraction(to: expiry))
-                legs.append(OptionLeg(type, strike: k, quantity: quantity, premium: try tick(price), expiry: expiry))
+                legs.append(OptionLeg(type, strike: k, quantity: quantity, premium: try SPXTick.rounded(price), expiry: expiry))
             }
             let hedge = try tx.openIronCondor(name: "SPX Mar-2021 iron condor", root: .spx, legs: legs, tradedAt: entry,
                                               feesPerLeg: ExactDecimal(parsing: "1.32"), protecting: loans)
@@ -139,12 +139,6 @@ struct DemoScenario {
             }
             return hedge
         }
-    }
-
-    /// SPX tick: 0.05 below 3.00, 0.10 from 3.00.
-    static func tick(_ price: Double) throws -> ExactDecimal {
-        let step = price < 3 ? 0.05 : 0.10
-        return try ExactDecimal((price / step).rounded() * step, scale: 2, mode: .halfEven)
     }
 
     struct Sale {

@@ -1,0 +1,97 @@
+import Foundation
+import LedgerMath
+import PortfolioLedger
+
+/// Tables, JSON and the health chart of `replay` (the sweep grid is ``SweepChart``).
+enum ReplayOutput {
+    static func comparisonTable(_ comparison: ReplayComparison, from: Instant, to: Instant) -> String {
+        let header = ["layer", "outcome", "min HF", "borrowing cost ETH", "cost USD", "hedge P&L USD", "condors", "buffer ETH", "XIRR", "multiple"]
+        let rows = comparison.layers.map { layer -> [String] in
+            let o = layer.outcome
+            return [layer.name, outcome(o), o.minimumHealthFactor.map { fixed($0, 3) + " " + date(o.minimumHealthFactorAt) } ?? "-",
+                    o.borrowingCostETH.formatted(fractionDigits: 4), fixed(o.borrowingCostUSD, 2), o.hedgePnLUSD.formatted(fractionDigits: 2),
+                    String(o.condorCycles), o.bufferRepayments == 0 ? "-" : "\(o.bufferCashUsedETH.formatted(fractionDigits: 4)) (\(o.bufferRepayments)×)",
+                    xirr(o.xirr), o.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+        }
+        var text = "replay of \"\(comparison.layers[0].policy.name)\" \(ISO8601.formatDate(from))…\(ISO8601.formatDate(to)) (simulated; floor proxy: \(comparison.layers[0].policy.floor.rawValue) daily sale)\n"
+        text += PlainTable.grid(header: header, rows: rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9])
+        for note in comparison.layers[0].outcome.notes { text += "\nnote: \(note)" }
+        return text
+    }
+
+    static func comparisonJSON(_ comparison: ReplayComparison, from: Instant, to: Instant) -> OutputJSON {
+        .object([("policy", .string(comparison.layers[0].policy.name)), ("from", .string(ISO8601.formatDate(from))),
+                 ("to", .string(ISO8601.formatDate(to))), ("simulated", .bool(true)),
+                 ("layers", .array(comparison.layers.map { .object([("layer", .string($0.name))] + outcomeJSON($0.outcome)) }))])
+    }
+
+    static func sweepTable(_ points: [ReplaySweepPoint]) -> String {
+        let rows = points.map { p -> [String] in
+            [fixed(p.ltv, 2), p.bufferHealthFactor.map { fixed($0, 2) } ?? "off", p.hedge ? "on" : "off", outcome(p.outcome),
+             p.outcome.minimumHealthFactor.map { fixed($0, 3) } ?? "-", xirr(p.outcome.xirr), p.outcome.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+        }
+        let survived = points.filter(\.outcome.survived).count
+        return PlainTable.grid(header: ["LTV", "buffer HF", "hedge", "outcome", "min HF", "XIRR", "multiple"], rows: rows, rightAligned: [0, 1, 4, 5, 6])
+            + "\n\(survived) of \(points.count) points survived"
+    }
+
+    static func sweepJSON(_ points: [ReplaySweepPoint]) -> OutputJSON {
+        .array(points.map { p in
+            .object([("ltv", .number(p.ltv)), ("bufferHealthFactor", .number(p.bufferHealthFactor)), ("hedge", .bool(p.hedge))] + outcomeJSON(p.outcome))
+        })
+    }
+
+    private static func outcomeJSON(_ o: ReplayOutcome) -> [(key: String, value: OutputJSON)] {
+        let liquidation: OutputJSON = o.liquidation.map {
+            .object([("at", .string(ISO8601.format($0.at))), ("floorETH", .number($0.floor)), ("debtETH", .string($0.debt.description)),
+                     ("surplusETH", .string($0.surplus.description))])
+        } ?? .null
+        return [("survived", .bool(o.survived)), ("liquidation", liquidation), ("minimumHealthFactor", .number(o.minimumHealthFactor)),
+                ("minimumHealthFactorAt", o.minimumHealthFactorAt.map { .string(ISO8601.format($0)) } ?? .null),
+                ("borrowingCostETH", .string(o.borrowingCostETH.description)), ("borrowingCostUSD", .number(o.borrowingCostUSD)),
+                ("hedgePnLUSD", .string(o.hedgePnLUSD.description)), ("condorCycles", .integer(o.condorCycles)),
+                ("bufferRepayments", .integer(o.bufferRepayments)), ("bufferCashUsedETH", .string(o.bufferCashUsedETH.description)),
+                ("terminalValueUSD", .number(o.terminalValueUSD)), ("xirr", .number(o.xirr.rate)), ("moneyMultiple", .number(o.moneyMultiple)),
+                ("notes", .array(o.notes.map(OutputJSON.string)))]
+    }
+
+    /// The policy's health factor beside the same policy without its buffer rule.
+    static func healthChart(_ policy: ReplayPolicy, market: ReplayMarket, from: Instant, to: Instant) throws -> String {
+        var noBuffer = policy
+        noBuffer.buffer = nil
+        let runs = [(policy, "with the buffer rule", "#1f77b4", false), (noBuffer, "without the buffer rule", "#d62728", true)]
+        var series: [LineChart.Series] = []
+        for (variant, name, color, dashed) in runs where variant.loan != nil && (variant == policy || policy.buffer != nil) {
+            let run = try ReplayRun.simulate(variant, market: market, from: from, to: to)
+            series.append(LineChart.Series(name: "health factor, \(name)", points: run.path.compactMap { day in day.healthFactor.map { (day.at, $0) } },
+                                           color: color, dashed: dashed))
+        }
+        var lines = [LineChart.ReferenceLine(value: 1, label: "liquidation (HF = 1)", color: "#d62728")]
+        if let trigger = policy.buffer?.belowHealthFactor { lines.append(LineChart.ReferenceLine(value: trigger, label: "buffer trigger", color: "#2ca02c")) }
+        let chart = LineChart(title: "Replay: \(policy.name)", subtitle: "simulated, \(ISO8601.formatDate(from))…\(ISO8601.formatDate(to)), floor proxy: \(policy.floor.rawValue) daily sale",
+                              yAxisLabel: "health factor", series: series, referenceLines: lines)
+        do { return try chart.svg() } catch let error as LineChart.ChartError {
+            throw CLIFailure(message: error.description, exitCode: CLIFailure.missingData)
+        }
+    }
+
+    static func write(_ svg: String, to path: String) throws {
+        do { try Data(svg.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw CLIFailure(message: "cannot write \(path): \(error.localizedDescription)", exitCode: CLIFailure.databaseError)
+        }
+        printLine("wrote \(path)")
+    }
+
+    static func outcome(_ o: ReplayOutcome) -> String {
+        guard let liquidation = o.liquidation else { return "survived" }
+        return "liquidated \(date(liquidation.at)) at floor \(fixed(liquidation.floor, 2)) ETH"
+    }
+
+    /// Annualised over a few weeks of a tenfold rise, XIRR runs to 10¹⁰ %: large values in 3 significant digits.
+    static func xirr(_ result: XIRR.Result) -> String {
+        guard let rate = result.rate else { return "n/a" }
+        return abs(rate) < 100 ? fixed(rate * 100, 2) + " %" : String(format: "%.3g %%", rate * 100)
+    }
+    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+    static func date(_ instant: Instant?) -> String { instant.map(ISO8601.formatDate) ?? "-" }
+}
