@@ -117,10 +117,7 @@ struct ReplayWriter {
             _ = try tx.recordLoanEvent(loan: try openLoan(), at: at, .liquidation(surplus: surplus),
                                        note: "replay: debt \(debt) ETH above value × threshold at a floor of \(floor) ETH")
             loan = nil
-        case let .seize(at, token):
-            _ = try tx.recordNFTTrade(nft: try nft(token), side: .dispose, tradedAt: at, price: Money(.zero, .eth),
-                                      note: "replay: seized by the liquidation")
-            held.removeAll { $0 == token }
+            held = []  // every held token backed the loan; the liquidation loses them (HoldingTimeline)
         case let .openCondor(at, legs, feesPerLeg):
             let expiry = legs.first?.expiry.map(ISO8601.formatDate) ?? "?"
             hedge = (try tx.openIronCondor(name: "replay: SPXW iron condor to \(expiry)", root: .spxw, legs: legs, tradedAt: at,

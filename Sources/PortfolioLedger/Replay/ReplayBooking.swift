@@ -11,10 +11,9 @@ public enum ReplayBooking: Sendable, Hashable {
     case borrow(at: Instant, principal: ExactDecimal, refinancing: Repayment?)
     /// A buffer repayment of the open loan.
     case repay(at: Instant, Repayment)
-    /// The open loan liquidated at `floor` ETH per token; the borrower gets `surplus` ETH.
+    /// The open loan liquidated at `floor` ETH per token; the borrower gets `surplus` ETH. Its
+    /// collateral is lost with it (the ledger's holding rules: no separate disposal is booked).
     case liquidation(at: Instant, floor: Double, debt: ExactDecimal, surplus: ExactDecimal)
-    /// The seized tokens leave the book (one second after the liquidation, at a price of 0).
-    case seize(at: Instant, token: String)
     /// An iron condor sold to protect the open loan.
     case openCondor(at: Instant, legs: [OptionLeg], feesPerLeg: ExactDecimal)
     /// The open condor settled at the expiry close.
@@ -31,7 +30,7 @@ public enum ReplayBooking: Sendable, Hashable {
     public var at: Instant {
         switch self {
         case .deposit(let at, _), .acquire(let at, _, _), .borrow(let at, _, _), .repay(let at, _), .liquidation(let at, _, _, _),
-             .seize(let at, _), .openCondor(let at, _, _), .settleCondor(let at, _):
+             .openCondor(let at, _, _), .settleCondor(let at, _):
             at
         }
     }

@@ -242,7 +242,6 @@ struct ReplaySimulator {
         try addBorrowingCost(debt - open.principal, at: mark)
         liquidation = ReplayLiquidation(at: mark, floor: floorNow, debt: debt, surplus: left)
         bookings.append(.liquidation(at: mark, floor: floorNow, debt: debt, surplus: left))
-        for token in held { bookings.append(.seize(at: mark.adding(seconds: 1), token: token)) }
         if left.signum > 0 { try flowETH(left, at: mark) }
         held = []
         loan = nil
