@@ -6,9 +6,9 @@ import Testing
 @Suite struct ReplayCommandTests {
     let dir = TemporaryDirectory()
 
-    /// docs/examples/replay-policy.json, found from this file (a missing file fails the test).
+    /// docs/examples/cli/replay-policy.json, found from this file (a missing file fails the test).
     static let policy: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("docs/examples/replay-policy.json").path
+        .deletingLastPathComponent().appendingPathComponent("docs/examples/cli/replay-policy.json").path
 
     @Test func theComparisonAndItsLedgerAreTheSameBytesOnEveryRun() throws {
         var outputs: [String] = []

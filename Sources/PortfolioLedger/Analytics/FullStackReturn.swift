@@ -90,8 +90,8 @@ extension LedgerSnapshot {
                                 policy: PricingPolicy = .default, market: OptionMarketInputs = .default) throws -> FullStackReturnReport {
         guard from < to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is not before \(to)") }
         let (nftIDs, loanIDs, hedgeIDs) = try members(of: scope)
-        var prices: [PriceUsed] = []
-        func note(_ ps: [PriceUsed]) { for p in ps where !prices.contains(p) { prices.append(p) } }
+        var prices: [PriceUsed] = [], seen: Set<PriceUsed> = []
+        func note(_ ps: [PriceUsed]) { for p in ps where seen.insert(p).inserted { prices.append(p) } }
         let missing = MissingPrices(policy)
         var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
                                    policy: policy, note: note, missing: missing)
@@ -149,7 +149,9 @@ extension LedgerSnapshot {
                                      startValue: total.startValue, terminalValue: total.terminalValue,
                                      startByLayer: start.byLayer, terminalByLayer: end.byLayer, total: total,
                                      nftAlone: layerReturn(.layers([.nft])), nftWithLoans: layerReturn(.layers([.nft, .loan])),
-                                     hedgeAlone: layerReturn(.layers([.hedge])), perLoan: perLoan, borrowingCost: cost, prices: prices,
+                                     hedgeAlone: layerReturn(.layers([.hedge])), perLoan: perLoan, borrowingCost: cost,
+                                     // By time, then series: the valuations before each flow note their prices out of order.
+                                     prices: prices.sorted { ($0.observedAt, $0.asOf, $0.series) < ($1.observedAt, $1.asOf, $1.series) },
                                      problems: missing.problems)
     }
 
