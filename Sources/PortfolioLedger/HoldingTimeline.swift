@@ -4,16 +4,18 @@ import SQLiteDB
 /// One NFT's holding-and-pledge history, replayed in effective-time order.
 ///
 /// The state machine (docs/import.md, "Holding states"): never held → **held** (acquired) ⇄
-/// **pledged** (a loan starts with it as collateral; the loan's close releases it) → **disposed**
-/// (sold), or **lost** (the loan it backs ends by liquidation or foreclosure). Acquiring again
+/// **pledged** (a loan starts with it as collateral, or it is added to a running loan; a release
+/// from the loan or the loan's close makes it held again) → **disposed** (sold), or **lost** (the
+/// loan it backs ends by liquidation or foreclosure — added collateral is lost with the rest). Acquiring again
 /// after a disposal or a loss makes it held again. Every write path books through the same
 /// ``LedgerTransaction`` methods, which replay this timeline, and every report reads its state
 /// from it, so a write that would break a rule anywhere in the NFT's history — also one dated
 /// before entries already booked — is refused.
 ///
 /// Events at the same instant are applied in a fixed order: loan ends (close, liquidation,
-/// foreclosure), then disposals, then acquisitions, then loan starts; a loan that ends at the
-/// instant it started ends after its start; ties within one kind in booking (id) order.
+/// foreclosure), then collateral releases, then disposals, then acquisitions, then loan starts,
+/// then collateral additions; a loan that ends at the instant it started, or at the instant the
+/// NFT was added to or released from it, ends after that; ties within one kind in booking (id) order.
 struct HoldingTimeline {
     enum State: Equatable {
         case neverHeld, held, pledged(LoanRecord), disposed(NFTTrade), lost(LoanRecord, LoanEvent)
@@ -21,13 +23,15 @@ struct HoldingTimeline {
 
     enum Step {
         case acquire(NFTTrade), dispose(NFTTrade), pledge(LoanRecord), end(LoanRecord, LoanEvent)
+        /// Collateral added to, or released from, a running loan.
+        case add(LoanRecord, LoanEvent), release(LoanRecord, LoanEvent)
 
         /// The booked entry that makes this step (what a refusal points at).
         var entry: CorrectableEntry {
             switch self {
             case .acquire(let trade), .dispose(let trade): .nftTrade(trade.id)
             case .pledge(let loan): .loan(loan.id)
-            case .end(_, let event): .loanEvent(event.id)
+            case .end(_, let event), .add(_, let event), .release(_, let event): .loanEvent(event.id)
             }
         }
     }
@@ -60,7 +64,10 @@ struct HoldingTimeline {
         switch step {
         case .acquire: return .held
         case .dispose(let trade): return .disposed(trade)
-        case .pledge(let loan): return .pledged(loan)
+        case .pledge(let loan), .add(let loan, _): return .pledged(loan)
+        case .release(let loan, _):
+            guard case .pledged(let pledged) = state, pledged.id == loan.id else { return state }
+            return .held
         case .end(let loan, let event):
             guard case .pledged(let pledged) = state, pledged.id == loan.id else { return state }
             return event.detail == .close ? .held : .lost(loan, event)
@@ -92,6 +99,17 @@ struct HoldingTimeline {
             return "\(name) already backs \(Self.describe(other)) at \(at); it cannot also back \(Self.describe(loan))"
         case (.pledge(let loan), .neverHeld), (.pledge(let loan), .disposed), (.pledge(let loan), .lost):
             return "\(name) is not held at \(at) (\(why(state))); it cannot be pledged to \(Self.describe(loan))"
+        case (.add(let loan, _), .pledged(let other)) where other.id == loan.id:
+            return "\(name) already backs \(Self.describe(loan)) at \(at); it cannot be added to it again"
+        case (.add(let loan, _), .pledged(let other)):
+            return "\(name) already backs \(Self.describe(other)) at \(at); it cannot also be added to \(Self.describe(loan))"
+        case (.add(let loan, _), .neverHeld), (.add(let loan, _), .disposed), (.add(let loan, _), .lost):
+            return "\(name) is not held at \(at) (\(why(state))); it cannot be added to \(Self.describe(loan))"
+        case (.release(let loan, _), .pledged(let other)) where other.id != loan.id:
+            return "\(name) backs \(Self.describe(other)), not \(Self.describe(loan)), at \(at); it cannot be released from it"
+        case (.release(let loan, _), .held), (.release(let loan, _), .neverHeld), (.release(let loan, _), .disposed),
+             (.release(let loan, _), .lost):
+            return "\(name) does not back \(Self.describe(loan)) at \(at) (\(why(state))); nothing to release"
         default:
             return nil
         }
@@ -102,7 +120,8 @@ struct HoldingTimeline {
         case .neverHeld: "it was never acquired by then"
         case .disposed(let trade): "it was sold at \(trade.tradedAt)"
         case .lost(let loan, let event): "it was lost to the \(event.detail.kind) of \(Self.describe(loan)) at \(event.occurredAt)"
-        case .held, .pledged: "it is held"
+        case .held: "it is held, not pledged"
+        case .pledged: "it is held"
         }
     }
 
@@ -133,14 +152,30 @@ extension LedgerSnapshot {
         var steps: [HoldingTimeline.TimedStep] = []
         for trade in try trades(of: nft) {
             steps.append(trade.side == .acquire
-                ? .init(at: trade.tradedAt, phase: 2, id: trade.id.rawValue, step: .acquire(trade))
-                : .init(at: trade.tradedAt, phase: 1, id: trade.id.rawValue, step: .dispose(trade)))
+                ? .init(at: trade.tradedAt, phase: 3, id: trade.id.rawValue, step: .acquire(trade))
+                : .init(at: trade.tradedAt, phase: 2, id: trade.id.rawValue, step: .dispose(trade)))
         }
         for loan in try loans(collateral: nft) {
-            steps.append(.init(at: loan.startedAt, phase: 3, id: loan.id.rawValue, step: .pledge(loan)))
-            // A loan ends at its first terminal event (events after it cannot be booked).
-            if let end = try loanEvents(of: loan.id).first(where: { $0.detail.isTerminal }) {
-                steps.append(.init(at: end.occurredAt, phase: end.occurredAt == loan.startedAt ? 4 : 0, id: end.id.rawValue,
+            var ownSteps: Set<Instant> = []
+            if loan.collateral.contains(nft) {
+                steps.append(.init(at: loan.startedAt, phase: 4, id: loan.id.rawValue, step: .pledge(loan)))
+                ownSteps.insert(loan.startedAt)
+            }
+            let events = try loanEvents(of: loan.id)
+            for event in events where event.detail.collateralNFT == nft {
+                if case .collateralAdded = event.detail {
+                    steps.append(.init(at: event.occurredAt, phase: 5, id: event.id.rawValue, step: .add(loan, event)))
+                    ownSteps.insert(event.occurredAt)
+                } else {
+                    steps.append(.init(at: event.occurredAt, phase: 1, id: event.id.rawValue, step: .release(loan, event)))
+                    ownSteps.insert(event.occurredAt)
+                }
+            }
+            // A loan ends at its first terminal event (events after it cannot be booked); where the
+            // NFT was pledged to or released from it at that very instant, the end comes after
+            // (a loan's events are booked while it is open, so they precede its end).
+            if let end = events.first(where: { $0.detail.isTerminal }) {
+                steps.append(.init(at: end.occurredAt, phase: ownSteps.contains(end.occurredAt) ? 6 : 0, id: end.id.rawValue,
                                    step: .end(loan, end)))
             }
         }

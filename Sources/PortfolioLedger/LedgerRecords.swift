@@ -75,6 +75,10 @@ public enum LoanEventDetail: Sendable, Hashable {
     case liquidation(surplus: ExactDecimal?)
     case foreclosure
     case close
+    /// An NFT pledged to the running loan (it must be held, and becomes pledged).
+    case collateralAdded(nft: NFTID)
+    /// An NFT the running loan gives back (it must back this loan, and becomes held).
+    case collateralReleased(nft: NFTID)
 
     /// The `loan_event.event_kind` value.
     public var kind: String {
@@ -90,6 +94,16 @@ public enum LoanEventDetail: Sendable, Hashable {
         case .liquidation: "liquidation"
         case .foreclosure: "foreclosure"
         case .close: "close"
+        case .collateralAdded: "collateral_added"
+        case .collateralReleased: "collateral_released"
+        }
+    }
+
+    /// The NFT a collateral change names, nil for every other event.
+    public var collateralNFT: NFTID? {
+        switch self {
+        case .collateralAdded(let nft), .collateralReleased(let nft): nft
+        default: nil
         }
     }
 

@@ -32,7 +32,10 @@ extension LedgerSnapshot {
         private static let byID = query("l.loan_id = ?2")
         private static let everyLoan = query("?2 = 0")
         private static let byProtocol = query("l.protocol = ?2")
-        private static let byCollateral = query("EXISTS (SELECT 1 FROM loan_collateral c WHERE c.loan_id = l.loan_id AND c.nft_id = ?2)")
+        private static let byCollateral = query("""
+            (EXISTS (SELECT 1 FROM loan_collateral c WHERE c.loan_id = l.loan_id AND c.nft_id = ?2)
+             OR EXISTS (SELECT 1 FROM loan_event e WHERE e.loan_id = l.loan_id AND e.nft_id = ?2 AND e.recorded_at <= ?1))
+            """)
     }
 
     public func loan(_ id: LoanID) throws -> LoanRecord? {
@@ -64,7 +67,8 @@ extension LedgerSnapshot {
         try loans(.lendingProtocol, lendingProtocol.rawValue)
     }
 
-    /// Loans that an NFT has backed.
+    /// Loans that an NFT has backed: pledged at the start or added while they ran (a loan whose
+    /// only naming event is corrected away may be listed; its timeline has no step for the NFT).
     public func loans(collateral nft: NFTID) throws -> [LoanRecord] {
         try loans(.collateral, nft.rawValue)
     }
@@ -95,7 +99,7 @@ extension LedgerSnapshot {
         var events: [LoanEvent] = []
         try db.query("""
             SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee,
-                   e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at
+                   e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, e.nft_id
             FROM loan_event e WHERE e.loan_id = ?2 AND \(Self.visible("e", "loan_event", "loan_event_id"))
             ORDER BY e.occurred_at, e.loan_event_id
             """, k, loan.rawValue) { s in
@@ -122,6 +126,8 @@ extension LedgerSnapshot {
         case "liquidation": return .liquidation(surplus: try StoredValue.optionalDecimal(s, 4, "amount"))
         case "foreclosure": return .foreclosure
         case "close": return .close
+        case "collateral_added": return .collateralAdded(nft: NFTID(try s.column(14)))
+        case "collateral_released": return .collateralReleased(nft: NFTID(try s.column(14)))
         default: throw LedgerError.invalidValue(field: "stored event_kind", reason: "unknown value '\(kind)'")
         }
     }
@@ -137,6 +143,29 @@ extension LedgerSnapshot {
         case .foreclosure?: return .foreclosed
         default: return .open
         }
+    }
+
+    /// The NFTs backing the loan at `at`: those pledged at its start, plus those added and minus
+    /// those released by events at or before `at` (in event order), by NFT id.
+    public func collateral(of loan: LoanRecord, at: Instant) throws -> [NFTID] {
+        var pledged = Set(loan.collateral)
+        for event in try loanEvents(of: loan.id) where event.occurredAt <= at {
+            switch event.detail {
+            case .collateralAdded(let nft): pledged.insert(nft)
+            case .collateralReleased(let nft): pledged.remove(nft)
+            default: break
+            }
+        }
+        return pledged.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Every NFT that has backed the loan at some point: its start collateral and every NFT its
+    /// visible events add or release.
+    func nftsEverPledged(to loan: LoanID) throws -> [NFTID] {
+        guard let record = try self.loan(loan) else { return [] }
+        var nfts = record.collateral
+        for event in try loanEvents(of: loan) { if let nft = event.detail.collateralNFT, !nfts.contains(nft) { nfts.append(nft) } }
+        return nfts
     }
 
     /// Principal + borrowed more − principal repaid, from events at or before `at`.

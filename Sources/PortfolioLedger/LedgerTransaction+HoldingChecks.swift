@@ -69,10 +69,12 @@ extension LedgerTransaction {
         case .nftTrade(let id):
             return try db.scalarIfAny("SELECT nft_id FROM nft_trade WHERE nft_trade_id = ?", id.rawValue, as: Int64.self).map { [NFTID($0)] } ?? []
         case .loan(let id):
-            return try current.loan(id)?.collateral ?? []
+            return try current.nftsEverPledged(to: id)
         case .loanEvent(let id):
             guard let loan = try db.scalarIfAny("SELECT loan_id FROM loan_event WHERE loan_event_id = ?", id.rawValue, as: Int64.self) else { return [] }
-            return try current.loan(LoanID(loan))?.collateral ?? []
+            // The event's own NFT too: once voided, the loan's visible events no longer name it.
+            let named = try db.scalarIfAny("SELECT nft_id FROM loan_event WHERE loan_event_id = ?", id.rawValue, as: Int64?.self)
+            return try current.nftsEverPledged(to: LoanID(loan)) + (named.flatMap { $0 }.map { [NFTID($0)] } ?? [])
         case .optionTrade, .optionSettlement, .externalFlow, .balanceAssertion:
             return []
         }

@@ -95,10 +95,30 @@ extension LedgerTransaction {
         return LoanID(id)
     }
 
+    /// Pledges a held NFT to a running loan (a `collateral_added` event).
+    ///
+    /// - Throws: ``LedgerError/conflict(_:)`` when the loan is not open at `at`, or the NFT is not
+    ///   held then (never acquired, sold, lost, or already backing a loan);
+    ///   ``LedgerError/unknownEntity(kind:id:)`` for a missing loan or NFT.
+    public func addCollateral(loan: LoanID, nft: NFTID, at: Instant, note: String? = nil,
+                              source: ImportSourceID? = nil) throws -> LoanEventID {
+        try recordLoanEvent(loan: loan, at: at, .collateralAdded(nft: nft), note: note, source: source)
+    }
+
+    /// Gives an NFT back from a running loan (a `collateral_released` event); it is held again.
+    ///
+    /// - Throws: ``LedgerError/conflict(_:)`` when the loan is not open at `at` or the NFT does
+    ///   not back it then; ``LedgerError/unknownEntity(kind:id:)`` for a missing loan or NFT.
+    public func releaseCollateral(loan: LoanID, nft: NFTID, at: Instant, note: String? = nil,
+                                  source: ImportSourceID? = nil) throws -> LoanEventID {
+        try recordLoanEvent(loan: loan, at: at, .collateralReleased(nft: nft), note: note, source: source)
+    }
+
     /// Books an event of a loan's life.
     ///
     /// - Throws: ``LedgerError/conflict(_:)`` when the loan is not open at `at` (e.g. repaying a
-    ///   closed loan) or a repayment exceeds the outstanding principal; invalid-value errors for
+    ///   closed loan), a repayment exceeds the outstanding principal, or a collateral change
+    ///   breaks the holding rules (``addCollateral(loan:nft:at:note:source:)``); invalid-value errors for
     ///   negative amounts or an event before the loan started.
     public func recordLoanEvent(loan: LoanID, at: Instant, _ detail: LoanEventDetail, note: String? = nil,
                                 source: ImportSourceID? = nil) throws -> LoanEventID {
@@ -165,14 +185,18 @@ extension LedgerTransaction {
             amount = surplus
         case .auctionStart, .foreclosure, .close:
             break
+        case .collateralAdded(let nft), .collateralReleased(let nft):
+            guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
         }
         let id = LoanEventID(try insert("""
             INSERT INTO loan_event (loan_id, event_kind, occurred_at, amount, interest_part, principal_part, fee, new_rate_bps,
-                                    index_ray, new_maturity_at, new_terms, note, recorded_at, source_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    index_ray, new_maturity_at, new_terms, note, recorded_at, source_id, nft_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, loan.rawValue, detail.kind, at.unixSeconds, amount?.description, interest?.description, principal?.description,
-            fee?.description, rateBps, indexRay, maturity?.unixSeconds, newTerms, note, recordedAt.unixSeconds, source?.rawValue))
-        if detail.isTerminal { try checkHoldings(record.collateral) }
+            fee?.description, rateBps, indexRay, maturity?.unixSeconds, newTerms, note, recordedAt.unixSeconds, source?.rawValue,
+            detail.collateralNFT?.rawValue))
+        if let nft = detail.collateralNFT { try checkHoldings([nft]) }
+        if detail.isTerminal { try checkHoldings(try current.nftsEverPledged(to: loan)) }
         return id
     }
 }

@@ -14,7 +14,8 @@ import Testing
     /// A book booked in five transactions, most of them back-dated: a punk pledged, released and
     /// pledged again; a refinance chain; a purchase, a loan, a loan event, an option trade, an
     /// external flow and a balance assertion superseded or voided and booked again; a settled and
-    /// an unsettled condor; an NFT lost to a liquidation.
+    /// an unsettled condor; an NFT lost to a liquidation; a second punk added to a running loan
+    /// (the addition superseded by a later one) and released from it.
     static func busyBook(_ dir: TemporaryDirectory) throws -> (Ledger, [Instant]) {
         let clock = try TestClock("2021-06-01T00:00:00Z")
         let ledger = try Ledger.create(at: dir.path("busy.ledger"), clock: clock.read)
@@ -62,7 +63,7 @@ import Testing
         knowledge.append(clock.read())
         try clock.set("2021-06-03T00:00:00Z")
         // 3: hedges (one settled, one open), flows, an assertion, a loan on the ape that is liquidated.
-        let (wrongFee, wrongTrade, wrongFlow, wrongAssertion) = try ledger.write { tx in
+        let (wrongFee, wrongTrade, wrongFlow, wrongAssertion, wrongAdd) = try ledger.write { tx in
             let expiry = try instant("2021-04-16T20:00:00Z")
             let settled = try tx.openIronCondor(name: "april condor", root: .spxw,
                                                 legs: condorLegs(["3700", "3800", "4100", "4250"], premiums: ["5.2", "9.1", "8.4", "2.05"], expiry: expiry),
@@ -85,7 +86,10 @@ import Testing
             let wrongFee = try tx.recordLoanEvent(loan: apeLoan, at: instant("2021-03-06"), .fee(amount: dec("3")))
             _ = try tx.recordLoanEvent(loan: apeLoan, at: instant("2021-05-01"), .liquidation(surplus: dec("2")))
             _ = try tx.setBufferPolicy(.loan(loanC), effectiveAt: instant("2021-04-20"), target: BufferTarget(minHealthFactor: 1.5))
-            return (wrongFee, (wrongTrade, open, contract), wrongFlow, wrongAssertion)
+            let second = try tx.addNFT(collection: try #require(try tx.current.nft(punk)).collectionID, tokenID: TokenID("3100"))
+            _ = try tx.recordNFTTrade(nft: second, side: .acquire, tradedAt: instant("2021-04-01"), price: eth("35"))
+            let wrongAdd = try tx.addCollateral(loan: loanC, nft: second, at: instant("2021-04-22"))
+            return (wrongFee, (wrongTrade, open, contract), wrongFlow, wrongAssertion, (wrongAdd, second))
         }
         knowledge.append(clock.read())
         try clock.set("2021-06-04T00:00:00Z")
@@ -108,6 +112,10 @@ import Testing
             let april = try #require(try tx.current.hedges().first { $0.name == "april condor" })
             let settlement = try #require(try tx.current.optionSettlements(of: april.id).first).id
             try tx.void(.optionSettlement(settlement), reason: "settled twice by mistake")
+            _ = try tx.supersede(.loanEvent(wrongAdd.0), reason: "added on the 25th") {
+                .loanEvent(try tx.addCollateral(loan: loanC, nft: wrongAdd.1, at: instant("2021-04-25"), note: "top-up"))
+            }
+            _ = try tx.releaseCollateral(loan: loanC, nft: wrongAdd.1, at: instant("2021-05-10"))
         }
         knowledge.append(clock.read())
         return (ledger, knowledge)
@@ -124,6 +132,9 @@ import Testing
         try ledger.read(asKnownAt: k) { book in
             let at = try instant("2021-05-15")
             var lines = try book.nfts(at: at).map { "\($0.collectionName) \($0.nft.tokenID) \($0.status) \($0.acquisition.price)" }
+            lines += try book.nfts(at: try instant("2021-04-30")).map { holding in
+                "\(holding.nft.tokenID) \(holding.status) " + (try holding.pledgedTo.flatMap { try book.loan($0) }.map { "\($0.lendingProtocol) \($0.principal)" } ?? "-")
+            }
             lines += try book.loans().map { "\($0.lendingProtocol) \($0.principal) \(try book.loanStatus($0.id, at: at))" }
             lines += try book.journal(from: Instant(unixSeconds: 0), to: at).map { "\($0.at) \($0.amount) \($0.description)" }
             return lines

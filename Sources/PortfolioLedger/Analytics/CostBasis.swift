@@ -89,7 +89,7 @@ extension LedgerSnapshot {
             switch timed.step {
             case .acquire(let trade), .dispose(let trade): .trade(trade)
             case .end(let loan, let event) where event.detail != .close: .loss(event, loan)
-            case .pledge, .end: nil
+            case .pledge, .end, .add, .release: nil
             }
         }
         var open: NFTLot?

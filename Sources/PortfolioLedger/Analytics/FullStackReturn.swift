@@ -206,7 +206,7 @@ extension LedgerSnapshot {
         switch scope {
         case .portfolio:
             var nfts = Set<NFTID>()
-            for loan in try loans() { nfts.formUnion(loan.collateral) }
+            for loan in try loans() { nfts.formUnion(try nftsEverPledged(to: loan.id)) }
             for entry in try journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799)) {
                 if let n = entry.nftID { nfts.insert(n) }
             }

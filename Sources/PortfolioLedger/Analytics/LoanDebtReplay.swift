@@ -114,7 +114,7 @@ extension LedgerSnapshot {
                             bookedPrincipal: bookedPrincipal, state: &state, unsupported: unsupported("renegotiation of these terms"))
         case .close, .liquidation, .foreclosure:
             state.settledAt = t
-        case .fee, .auctionStart:
+        case .fee, .auctionStart, .collateralAdded, .collateralReleased:
             break
         }
     }

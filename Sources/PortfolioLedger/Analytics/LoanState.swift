@@ -124,7 +124,9 @@ extension LedgerSnapshot {
 
     func riskFigures(_ record: LoanRecord, debt: ExactDecimal, at: Instant, source: RiskPriceSource, policy: PricingPolicy,
                      liquidation: PriceLiquidation, shock: MarketShock) throws -> LoanRiskFigures {
-        let collateral = try collateralValue(of: record.collateral, in: record.currency, at: at, source: source,
+        // The collateral in force at `at`: additions and releases while the loan ran count.
+        let pledged = try self.collateral(of: record, at: at)
+        let collateral = try collateralValue(of: pledged, in: record.currency, at: at, source: source,
                                              lendingProtocol: record.lendingProtocol, policy: policy, shock: shock)
         let lt = record.liquidationThreshold.map(exact)
         var figures = LoanRiskFigures(collateral: collateral,
@@ -133,9 +135,9 @@ extension LedgerSnapshot {
                                       liquidationFloorPriceUSD: nil, usdConversion: [], isLiquidatable: nil)
         if let lt {
             figures.healthFactor = LoanRisk.healthFactor(debt: debt, collateralValue: collateral.value, liquidationThreshold: lt)
-            if let priceCurrency = collateral.priceCurrency, debt > .zero, !record.collateral.isEmpty {
+            if let priceCurrency = collateral.priceCurrency, debt > .zero, !pledged.isEmpty {
                 let toLoan = try shock.convert(self, from: priceCurrency, to: record.currency, at: at, policy: policy)
-                figures.liquidationFloorPrice = LoanRisk.liquidationPrice(debt: debt, liquidationThreshold: lt * ExactDecimal(record.collateral.count),
+                figures.liquidationFloorPrice = LoanRisk.liquidationPrice(debt: debt, liquidationThreshold: lt * ExactDecimal(pledged.count),
                                                                           fx: exact(toLoan.rate))
                 if let floor = figures.liquidationFloorPrice, let usd = try? shock.convert(self, from: priceCurrency, to: .usd, at: at, policy: policy) {
                     figures.liquidationFloorPriceUSD = floor.doubleValue * usd.rate

@@ -286,10 +286,11 @@ struct JournalExporter {
         // The close that `addLoan` books on a refinanced loan is re-created by importing the new
         // loan's `refinances`, so it is not written twice.
         var rows: [(id: Int64, loan: Int64, kind: String, at: Int64, amount: String?, interest: String?, principal: String?, fee: String?,
-                    bps: Int64?, ray: String?, maturity: Int64?, terms: String?, note: String?, recordedAt: Int64, started: Int64)] = []
+                    bps: Int64?, ray: String?, maturity: Int64?, terms: String?, note: String?, recordedAt: Int64, started: Int64,
+                    nft: Int64?)] = []
         try db.query("""
             SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee, e.new_rate_bps,
-                   e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, l.started_at
+                   e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, l.started_at, e.nft_id
             FROM loan_event e JOIN loan l ON l.loan_id = e.loan_id
             WHERE NOT (e.event_kind = 'close' AND EXISTS (
                 SELECT 1 FROM loan n WHERE n.refinances_loan_id = e.loan_id AND n.started_at = e.occurred_at
@@ -298,7 +299,7 @@ struct JournalExporter {
             """) { r in
             rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
                          try r.column(7), try r.column(8), try r.column(9), try r.column(10), try r.column(11), try r.column(12), try r.column(13),
-                         try r.column(14)))
+                         try r.column(14), try r.column(15)))
         }
         for row in rows {
             var line = JournalLine(type: "loan_event")
@@ -315,6 +316,7 @@ struct JournalExporter {
             line.add("new_maturity_at", row.maturity.map { Instant(unixSeconds: $0).description })
             if let terms = row.terms { line.addRaw("new_terms", terms) }
             line.add("note", row.note)
+            if let nft = row.nft { line.addRaw("nft", JournalLine.object(try nftKey(nft))) }
             Self.recordedAt(&line, row.recordedAt)
             let terminal = ["close", "liquidation", "foreclosure"].contains(row.kind)
             let atStart = row.at == row.started

@@ -39,7 +39,7 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
         case .loanEvents:
             (["event_kind", "occurred_at"],
              ["loan_id", "protocol", "external_ref", "amount", "interest_part", "principal_part", "fee", "new_rate_bps", "index_ray",
-              "new_maturity_at", "note"])
+              "new_maturity_at", "note", "collateral_chain", "collateral_contract", "collateral_token_id"])
         case .optionTrades:
             (["hedge", "root", "option_type", "strike", "expires_at", "traded_at", "quantity", "price"], ["strategy", "fees", "multiplier"])
         case .reserveIndex:

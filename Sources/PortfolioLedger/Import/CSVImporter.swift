@@ -287,6 +287,13 @@ struct CSVImporter {
             do { loan = try book.requiredLoan(lendingProtocol: lendingProtocol, externalRef: ref) } catch { throw annotate(error, column: "external_ref") }
         }
         let kind = try row.requiredText("event_kind")
+        func collateralNFT() throws -> NFTID {
+            let chain = try row.requiredText("collateral_chain"), contract = try row.requiredText("collateral_contract")
+            let tokenText = try row.requiredText("collateral_token_id")
+            let token: TokenID
+            do { token = try TokenID(tokenText) } catch { throw row.fail("collateral_token_id", error.description, underlying: error) }
+            do { return try book.nft(chain: chain, contract: contract, token: token) } catch { throw annotate(error, column: "collateral_token_id") }
+        }
         let detail: LoanEventDetail
         switch kind {
         case "borrow_more": detail = .borrowMore(amount: try row.requiredDecimal("amount"))
@@ -302,8 +309,13 @@ struct CSVImporter {
         case "liquidation": detail = .liquidation(surplus: try row.decimal("amount"))
         case "foreclosure": detail = .foreclosure
         case "close": detail = .close
+        case "collateral_added": detail = .collateralAdded(nft: try collateralNFT())
+        case "collateral_released": detail = .collateralReleased(nft: try collateralNFT())
         default:
-            throw row.fail("event_kind", "'\(kind.prefix(40))' is not an event kind (borrow_more, repay, fee, rate_change, index_observation, renegotiate, auction_start, redeem, liquidation, foreclosure, close)")
+            throw row.fail("event_kind", "'\(kind.prefix(40))' is not an event kind (borrow_more, repay, fee, rate_change, index_observation, renegotiate, auction_start, redeem, liquidation, foreclosure, close, collateral_added, collateral_released)")
+        }
+        if detail.collateralNFT == nil, let column = ["collateral_chain", "collateral_contract", "collateral_token_id"].first(where: { row.text($0) != nil }) {
+            throw row.fail(column, "only collateral_added and collateral_released name an NFT, not \(kind)")
         }
         return try book.loanEvent(loan: loan, at: try row.requiredInstant("occurred_at"), detail, note: row.text("note")).isNew
     }

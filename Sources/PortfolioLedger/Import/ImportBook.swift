@@ -191,6 +191,7 @@ final class ImportBook {
     /// Books a loan event unless an identical one (same loan, kind, instant and values) is booked.
     func loanEvent(loan: LoanID, at: Instant, _ detail: LoanEventDetail, note: String?) throws -> (id: LoanEventID, isNew: Bool) {
         var amount: String?, interest: String?, principal: String?, fee: String?, bps: Int?, ray: String?, maturity: Int64?, terms: String?
+        var nftID: Int64?
         switch detail {
         case .borrowMore(let value), .redeem(let value): amount = value.description
         case .repay(let i, let p): interest = i.description; principal = p.description
@@ -203,18 +204,20 @@ final class ImportBook {
             terms = try t.map(LoanTermsCoding.encode)
         case .liquidation(let surplus): amount = surplus?.description
         case .auctionStart, .foreclosure, .close: break
+        case .collateralAdded(let nft), .collateralReleased(let nft): nftID = nft.rawValue
         }
         if let existing = try db.scalarIfAny("""
             SELECT e.loan_event_id FROM loan_event e
             WHERE e.loan_id = ?2 AND e.event_kind = ?3 AND e.occurred_at = ?4 AND e.amount IS ?5 AND e.interest_part IS ?6
               AND e.principal_part IS ?7 AND e.fee IS ?8 AND e.new_rate_bps IS ?9 AND e.index_ray IS ?10 AND e.new_maturity_at IS ?11
-              AND e.new_terms IS ?12 AND e.recorded_at <= ?1
+              AND e.new_terms IS ?12 AND e.nft_id IS ?13 AND e.recorded_at <= ?1
             """, Int64.max, loan.rawValue, detail.kind, at.unixSeconds, amount, interest, principal, fee, bps, ray, maturity, terms,
-            as: Int64.self) {
+            nftID, as: Int64.self) {
             return (LoanEventID(existing), false)
         }
         let id = try tx.recordLoanEvent(loan: loan, at: at, detail, note: note, source: source)
-        if detail.isTerminal { booked(.loanEvent(id), touching: try tx.current.loan(loan)?.collateral ?? []) }
+        if let nft = detail.collateralNFT { booked(.loanEvent(id), touching: [nft]) }
+        if detail.isTerminal { booked(.loanEvent(id), touching: try tx.current.nftsEverPledged(to: loan)) }
         return (id, true)
     }
 

@@ -336,6 +336,10 @@ final class JournalImporter {
             guard let value else { throw LedgerError.invalidValue(field: field, reason: "required for \(entry.eventKind)") }
             return try decimal(value, field)
         }
+        func collateralNFT() throws -> NFTID {
+            guard let nft = entry.nft else { throw LedgerError.invalidValue(field: "nft", reason: "required for \(entry.eventKind)") }
+            return try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
+        }
         let detail: LoanEventDetail
         switch entry.eventKind {
         case "borrow_more": detail = .borrowMore(amount: try amount(entry.amount, "amount"))
@@ -359,7 +363,12 @@ final class JournalImporter {
         case "liquidation": detail = .liquidation(surplus: try entry.amount.map { try decimal($0, "amount") })
         case "foreclosure": detail = .foreclosure
         case "close": detail = .close
+        case "collateral_added": detail = .collateralAdded(nft: try collateralNFT())
+        case "collateral_released": detail = .collateralReleased(nft: try collateralNFT())
         default: throw LedgerError.invalidValue(field: "event_kind", reason: "'\(entry.eventKind)' is not an event kind")
+        }
+        if entry.nft != nil, detail.collateralNFT == nil {
+            throw LedgerError.invalidValue(field: "nft", reason: "only collateral_added and collateral_released name an NFT, not \(entry.eventKind)")
         }
         let (id, isNew) = try book.loanEvent(loan: loan, at: try instant(entry.occurredAt, "occurred_at"), detail, note: entry.note)
         return (isNew, .loanEvent(id))
@@ -510,7 +519,7 @@ struct JournalLoan: Decodable {
 struct JournalLoanEvent: Decodable {
     let loan: JournalLoanRef, eventKind: String, occurredAt: String
     let amount: String?, interestPart: String?, principalPart: String?, fee: String?, newRateBps: Int?, indexRay: String?
-    let newMaturityAt: String?, newTerms: [String: String]?, note: String?
+    let newMaturityAt: String?, newTerms: [String: String]?, note: String?, nft: JournalNFTRef?
 }
 struct JournalHedge: Decodable { let name: String, strategy: String?, openedAt: String, protects: [JournalLoanRef]? }
 struct JournalContract: Decodable { let root: String, optionType: String, strike: String, expiresAt: String, multiplier: Int? }
