@@ -27,14 +27,6 @@ import Testing
         return (book, second)
     }
 
-    private func conflict(_ body: () throws -> Void) -> String? {
-        do { try body() } catch let error as LedgerError {
-            if case .conflict(let message) = error { return message }
-            return "unexpected \(error)"
-        } catch { return "unexpected \(error)" }
-        return nil
-    }
-
     private func status(_ book: SampleBook, _ nft: NFTID, _ at: String) throws -> (NFTHolding.Status?, LoanID?) {
         let holding = try book.ledger.read { try $0.holding(of: nft, at: instant(at)) }
         return (holding?.status, holding?.pledgedTo)
@@ -86,13 +78,13 @@ import Testing
         let (book, second) = try book()
         let before = try logicalDump(book.ledger.path)
         // Not yet bought.
-        #expect(conflict { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: second, at: instant("2021-03-14")) } }
+        #expect(conflictMessage { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: second, at: instant("2021-03-14")) } }
                 == "CryptoPunks #3100 is not held at 2021-03-14T00:00:00Z (it was never acquired by then); it cannot be added to the nftfi loan started 2021-03-12T00:00:00Z")
         // Already backing this loan.
-        #expect(conflict { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: book.punk, at: instant("2021-03-20")) } }
+        #expect(conflictMessage { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: book.punk, at: instant("2021-03-20")) } }
                 == "CryptoPunks #7804 already backs the nftfi loan started 2021-03-12T00:00:00Z at 2021-03-20T00:00:00Z; it cannot be added to it again")
         // Released while it backs nothing.
-        #expect(conflict { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
+        #expect(conflictMessage { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
                 == "CryptoPunks #3100 does not back the nftfi loan started 2021-03-12T00:00:00Z at 2021-03-20T00:00:00Z (it is held, not pledged); nothing to release")
         #expect(try logicalDump(book.ledger.path) == before)
         // Pledged to another loan: it can neither be added here nor released from here, nor sold.
@@ -101,13 +93,13 @@ import Testing
                                    startedAt: instant("2021-03-16"), terms: .continuous(rateBps: 1000), collateral: [second]))
         }
         _ = other
-        #expect(conflict { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
+        #expect(conflictMessage { _ = try book.ledger.write { tx in try tx.addCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
                 == "CryptoPunks #3100 already backs the blend loan 'B-1' at 2021-03-20T00:00:00Z; it cannot also be added to the nftfi loan started 2021-03-12T00:00:00Z")
-        #expect(conflict { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
+        #expect(conflictMessage { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")) } }
                 == "CryptoPunks #3100 backs the blend loan 'B-1', not the nftfi loan started 2021-03-12T00:00:00Z, at 2021-03-20T00:00:00Z; it cannot be released from it")
         // A closed loan takes no collateral change.
         try book.ledger.write { tx in _ = try tx.recordLoanEvent(loan: book.loan, at: instant("2021-03-30"), .close) }
-        let closed = conflict { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: book.punk, at: instant("2021-04-01")) } }
+        let closed = conflictMessage { _ = try book.ledger.write { tx in try tx.releaseCollateral(loan: book.loan, nft: book.punk, at: instant("2021-04-01")) } }
         #expect(closed == "the nftfi loan started 2021-03-12T00:00:00Z is closed at 2021-04-01T00:00:00Z; no further collateral_released events can be booked")
         // An unknown NFT.
         #expect(throws: LedgerError.unknownEntity(kind: "nft", id: "999")) {
@@ -124,7 +116,7 @@ import Testing
         #expect(try status(book, book.punk, "2021-03-20").0 == .disposed)
         // A sale before the release is refused, and the loan now has no collateral at all.
         let sale = try book.ledger.read { try $0.trades(of: book.punk).last!.id }
-        let refused = conflict {
+        let refused = conflictMessage {
             try book.ledger.write { tx in
                 _ = try tx.supersede(.nftTrade(sale), reason: "sold a day earlier") {
                     .nftTrade(try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-19"), price: eth("4500")))
@@ -141,7 +133,7 @@ import Testing
             (try tx.addCollateral(loan: book.loan, nft: second, at: instant("2021-03-20")),
              try tx.releaseCollateral(loan: book.loan, nft: second, at: instant("2021-03-25")))
         }
-        let refused = conflict { try book.ledger.write { tx in try tx.void(.loanEvent(add), reason: "never added") } }
+        let refused = conflictMessage { try book.ledger.write { tx in try tx.void(.loanEvent(add), reason: "never added") } }
         #expect(refused == "CryptoPunks #3100 does not back the nftfi loan started 2021-03-12T00:00:00Z at 2021-03-25T00:00:00Z (it is held, not pledged); nothing to release")
         try book.ledger.write { tx in
             try tx.deferringHoldingChecks {

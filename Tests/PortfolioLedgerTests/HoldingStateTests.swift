@@ -17,28 +17,20 @@ import Testing
         return book
     }
 
-    private func conflict(_ body: () throws -> Void) -> String? {
-        do { try body() } catch let error as LedgerError {
-            if case .conflict(let message) = error { return message }
-            return "unexpected \(error)"
-        } catch { return "unexpected \(error)" }
-        return nil
-    }
-
     @Test func anNFTCannotBeSoldTwiceInOneOrTwoWrites() throws {
         let book = try closedBook()
         try book.ledger.write { tx in
             _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-21"), price: eth("4500"))
         }
         let before = try logicalDump(book.ledger.path)
-        let second = conflict {
+        let second = conflictMessage {
             try book.ledger.write { tx in
                 _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-22"), price: eth("4600"))
             }
         }
         #expect(second == "CryptoPunks #7804 is not held at 2021-03-22T00:00:00Z (it was sold at 2021-03-21T00:00:00Z); nothing to sell")
         // Dated before the booked sale, the new sale breaks the booked one instead.
-        let earlier = conflict {
+        let earlier = conflictMessage {
             try book.ledger.write { tx in
                 _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-20T12:00:00Z"), price: eth("4600"))
             }
@@ -52,7 +44,7 @@ import Testing
         try book.ledger.write { tx in
             _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-21"), price: eth("4500"))
         }
-        let message = conflict {
+        let message = conflictMessage {
             _ = try book.ledger.write { tx in
                 try tx.addLoan(NewLoan(lendingProtocol: .blend, externalRef: "B-9", currency: Currency("ETH"), principal: dec("10"),
                                        startedAt: instant("2021-03-25"), terms: .continuous(rateBps: 1000), collateral: [book.punk]))
@@ -69,14 +61,14 @@ import Testing
             let holding = try book.ledger.read { try $0.holding(of: book.punk, at: instant("2021-03-21")) }
             #expect(holding?.status == .lost && holding?.lostTo == book.loan && holding?.pledgedTo == nil)
             #expect(try book.ledger.read { try $0.holding(of: book.punk, at: instant("2021-03-19")) }?.status == .pledged)
-            let pledge = conflict {
+            let pledge = conflictMessage {
                 _ = try book.ledger.write { tx in
                     try tx.addLoan(NewLoan(lendingProtocol: .blend, currency: Currency("ETH"), principal: dec("10"),
                                            startedAt: instant("2021-03-25"), terms: .continuous(rateBps: 1000), collateral: [book.punk]))
                 }
             }
             #expect(pledge?.contains("it was lost to the \(lossKind.kind) of the nftfi loan started 2021-03-12T00:00:00Z") == true, "\(pledge ?? "accepted")")
-            let sale = conflict {
+            let sale = conflictMessage {
                 try book.ledger.write { tx in
                     _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-25"), price: eth("1"))
                 }
@@ -101,7 +93,7 @@ import Testing
         }
         #expect(try book.ledger.read { try $0.trades(of: book.punk).map(\.price.amount.description) } == ["4250"])
         // The two-step form works inside one deferring scope, and is refused outside it.
-        let refused = conflict {
+        let refused = conflictMessage {
             try book.ledger.write { tx in
                 _ = try tx.recordNFTTrade(nft: book.punk, side: .acquire, tradedAt: instant("2021-03-11T00:48:39Z"), price: eth("4300"))
             }
@@ -125,11 +117,11 @@ import Testing
             _ = try tx.recordNFTTrade(nft: book.punk, side: .dispose, tradedAt: instant("2021-03-21"), price: eth("4500"))
         }
         let buy = try book.ledger.read { try $0.trades(of: book.punk)[0].id }
-        let voidBuy = conflict { try book.ledger.write { tx in try tx.void(.nftTrade(buy), reason: "never bought") } }
+        let voidBuy = conflictMessage { try book.ledger.write { tx in try tx.void(.nftTrade(buy), reason: "never bought") } }
         #expect(voidBuy?.hasPrefix("CryptoPunks #7804 is not held at 2021-03-12T00:00:00Z") == true, "\(voidBuy ?? "accepted")")
         // Voiding the loan's close leaves the punk pledged when it was sold.
         let close = try book.ledger.read { try $0.loanEvents(of: book.loan)[0].id }
-        let voidClose = conflict { try book.ledger.write { tx in try tx.void(.loanEvent(close), reason: "not closed") } }
+        let voidClose = conflictMessage { try book.ledger.write { tx in try tx.void(.loanEvent(close), reason: "not closed") } }
         #expect(voidClose == "CryptoPunks #7804 backs the nftfi loan started 2021-03-12T00:00:00Z at 2021-03-21T00:00:00Z; close or liquidate that loan before selling it")
     }
 
@@ -141,7 +133,7 @@ import Testing
         }
         #expect(try book.ledger.read { try $0.holding(of: book.punk, at: instant("2021-03-20")) }?.pledgedTo == next)
         try book.ledger.write { tx in _ = try tx.recordLoanEvent(loan: next, at: instant("2021-03-25"), .fee(amount: dec("1"))) }
-        let early = conflict { try book.ledger.write { tx in _ = try tx.recordLoanEvent(loan: next, at: instant("2021-03-22"), .close) } }
+        let early = conflictMessage { try book.ledger.write { tx in _ = try tx.recordLoanEvent(loan: next, at: instant("2021-03-22"), .close) } }
         #expect(early == "the blend loan started 2021-03-20T00:00:00Z has a fee event at 2021-03-25T00:00:00Z; it cannot end before it at 2021-03-22T00:00:00Z")
     }
 
@@ -159,7 +151,7 @@ import Testing
     @Test func settlingTwiceNamesTheHedgeAndContractNotTheirIDs() throws {
         let book = try SampleBook(dir: dir)
         let expiry = try instant("2021-04-16T20:00:00Z")
-        let message = conflict {
+        let message = conflictMessage {
             try book.ledger.write { tx in
                 let hedge = try tx.openIronCondor(name: "april condor", root: .spxw,
                                                   legs: condorLegs(["3700", "3800", "4100", "4250"], premiums: ["5.2", "9.1", "8.4", "2.05"], expiry: expiry),

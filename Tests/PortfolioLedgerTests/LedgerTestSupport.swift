@@ -54,3 +54,13 @@ struct SampleBook {
         }
     }
 }
+
+/// The message of the ``LedgerError/conflict(_:)`` that `body` throws, nil when it throws nothing,
+/// or "unexpected …" for any other error (so an expectation on the message shows what came instead).
+func conflictMessage(_ body: () throws -> Void) -> String? {
+    do { try body() } catch let error as LedgerError {
+        if case .conflict(let message) = error { return message }
+        return "unexpected \(error)"
+    } catch { return "unexpected \(error)" }
+    return nil
+}

@@ -348,6 +348,24 @@ def state_cases():
     add("loan-events-after-liquidation.csv", "loan-events",
         text([row(e["header"]), row(event("liquidation", "2021-03-20T00:00:00Z")), row(event("fee", "2021-03-21T00:00:00Z", "0.1"))]),
         65, line=3, phrase="is liquidated at 2021-03-21T00:00:00Z")
+    # Collateral added to / released from a running loan follow the holding rules (issue 12).
+    cheader = e["header"] + ["collateral_chain", "collateral_contract", "collateral_token_id"]
+    def change(kind, at, token, fee=""):
+        return event(kind, at, fee) + ["ethereum", PUNKS, token]
+    for name, kind, at, token, phrase in [
+            ("added-before-bought", "collateral_added", "2021-05-01T00:00:00Z", "100",
+             "CryptoPunks #100 is not held at 2021-05-01T00:00:00Z (it was never acquired by then); it cannot be added to the nftfi loan 'L1'"),
+            ("added-twice", "collateral_added", "2021-03-21T00:00:00Z", "7804",
+             "CryptoPunks #7804 already backs the nftfi loan 'L1' at 2021-03-21T00:00:00Z; it cannot be added to it again"),
+            ("released-not-pledged", "collateral_released", "2021-06-05T00:00:00Z", "100",
+             "CryptoPunks #100 does not back the nftfi loan 'L1' at 2021-06-05T00:00:00Z")]:
+        add("loan-events-collateral-" + name + ".csv", "loan-events",
+            text([row(cheader), row(event("fee", "2021-03-20T00:00:00Z", "0.1") + ["", "", ""]), row(change(kind, at, token))]),
+            65, line=3, phrase=phrase)
+    add("loan-events-nft-on-a-fee.csv", "loan-events",
+        text([row(cheader), row(event("fee", "2021-03-20T00:00:00Z", "0.1") + ["", "", ""]),
+              row(change("fee", "2021-03-21T00:00:00Z", "100", fee="0.1"))]),
+        65, line=3, column="collateral_chain", phrase="only collateral_added and collateral_released name an NFT, not fee")
     # The journal: the same rules, then the strictness rules.
     punk = '{"chain":"ethereum","contract_address":"' + PUNKS + '","token_id":"%s"}'
     def jtrade(token, side, at):
