@@ -85,6 +85,12 @@ import Testing
             let wrongFee = try tx.recordLoanEvent(loan: apeLoan, at: instant("2021-03-06"), .fee(amount: dec("3")))
             _ = try tx.recordLoanEvent(loan: apeLoan, at: instant("2021-05-01"), .liquidation(surplus: dec("2")))
             _ = try tx.setBufferPolicy(.loan(loanC), effectiveAt: instant("2021-04-20"), target: BufferTarget(minHealthFactor: 1.5))
+            let apes = try #require(try tx.current.collection(chain: "ethereum", contractAddress: "0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d")).id
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-03-01"), maxLTV: 0.4, liquidationThreshold: 0.9,
+                                         note: "BendDAO BAYC at listing")
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-04-01"), maxLTV: 0.3, liquidationThreshold: 0.85,
+                                         note: "governance vote: threshold cut")
+            _ = try tx.setRiskParameters(.loan(apeLoan), effectiveAt: instant("2021-03-20"), liquidationThreshold: 0.88)
             return (wrongFee, (wrongTrade, open, contract), wrongFlow, wrongAssertion)
         }
         knowledge.append(clock.read())
@@ -108,6 +114,9 @@ import Testing
             let april = try #require(try tx.current.hedges().first { $0.name == "april condor" })
             let settlement = try #require(try tx.current.optionSettlements(of: april.id).first).id
             try tx.void(.optionSettlement(settlement), reason: "settled twice by mistake")
+            let apes = try #require(try tx.current.collection(chain: "ethereum", contractAddress: "0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d")).id
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-04-01"), maxLTV: 0.3, liquidationThreshold: 0.8,
+                                         note: "restated: the vote cut the threshold to 80 %")
         }
         knowledge.append(clock.read())
         return (ledger, knowledge)
@@ -126,6 +135,12 @@ import Testing
             var lines = try book.nfts(at: at).map { "\($0.collectionName) \($0.nft.tokenID) \($0.status) \($0.acquisition.price)" }
             lines += try book.loans().map { "\($0.lendingProtocol) \($0.principal) \(try book.loanStatus($0.id, at: at))" }
             lines += try book.journal(from: Instant(unixSeconds: 0), to: at).map { "\($0.at) \($0.amount) \($0.description)" }
+            lines += try book.riskParameterRecords().map { "\($0.effectiveAt) \($0.maxLTV ?? 0) \($0.liquidationThreshold) \($0.note ?? "")" }
+            for loan in try book.loans() {
+                for day in ["2021-03-10", "2021-03-25", "2021-04-02"] {
+                    lines.append("\(loan.principal) \(day) \(try book.riskParameters(governing: loan.id, at: instant(day))?.parameters.liquidationThreshold ?? 0)")
+                }
+            }
             return lines
         }
     }
