@@ -21,3 +21,4 @@ public typealias ExternalFlowID = EntityID<ExternalFlow>
 public typealias BalanceAssertionID = EntityID<BalanceAssertion>
 public typealias ImportSourceID = EntityID<ImportSource>
 public typealias BufferPolicyID = EntityID<BufferPolicyRecord>
+public typealias RiskParameterID = EntityID<RiskParameterRecord>

@@ -68,6 +68,8 @@ final class SnapshotMemo {
     var cash: [Currency: (at: [Int64], balance: [ExactDecimal])] = [:]
     /// Each NFT's holding timeline (reports ask for an NFT's state at many instants).
     var holdingTimelines: [NFTID: HoldingTimeline] = [:]
+    /// Each loan's risk-parameter rows (reports ask for the parameters at every sample).
+    var riskParameterTimelines: [LoanID: RiskParameterTimeline] = [:]
 
     init() {}
 }

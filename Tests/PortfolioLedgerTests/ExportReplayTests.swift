@@ -89,6 +89,12 @@ import Testing
             let second = try tx.addNFT(collection: try #require(try tx.current.nft(punk)).collectionID, tokenID: TokenID("3100"))
             _ = try tx.recordNFTTrade(nft: second, side: .acquire, tradedAt: instant("2021-04-01"), price: eth("35"))
             let wrongAdd = try tx.addCollateral(loan: loanC, nft: second, at: instant("2021-04-22"))
+            let apes = try #require(try tx.current.collection(chain: "ethereum", contractAddress: "0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d")).id
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-03-01"), maxLTV: 0.4, liquidationThreshold: 0.9,
+                                         note: "BendDAO BAYC at listing")
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-04-01"), maxLTV: 0.3, liquidationThreshold: 0.85,
+                                         note: "governance vote: threshold cut")
+            _ = try tx.setRiskParameters(.loan(apeLoan), effectiveAt: instant("2021-03-20"), liquidationThreshold: 0.88)
             return (wrongFee, (wrongTrade, open, contract), wrongFlow, wrongAssertion, (wrongAdd, second))
         }
         knowledge.append(clock.read())
@@ -116,6 +122,9 @@ import Testing
                 .loanEvent(try tx.addCollateral(loan: loanC, nft: wrongAdd.1, at: instant("2021-04-25"), note: "top-up"))
             }
             _ = try tx.releaseCollateral(loan: loanC, nft: wrongAdd.1, at: instant("2021-05-10"))
+            let apes = try #require(try tx.current.collection(chain: "ethereum", contractAddress: "0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d")).id
+            _ = try tx.setRiskParameters(.collection(.benddao, apes), effectiveAt: instant("2021-04-01"), maxLTV: 0.3, liquidationThreshold: 0.8,
+                                         note: "restated: the vote cut the threshold to 80 %")
         }
         knowledge.append(clock.read())
         return (ledger, knowledge)
@@ -137,6 +146,12 @@ import Testing
             }
             lines += try book.loans().map { "\($0.lendingProtocol) \($0.principal) \(try book.loanStatus($0.id, at: at))" }
             lines += try book.journal(from: Instant(unixSeconds: 0), to: at).map { "\($0.at) \($0.amount) \($0.description)" }
+            lines += try book.riskParameterRecords().map { "\($0.effectiveAt) \($0.maxLTV ?? 0) \($0.liquidationThreshold) \($0.note ?? "")" }
+            for loan in try book.loans() {
+                for day in ["2021-03-10", "2021-03-25", "2021-04-02"] {
+                    lines.append("\(loan.principal) \(day) \(try book.riskParameters(governing: loan.id, at: instant(day))?.parameters.liquidationThreshold ?? 0)")
+                }
+            }
             return lines
         }
     }

@@ -85,7 +85,7 @@ extension LedgerSnapshot {
         if let target = governing?.target {
             if let h = target.minHealthFactor, let hf { status.healthFactorBuffer = hf - h }
             if let m = target.maxLTV, let ltv { status.loanToValueBuffer = m - ltv }
-            if target.minHealthFactor != nil, record.liquidationThreshold == nil {
+            if target.minHealthFactor != nil, try riskParameterTimeline(of: record).inForce(at: at)?.parameters.liquidationThreshold == nil {
                 status.notes.append("no liquidation threshold booked: the health-factor target does not apply")
             }
             status.inBreach = Self.breaches(target, hf: hf, ltv: ltv)
@@ -152,7 +152,7 @@ extension LedgerSnapshot {
                       policy: PricingPolicy) throws -> BufferCure {
         let value = risk.collateral.value
         var repay = ExactDecimal.zero, extra = ExactDecimal.zero
-        if let h = target.minHealthFactor, let lt = record.liquidationThreshold {
+        if let h = target.minHealthFactor, let lt = risk.liquidationThreshold {
             let (hx, ltx) = (exact(h), exact(lt))
             repay = max(repay, debt - (try (value * ltx).divided(by: hx, scale: 18, mode: .down)))
             extra = max(extra, (try (debt * hx).divided(by: ltx, scale: 18, mode: .up)) - value)

@@ -17,6 +17,9 @@ public struct LoanHistoryPoint: Sendable, Hashable {
     public var healthFactor: HealthFactor?
     public var liquidationFloorPrice: ExactDecimal?
     public var isLiquidatable: Bool?
+    /// The liquidation threshold in force at this instant (governance changes and overrides
+    /// applied), `nil` without one.
+    public var liquidationThreshold: Double?
     /// The price problem at this instant when the policy flags instead of failing.
     public var priceProblem: AnalyticsError?
 }
@@ -29,6 +32,9 @@ public struct LoanHistoryReport: Sendable, Hashable {
     public var riskSource: RiskPriceSource
     public var priceLiquidation: PriceLiquidation
     public var points: [LoanHistoryPoint]
+    /// Every risk-parameter change that took effect for this loan in the period while it was
+    /// open, with its effect on the health factor at unchanged debt and prices.
+    public var parameterChanges: [RiskParameterChangeEffect]
     /// Lowest health factor over the points, and when (first occurrence).
     public var minimumHealthFactor: (value: Double, at: Instant)? {
         var best: (value: Double, at: Instant)?
@@ -52,7 +58,9 @@ extension LedgerSnapshot {
         guard let record = try self.loan(loan) else { throw AnalyticsError.unknownEntity(kind: "loan", id: loan.description) }
         guard from <= to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is after \(to)") }
         let events = try loanEvents(of: loan)
-        var instants: [Instant] = []
+        let timeline = try riskParameterTimeline(of: record)
+        // A change's instant is always sampled, so the step it causes shows in the points.
+        var instants: [Instant] = timeline.changeInstants(from: from, to: to)
         switch sampling {
         case .riskSeriesObservations:
             guard let first = record.collateral.first else { throw AnalyticsError.invalidArgument(name: "loan", reason: "loan \(loan) has no collateral") }
@@ -65,16 +73,24 @@ extension LedgerSnapshot {
             if instants.last != to { instants.append(to) }
         }
         var points: [LoanHistoryPoint] = []
-        for t in instants where t >= record.startedAt {
+        var changes: [RiskParameterChangeEffect] = []
+        let changeInstants = Set(timeline.changeInstants(from: from, to: to))
+        for t in Set(instants).sorted() where t >= record.startedAt {
             let state = try loanState(record, events: events, at: t, riskSource: riskSource, policy: policy, shock: .none)
             guard state.status == .open else { continue }
             points.append(LoanHistoryPoint(at: t, debt: state.debt, collateralValue: state.risk?.collateral.value,
                                            loanToValue: state.risk?.loanToValue, healthFactor: state.risk?.healthFactor,
                                            liquidationFloorPrice: state.risk?.liquidationFloorPrice,
-                                           isLiquidatable: state.risk?.isLiquidatable, priceProblem: state.priceProblem))
+                                           isLiquidatable: state.risk?.isLiquidatable,
+                                           liquidationThreshold: timeline.inForce(at: t)?.parameters.liquidationThreshold,
+                                           priceProblem: state.priceProblem))
+            if changeInstants.contains(t), t > record.startedAt {
+                let effect = RiskParameterChangeEffect(state, before: timeline.inForce(at: t.adding(seconds: -1)), after: timeline.inForce(at: t))
+                if effect.before != effect.after { changes.append(effect) }
+            }
         }
         return LoanHistoryReport(loan: record, from: from, to: to, riskSource: riskSource,
-                                 priceLiquidation: .of(record.lendingProtocol, hasThreshold: record.liquidationThreshold != nil),
-                                 points: points)
+                                 priceLiquidation: .of(record.lendingProtocol, hasThreshold: timeline.everHasThreshold),
+                                 points: points, parameterChanges: changes)
     }
 }

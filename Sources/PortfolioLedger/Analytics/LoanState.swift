@@ -28,8 +28,11 @@ public struct LoanRiskFigures: Sendable, Hashable {
     public var collateral: CollateralValuation
     /// `debt / value`; `nil` when the value is 0.
     public var loanToValue: Double?
-    /// Liquidation threshold as booked (fraction).
+    /// Liquidation threshold in force at the instant (fraction): see ``parameters``.
     public var liquidationThreshold: Double?
+    /// The risk parameters in force at the instant and where they come from (a governance change
+    /// for the collection, a loan override, or the loan's own booking); `nil` when none applies.
+    public var parameters: RiskParametersInForce?
     /// `value × LT / debt`; ``HealthFactor/noDebt`` with no debt; `nil` without a threshold.
     public var healthFactor: HealthFactor?
     /// Per-NFT price at which `HF = 1`: `debt / (LT × fx × n)` in ``CollateralValuation/priceCurrency``
@@ -87,7 +90,8 @@ extension LedgerSnapshot {
     func loanState(_ record: LoanRecord, events: [LoanEvent], at: Instant, riskSource: RiskPriceSource,
                    policy: PricingPolicy, shock: MarketShock) throws -> LoanStateReport {
         let status = try loanStatus(record.id, at: at)
-        let liquidation = PriceLiquidation.of(record.lendingProtocol, hasThreshold: record.liquidationThreshold != nil)
+        let parameters = try riskParameterTimeline(of: record).inForce(at: at)
+        let liquidation = PriceLiquidation.of(record.lendingProtocol, hasThreshold: parameters?.parameters.liquidationThreshold != nil)
         var principal = record.principal
         for event in events where event.occurredAt <= at {
             switch event.detail {
@@ -112,7 +116,7 @@ extension LedgerSnapshot {
         report.secondsToMaturity = replay.maturity.map { at.seconds(to: $0) }
         do {
             report.risk = try riskFigures(record, debt: report.debt, at: at, source: riskSource, policy: policy,
-                                          liquidation: liquidation, shock: shock)
+                                          liquidation: liquidation, parameters: parameters, shock: shock)
         } catch let error as AnalyticsError {
             switch (error, policy.onMissingPrice) {
             case (.missingPrice, .flag), (.stalePrice, .flag), (.noSeries, .flag), (.noFXSeries, .flag): report.priceProblem = error
@@ -123,15 +127,16 @@ extension LedgerSnapshot {
     }
 
     func riskFigures(_ record: LoanRecord, debt: ExactDecimal, at: Instant, source: RiskPriceSource, policy: PricingPolicy,
-                     liquidation: PriceLiquidation, shock: MarketShock) throws -> LoanRiskFigures {
+                     liquidation: PriceLiquidation, parameters: RiskParametersInForce?, shock: MarketShock) throws -> LoanRiskFigures {
         // The collateral in force at `at`: additions and releases while the loan ran count.
         let pledged = try self.collateral(of: record, at: at)
         let collateral = try collateralValue(of: pledged, in: record.currency, at: at, source: source,
                                              lendingProtocol: record.lendingProtocol, policy: policy, shock: shock)
-        let lt = record.liquidationThreshold.map(exact)
+        let threshold = parameters?.parameters.liquidationThreshold
+        let lt = threshold.map(exact)
         var figures = LoanRiskFigures(collateral: collateral,
                                       loanToValue: LoanRisk.loanToValue(debt: debt, collateralValue: collateral.value),
-                                      liquidationThreshold: record.liquidationThreshold, healthFactor: nil, liquidationFloorPrice: nil,
+                                      liquidationThreshold: threshold, parameters: parameters, healthFactor: nil, liquidationFloorPrice: nil,
                                       liquidationFloorPriceUSD: nil, usdConversion: [], isLiquidatable: nil)
         if let lt {
             figures.healthFactor = LoanRisk.healthFactor(debt: debt, collateralValue: collateral.value, liquidationThreshold: lt)

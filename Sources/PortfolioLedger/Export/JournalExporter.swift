@@ -51,6 +51,7 @@ struct JournalExporter {
         /// start instant follow its start (and an end at that instant follows them).
         static let loanEvent = 9, loanEnd = 10, dispose = 11, acquire = 12, loanStart = 13, eventAtStart = 14, endAtStart = 15
         static let hedge = 16, optionTrade = 17, settlement = 18, externalFlow = 19, balanceAssertion = 20, bufferPolicy = 21
+        static let riskParameter = 22
     }
 
     /// A line with its position; `line` may hold ref tokens resolved once the order is known.
@@ -84,6 +85,7 @@ struct JournalExporter {
         try exporter.externalFlows(&entries)
         try exporter.balanceAssertions(&entries)
         try exporter.bufferPolicies(&entries)
+        try exporter.riskParameters(&entries)
         try exporter.corrections(&entries)
         entries.sort { $0.position < $1.position }
         var labels: [String: String] = [:], counts: [String: Int] = [:]
@@ -167,6 +169,14 @@ struct JournalExporter {
         }
     }
 
+    private func collectionKey(_ id: Int64) throws -> [(String, String)] {
+        try db.withStatement("SELECT chain, contract_address FROM collection WHERE collection_id = ?") { s in
+            try s.bind(id)
+            guard try s.step() else { throw LedgerError.unknownEntity(kind: "collection", id: String(id)) }
+            return [("chain", try s.column(0)), ("contract_address", try s.column(1))]
+        }
+    }
+
     private mutating func series(_ out: inout [Entry]) throws {
         var rows: [(id: Int64, name: String, kind: String, base: String?, quote: String?, collection: Int64?, nft: Int64?, proto: String?, at: Int64)] = []
         try db.query("""
@@ -181,14 +191,7 @@ struct JournalExporter {
             line.add("kind", row.kind)
             line.add("base", row.base)
             line.add("quote", row.quote)
-            if let collection = row.collection {
-                let key = try db.withStatement("SELECT chain, contract_address FROM collection WHERE collection_id = ?") { s -> [(String, String)] in
-                    try s.bind(collection)
-                    guard try s.step() else { throw LedgerError.unknownEntity(kind: "collection", id: String(collection)) }
-                    return [("chain", try s.column(0)), ("contract_address", try s.column(1))]
-                }
-                line.addRaw("collection", JournalLine.object(key))
-            }
+            if let collection = row.collection { line.addRaw("collection", JournalLine.object(try collectionKey(collection))) }
             if let nft = row.nft { line.addRaw("nft", JournalLine.object(try nftKey(nft))) }
             line.add("protocol", row.proto)
             Self.recordedAt(&line, row.at)
@@ -450,6 +453,33 @@ struct JournalExporter {
             let position = after(loans: row.1.map { [$0] } ?? [], Position(at: row.2, rank: Rank.bufferPolicy, id: row.0))
             if let loan = row.1 { dependents["loan:\(loan)", default: []].append(position) }
             add(&out, "buffer_policy", row.0, position, line, ref: false)
+        }
+    }
+
+    /// A governance setting at its effective instant; a loan override no earlier than its loan's start.
+    private mutating func riskParameters(_ out: inout [Entry]) throws {
+        var rows: [(id: Int64, proto: String?, collection: Int64?, loan: Int64?, at: Int64, maxLTV: Double?, lt: Double, note: String?,
+                    recorded: Int64)] = []
+        try db.query("""
+            SELECT risk_parameter_id, protocol, collection_id, loan_id, effective_at, max_ltv, liquidation_threshold, note, recorded_at
+            FROM risk_parameter ORDER BY risk_parameter_id
+            """) { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
+                         try r.column(7), try r.column(8)))
+        }
+        for row in rows {
+            var line = JournalLine(type: "risk_parameter")
+            line.add("protocol", row.proto)
+            if let collection = row.collection { line.addRaw("collection", JournalLine.object(try collectionKey(collection))) }
+            if let loan = row.loan { line.addRaw("loan", Self.loanRef(loan)) }
+            line.add("effective_at", Instant(unixSeconds: row.at).description)
+            line.add("max_ltv", row.maxLTV)
+            line.add("liquidation_threshold", row.lt)
+            line.add("note", row.note)
+            Self.recordedAt(&line, row.recorded)
+            let position = after(loans: row.loan.map { [$0] } ?? [], Position(at: row.at, rank: Rank.riskParameter, id: row.id))
+            if let loan = row.loan { dependents["loan:\(loan)", default: []].append(position) }
+            add(&out, "risk_parameter", row.id, position, line, ref: false)
         }
     }
 

@@ -296,6 +296,8 @@ final class JournalImporter {
             _ = try tx.setBufferPolicy(scope, effectiveAt: at, target: BufferTarget(minHealthFactor: entry.minHealthFactor, maxLTV: entry.maxLtv),
                                        note: entry.note, source: book.source)
             return (true, nil)
+        case "risk_parameter":
+            return (try bookRiskParameter(try decode(JournalRiskParameter.self, data)), nil)
         case "collection_daily_sales":
             let entry = try decode(JournalDailySales.self, data)
             guard let collection = try tx.current.collection(chain: entry.chain, contractAddress: entry.contractAddress) else {
@@ -328,6 +330,37 @@ final class JournalImporter {
                              refinances: try entry.refinances.map { try loan($0, "refinances") })
         let (id, isNew) = try book.loan(wanted)
         return (isNew, .loan(id))
+    }
+
+    /// A governance setting names `protocol` and `collection`; an override names `loan` alone.
+    /// An identical row already booked is skipped (re-importing an export is a no-op).
+    private func bookRiskParameter(_ entry: JournalRiskParameter) throws -> Bool {
+        let scope: RiskParameterScope
+        switch (entry.loan, entry.protocol, entry.collection) {
+        case (let ref?, nil, nil):
+            scope = .loan(try loan(ref, "loan"))
+        case (nil, let name?, let ref?):
+            guard let collection = try tx.current.collection(chain: ref.chain, contractAddress: ref.contractAddress) else {
+                throw LedgerError.unknownEntity(kind: "collection", id: "\(ref.chain):\(ref.contractAddress)")
+            }
+            scope = .collection(try enumeration(name.lowercased(), LendingProtocol.self, "protocol"), collection.id)
+        default:
+            throw LedgerError.invalidValue(field: "loan", reason: "a risk_parameter entry names either a loan, or a protocol and a collection")
+        }
+        let at = try instant(entry.effectiveAt, "effective_at")
+        let (protocolName, collection, loanID): (String?, Int64?, Int64?) = switch scope {
+        case .collection(let p, let c): (p.rawValue, c.rawValue, nil)
+        case .loan(let l): (nil, nil, l.rawValue)
+        }
+        if try tx.db.scalarIfAny("""
+            SELECT risk_parameter_id FROM risk_parameter WHERE protocol IS ? AND collection_id IS ? AND loan_id IS ? AND effective_at = ?
+              AND max_ltv IS ? AND liquidation_threshold = ? AND note IS ?
+            """, protocolName, collection, loanID, at.unixSeconds, entry.maxLtv, entry.liquidationThreshold, entry.note, as: Int64.self) != nil {
+            return false
+        }
+        _ = try tx.setRiskParameters(scope, effectiveAt: at, maxLTV: entry.maxLtv, liquidationThreshold: entry.liquidationThreshold,
+                                     note: entry.note, source: book.source)
+        return true
     }
 
     private func bookLoanEvent(_ entry: JournalLoanEvent) throws -> (Bool, CorrectableEntry?) {
@@ -576,6 +609,10 @@ struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, curr
 struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
 struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }
 struct JournalCorrection: Decodable { let action: String, entry: JournalEntryRef, replacement: JournalEntryRef?, reason: String }
+struct JournalRiskParameter: Decodable {
+    let `protocol`: String?, collection: JournalCollectionRef?, loan: JournalLoanRef?, effectiveAt: String, maxLtv: Double?
+    let liquidationThreshold: Double, note: String?
+}
 struct JournalBufferPolicy: Decodable { let loan: JournalLoanRef?, effectiveAt: String, minHealthFactor: Double?, maxLtv: Double?, note: String? }
 struct JournalDailySales: Decodable {
     let chain: String, contractAddress: String, day: String, quote: String, salesCount: Int, volume: JournalNumber

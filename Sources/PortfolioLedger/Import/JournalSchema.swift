@@ -84,6 +84,8 @@ enum JournalSchema {
         "correction": ["action": req(.string), "entry": req(entryRef), "replacement": opt(entryRef), "reason": req(.string)],
         "buffer_policy": ["loan": opt(loanRef), "effective_at": req(.string), "min_health_factor": opt(.number), "max_ltv": opt(.number),
                           "note": opt(.string)],
+        "risk_parameter": ["protocol": opt(.string), "collection": opt(collectionRef), "loan": opt(loanRef), "effective_at": req(.string),
+                           "max_ltv": opt(.number), "liquidation_threshold": req(.number), "note": opt(.string)],
         "reserve_index": ["protocol": req(.string), "asset": req(.string), "updated_at": req(.string), "variable_borrow_index": req(.string),
                           "variable_borrow_rate": req(.string), "liquidity_index": opt(.string), "liquidity_rate": opt(.string)],
         "collection_daily_sales": ["chain": req(.string), "contract_address": req(.string), "day": req(.string), "quote": req(.string),

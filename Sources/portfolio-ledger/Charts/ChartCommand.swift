@@ -118,10 +118,13 @@ struct LoanChart: ParsableCommand {
         var markers: [LineChart.Marker] = []
         switch history.priceLiquidation {
         case .byRule:
-            if let lt = history.loan.liquidationThreshold, lt > 0 {
-                // HF = 1 exactly when collateral value = debt / LT.
-                series.append(.init(name: "liquidation value (debt ÷ LT \(Fmt.num(lt, 2)))", points: debt.map { ($0.0, $0.1 / lt) },
-                                    color: "#d1242f", dashed: true))
+            // HF = 1 exactly when collateral value = debt / LT, with the LT in force at each sample
+            // (governance changes and overrides step it).
+            let limit = history.points.compactMap { p in p.liquidationThreshold.flatMap { $0 > 0 ? (p.at, p.debt.doubleValue / $0) : nil } }
+            let thresholds = Set(history.points.compactMap(\.liquidationThreshold))
+            if !limit.isEmpty {
+                let label = thresholds.count == 1 ? "LT \(Fmt.num(thresholds.first, 2))" : "LT in force"
+                series.append(.init(name: "liquidation value (debt ÷ \(label))", points: limit, color: "#d1242f", dashed: true))
             }
             if let minimum = history.minimumHealthFactor, let value = collateral.first(where: { $0.0 == minimum.at })?.1 {
                 markers.append(.init(at: minimum.at, value: value, label: String(format: "min HF %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at),
