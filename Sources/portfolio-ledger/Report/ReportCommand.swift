@@ -16,8 +16,21 @@ struct ReportCommand: ParsableCommand {
         subcommands: [ReportValuation.self, ReportLoans.self, ReportLoan.self, ReportHedges.self, ReportHedge.self,
                       ReportReturns.self, ReportStress.self, ReportCost.self,
                       ReportStatement.self, ReportBalanceSheet.self,
-                      ReportBreakEven.self, ReportBorrowingWACC.self, ReportBuffer.self, ReportMomentum.self]
+                      ReportBreakEven.self, ReportBorrowingWACC.self, ReportBuffer.self, ReportMomentum.self,
+                      ReportHTML.self]
     )
+}
+
+/// A `report` view: computes its ``ReportOutput`` (stamped with its instant) and prints it in
+/// `--format`. `report html` builds its page from the same outputs, so the page's numbers are the
+/// JSON's.
+protocol ReportView: ParsableCommand {
+    var options: ReportOptions { get }
+    func output() throws -> ReportOutput
+}
+
+extension ReportView {
+    func run() throws { try output().emit(options.format) }
 }
 
 /// Output formats of reports.
