@@ -25,7 +25,12 @@ enum HTMLJSONView {
                 }
                 out += "</tbody></table>\n"
             }
-            for (key, value) in kept where !isCellValue(value) {
+            // Sibling objects of scalars (a report's layers) read best as the rows of one table.
+            var rowKeys: [String] = []
+            for (key, value) in kept where !isCellValue(value) && scalarLeaves(value) != nil { rowKeys.append(key) }
+            if rowKeys.count < 2 { rowKeys = [] }
+            out += siblingTable(kept, rows: rowKeys, path: path)
+            for (key, value) in kept where !isCellValue(value) && !rowKeys.contains(key) {
                 out += "<h4>\(HTMLText.label(key))</h4>\n" + render(value, path: join(path, key))
             }
             return out
@@ -42,17 +47,15 @@ enum HTMLJSONView {
         let rows: [[(String, OutputJSON)]] = items.map { item in
             guard case .object(let members) = item else { return [("value", item)] }
             return members.flatMap { key, value -> [(String, OutputJSON)] in
-                // One level of nesting becomes columns `price.series`, `price.price`, …
-                if case .object(let inner) = value, inner.allSatisfy({ isCellValue($0.value) }) {
-                    return inner.map { ("\(key).\($0.key)", $0.value) }
-                }
+                // Nested objects of scalars become columns `price.series`, `price.price`, …
+                if let inner = scalarLeaves(value) { return inner.map { ("\(key).\($0.0)", $0.1) } }
                 return [(key, value)]
             }
         }
         var columns: [String] = []
         for row in rows { for (key, _) in row where !columns.contains(key) { columns.append(key) } }
         let scrolls = items.count > scrollingRows
-        var out = scrolls ? "<div class=\"scroll\">" : ""
+        var out = scrolls ? "<div class=\"wide tall\">" : "<div class=\"wide\">"
         out += "<table class=\"sortable\"><thead><tr>"
         out += columns.map { "<th scope=\"col\" tabindex=\"0\">\(HTMLText.label($0))</th>" }.joined()
         out += "</tr></thead><tbody>\n"
@@ -75,9 +78,53 @@ enum HTMLJSONView {
             }
             out += "</tr>\n"
         }
-        out += "</tbody></table>" + (scrolls ? "</div>" : "") + "\n"
+        out += "</tbody></table></div>\n"
         for (nestedPath, value) in nested {
             out += "<h5>\(HTMLText.escape(nestedPath))</h5>\n" + render(value, path: nestedPath)
+        }
+        return out
+    }
+
+    /// The members named `rows` (objects of scalars) as one table, a row each named by its key.
+    static func siblingTable(_ members: [(key: String, value: OutputJSON)], rows: [String], path: String) -> String {
+        guard !rows.isEmpty else { return "" }
+        var leaves: [String: [(String, OutputJSON)]] = [:]
+        var columns: [String] = []
+        for (key, value) in members where rows.contains(key) {
+            let cells = scalarLeaves(value) ?? []
+            leaves[key] = cells
+            for (column, _) in cells where !columns.contains(column) { columns.append(column) }
+        }
+        var out = "<div class=\"wide\"><table class=\"sortable\"><thead><tr><th scope=\"col\" tabindex=\"0\"></th>"
+        out += columns.map { "<th scope=\"col\" tabindex=\"0\">\(HTMLText.label($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for name in rows {
+            let cells = leaves[name] ?? []
+            out += "<tr><th scope=\"row\">\(HTMLText.label(name))</th>"
+            for column in columns {
+                if let found = cells.first(where: { $0.0 == column }) {
+                    out += cell(found.1, path: join(join(path, name), column))
+                } else {
+                    out += "<td></td>"
+                }
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody></table></div>\n"
+    }
+
+    /// An object's scalar leaves under dotted keys (`time_weighted_return.cumulative`); nil when it
+    /// is not an object or holds an array of objects (a table of its own).
+    static func scalarLeaves(_ value: OutputJSON) -> [(String, OutputJSON)]? {
+        guard case .object(let members) = value else { return nil }
+        var out: [(String, OutputJSON)] = []
+        for (key, member) in members {
+            if isCellValue(member) {
+                out.append((key, member))
+            } else if let inner = scalarLeaves(member) {
+                for (innerKey, innerValue) in inner { out.append(("\(key).\(innerKey)", innerValue)) }
+            } else {
+                return nil
+            }
         }
         return out
     }
@@ -154,6 +201,7 @@ enum HTMLJSONView {
         switch value {
         case .number(let d):
             guard d.isFinite else { return "–" }
+            if d == 0 { return "0" }
             let magnitude = abs(d)
             if magnitude != 0 && magnitude < 0.001 { return String(format: "%.3g", d) }
             return grouped(Fmt.num(d, magnitude >= 100 ? 2 : 4))

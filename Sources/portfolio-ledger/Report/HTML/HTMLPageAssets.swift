@@ -24,10 +24,12 @@ enum HTMLPageAssets {
         thead th { background: var(--band); position: sticky; top: 0; }
         table.kv th { background: var(--band); font-weight: 500; white-space: nowrap; }
         td.num { text-align: right; white-space: nowrap; }
-        table.sortable thead th { cursor: pointer; user-select: none; white-space: nowrap; }
+        table.sortable thead th { cursor: pointer; user-select: none; min-width: 5em; vertical-align: bottom; }
+        tbody th { white-space: nowrap; }
         table.sortable thead th[aria-sort="ascending"]::after { content: " ▲"; }
         table.sortable thead th[aria-sort="descending"]::after { content: " ▼"; }
-        .scroll { max-height: 26em; overflow: auto; display: inline-block; max-width: 100%; border-bottom: 1px solid var(--line); }
+        .wide { overflow-x: auto; max-width: 100%; }
+        .tall { max-height: 26em; overflow-y: auto; border-bottom: 1px solid var(--line); }
         .chart svg { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
         .problem { color: var(--bad); font-weight: 600; }
@@ -39,7 +41,7 @@ enum HTMLPageAssets {
           nav, .source { display: none; }
           body { font-size: 10px; }
           main { max-width: none; padding: 0; }
-          .scroll { max-height: none; overflow: visible; display: block; }
+          .wide, .tall { max-height: none; overflow: visible; }
           section { break-before: page; border: 0; }
           section#overview { break-before: auto; }
           table, .chart, .figure { break-inside: avoid; }

@@ -18,6 +18,9 @@ enum HTMLText {
         return out
     }
 
-    /// A JSON member name as a column or row label: `net_equity_usd` → `net equity usd`.
-    static func label(_ key: String) -> String { escape(key.replacingOccurrences(of: "_", with: " ")) }
+    /// A JSON member name as a column or row label: `net_equity_usd` → `net equity usd`,
+    /// `time_weighted_return.cumulative` → `time weighted return › cumulative`.
+    static func label(_ key: String) -> String {
+        escape(key.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: ".", with: " › "))
+    }
 }
