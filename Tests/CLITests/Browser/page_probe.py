@@ -89,18 +89,25 @@ def main():
                 raise RuntimeError("Chromium closed the pipe (log: %s)" % log.name)
             buffer += chunk
         message, buffer = buffer.split(b"\0", 1)
-        return json.loads(message)
+        message = json.loads(message)
+        if message.get("method") == "Page.javascriptDialogOpening":
+            # A dialog blocks the page until answered: record it (it is in events) and dismiss it.
+            next_id[0] += 1
+            os.write(to_chrome_w, json.dumps({"id": next_id[0], "method": "Page.handleJavaScriptDialog",
+                                              "params": {"accept": False}, "sessionId": message.get("sessionId")}).encode() + b"\0")
+        return message
 
     def call(method, params=None, session=None, timeout=30):
         next_id[0] += 1
-        message = {"id": next_id[0], "method": method, "params": params or {}}
+        own_id = next_id[0]
+        message = {"id": own_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
         os.write(to_chrome_w, json.dumps(message).encode() + b"\0")
         deadline = time.time() + timeout
         while True:
             reply = read_message(deadline)
-            if reply.get("id") == next_id[0]:
+            if reply.get("id") == own_id:
                 if "error" in reply:
                     raise RuntimeError("%s: %s" % (method, reply["error"]))
                 return reply["result"]
