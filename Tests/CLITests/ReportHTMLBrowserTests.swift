@@ -126,18 +126,9 @@ struct BrowserProbe {
     static func open(_ page: String, screenshot: String) throws -> BrowserProbe {
         let chromium = try TestRequirement.program("chromium")
         let python = try TestRequirement.program("python3")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, chromium, page, screenshot]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = try JSONSerialization.jsonObject(with: stdout) as? [String: Any] else {
-            throw ProbeFailed(message: String(decoding: stderr, as: UTF8.self))
+        let run = try CLIRunner.run(program: URL(fileURLWithPath: python), [script, chromium, page, screenshot])
+        guard run.exitCode == 0, let result = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
+            throw ProbeFailed(message: run.stderr)
         }
         return BrowserProbe(console: result["console"] as? [[String: String]] ?? [], exceptions: result["exceptions"] as? [String] ?? [],
                             requests: result["requests"] as? [String] ?? [], dialogs: result["dialogs"] as? [String] ?? [],

@@ -27,23 +27,13 @@ struct ReportHTML: ParsableCommand {
 
     @OptionGroup var overwrite: OverwriteOption
 
-    @Option(help: "The instant to report at: YYYY-MM-DD (00:00 UTC) or an ISO-8601 UTC instant. Default: now.")
-    var at: String?
-
-    @Option(name: .customLong("as-known-at"), help: "Show the book as it was known at this instant.")
-    var asKnownAt: String?
+    @OptionGroup var view: ReportViewOptions
 
     @Option(help: "Start of the returns, statement and borrowing-cost period (default: the first booked entry).")
     var from: String?
 
     @Option(help: "Numeraire of returns, costs and statements: usd or eth.")
     var numeraire: Numeraire = .usd
-
-    @Option(name: .customLong("max-price-age-days"), help: "Refuse prices older than this many days at the report instant. Default 3.")
-    var maxPriceAgeDays: Double = 3
-
-    @Flag(name: .customLong("flag-missing-prices"), help: "Report a missing or stale price as a flagged item instead of failing.")
-    var flagMissingPrices = false
 
     @Option(name: .customLong("equity-step-days"), help: "Days between the points of the equity chart.")
     var equityStepDays: Int = 1
@@ -59,16 +49,16 @@ struct ReportHTML: ParsableCommand {
     }
 
     /// The report instant, fixed once so every section is at the same one.
-    var atInstant: Instant { get throws { try at.map { try parseInstant($0, option: "--at") } ?? Ledger.systemClock() } }
+    var atInstant: Instant { get throws { try view.at.map { try parseInstant($0, option: "--at") } ?? Ledger.systemClock() } }
 
-    var knownAtInstant: Instant? { get throws { try asKnownAt.map { try parseInstant($0, option: "--as-known-at") } } }
+    var knownAtInstant: Instant? { get throws { try view.asKnownAt.map { try parseInstant($0, option: "--as-known-at") } } }
 
     /// The flags every section shares (its instant, knowledge cut-off, price policy).
     func commonFlags(at: Instant) throws -> [String] {
         var flags = ["--at", at.description]
         if let known = try knownAtInstant { flags += ["--as-known-at", known.description] }
-        flags += ["--max-price-age-days", "\(maxPriceAgeDays)"]
-        if flagMissingPrices { flags.append("--flag-missing-prices") }
+        flags += ["--max-price-age-days", "\(view.maxPriceAgeDays)"]
+        if view.flagMissingPrices { flags.append("--flag-missing-prices") }
         return flags
     }
 
