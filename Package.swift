@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "ledger-probe", dependencies: ["PortfolioLedger", "SQLiteDB", "LedgerMath"],
                           path: "Tests/LedgerProbe"),
         .testTarget(name: "CLITests", dependencies: ["portfolio-ledger", "ledger-probe", "SQLiteDB", "PortfolioLedger", "LedgerMath", "LedgerTestSupport"],
-                    exclude: ["Corpus", "Goldens", "GoldenInputs"]),  // read in place via #filePath: hostile-input cases (HostileInputTests), golden outputs and their inputs (GoldenOutputTests)
+                    exclude: ["Corpus", "Goldens", "GoldenInputs", "Browser"]),  // read in place via #filePath: hostile-input cases (HostileInputTests), golden outputs and their inputs (GoldenOutputTests), the headless-browser probe (ReportHTMLBrowserTests)
     ],
     swiftLanguageModes: [.v6]
 )

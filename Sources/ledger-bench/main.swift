@@ -58,6 +58,7 @@ do {
         say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)
     }
+    try job("html") { try htmlJob(config, scratch) }
     if config.keep { _ = Unmanaged.passRetained(scratch) }   // keep the directory
 } catch {
     FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))

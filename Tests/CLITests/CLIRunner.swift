@@ -23,8 +23,13 @@ struct CLIRunner {
     }()
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        try run(program: binary, arguments, in: directory)
+    }
+
+    /// Runs any `program` (e.g. the browser probe) the same way.
+    static func run(program: URL, _ arguments: [String], in directory: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = program
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()

@@ -51,7 +51,11 @@ import Testing
         let result = try CLIRunner.run(arguments, in: golden.workingDirectory)
         #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): exit \(result.exitCode): \(result.stderr)")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
-        let output = golden.writesFile ? try Data(contentsOf: URL(fileURLWithPath: out)) : Data(result.stdout.utf8)
+        var output = golden.writesFile ? try Data(contentsOf: URL(fileURLWithPath: out + golden.fileInOut)) : Data(result.stdout.utf8)
+        if golden.namesTheLedger, let ledger {
+            // The page's header and footer name the ledger file, whose path changes per run.
+            output = Data(String(decoding: output, as: UTF8.self).replacingOccurrences(of: ledger, with: GoldenCase.ledger).utf8)
+        }
         try GoldenFile.check(output, golden: golden.golden)
     }
 
@@ -81,7 +85,9 @@ import Testing
         for subcommand in subcommands {
             let cases = GoldenCase.all.filter { $0.arguments.count > 1 && $0.arguments[0] == command && $0.arguments[1] == subcommand }
             let formats = Set(cases.map { ($0.golden as NSString).pathExtension })
-            let expected: Set<String> = command == "report" ? ["table", "json", "csv"] : command == "chart" ? ["svg"] : ["table", "json"]
+            // `report html` is a format of its own: one page (its index.html), the other reports print in three.
+            let expected: Set<String> = command == "report" ? (subcommand == "html" ? ["html"] : ["table", "json", "csv"])
+                : command == "chart" ? ["svg"] : ["table", "json"]
             #expect(formats == expected, "`\(command) \(subcommand)` has goldens in \(formats.sorted()), expected \(expected.sorted())")
         }
     }
@@ -119,6 +125,10 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     let arguments: [String]
     var writesFile = false
     var workingDirectory: URL? = nil
+    /// What the command wrote, relative to `OUT` (`/index.html` when `OUT` is a directory).
+    var fileInOut = ""
+    /// The output names the ledger's path, which the check reads as `LEDGER`.
+    var namesTheLedger = false
     var testDescription: String { golden }
 
     static let all: [GoldenCase] = demo + realistic + calc
@@ -163,6 +173,9 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         + report(.demo, "stress-2021-02-26", ["stress", "--floor", "-40%", "--eth-usd", "-30%", "--spx", "-10%", "--vol", "+0.15"],
                  market: true, at: ["--at", "2021-02-26T21:00:00Z"])
         + report(.demo, "break-even-2021-02-26", ["break-even"], market: true, at: ["--at", "2021-02-26T21:00:00Z"])
+        + [GoldenCase(golden: "demo/report-html.html", book: .demo,
+                      arguments: ["report", "html", ledger, "--out", out] + at + market, writesFile: true,
+                      fileInOut: "/index.html", namesTheLedger: true)]
         + [chart(.demo, "health-2", ["health", "2", "--to", "2021-03-15"]),
            chart(.demo, "health-1", ["health", "1", "--to", "2021-03-15"]),
            chart(.demo, "loan-2", ["loan", "2", "--to", "2021-03-15"]),

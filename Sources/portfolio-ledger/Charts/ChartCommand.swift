@@ -71,19 +71,21 @@ struct HealthChart: ParsableCommand {
     @OptionGroup var chart: LoanChartArguments
 
     func run() throws {
-        let history = try chart.history()
-        let loan = chart.loan
-        let source = "Loan \(loan) (\(history.loan.lendingProtocol.rawValue), \(history.loan.currency)) on the \(history.riskSource)"
+        try chart.options.write(Self.lineChart(try chart.history()))
+    }
+
+    /// The health-factor chart of `history` (its LTV for a loan without price liquidation); `report html` draws the same.
+    static func lineChart(_ history: LoanHistoryReport) -> LineChart {
+        let source = "Loan \(history.loan.id) (\(history.loan.lendingProtocol.rawValue), \(history.loan.currency)) on the \(history.riskSource)"
         if case .none(let reason) = history.priceLiquidation {
             // No health factor to draw: the loan-to-value is what a lender of such a loan watches.
             let points: [(Instant, Double)] = history.points.compactMap { p in p.loanToValue.map { (p.at, $0 * 100) } }
             var lines: [LineChart.ReferenceLine] = []
             if let maxLTV = history.loan.maxLTV { lines.append(.init(value: maxLTV * 100, label: "max LTV at origination", color: "#bf8700")) }
             let maturity = history.loan.maturityAt.map { "; matures " + ISO8601.formatDate($0) } ?? ""
-            try chart.options.write(LineChart(title: "Loan-to-value (no price liquidation)", subtitle: "\(source)\n\(reason)\(maturity)",
-                                        yAxisLabel: "LTV % (debt / collateral value)",
-                                        series: [.init(name: "LTV", points: points, color: "#1f6feb")], referenceLines: lines))
-            return
+            return LineChart(title: "Loan-to-value (no price liquidation)", subtitle: "\(source)\n\(reason)\(maturity)",
+                             yAxisLabel: "LTV % (debt / collateral value)",
+                             series: [.init(name: "LTV", points: points, color: "#1f6feb")], referenceLines: lines)
         }
         let points: [(Instant, Double)] = history.points.compactMap { p in
             if case .value(let hf)? = p.healthFactor { return (p.at, hf) }
@@ -94,9 +96,9 @@ struct HealthChart: ParsableCommand {
             markers.append(.init(at: minimum.at, value: minimum.value, label: String(format: "minimum %.3f on ", minimum.value) + ISO8601.formatDate(minimum.at),
                                  color: "#d1242f"))
         }
-        try chart.options.write(LineChart(title: "Health factor", subtitle: source, yAxisLabel: "health factor (collateral × LT / debt)",
-                                    series: [.init(name: "health factor", points: points, color: "#1f6feb")],
-                                    referenceLines: [.init(value: 1, label: "liquidation (HF = 1)", color: "#d1242f")], markers: markers))
+        return LineChart(title: "Health factor", subtitle: source, yAxisLabel: "health factor (collateral × LT / debt)",
+                         series: [.init(name: "health factor", points: points, color: "#1f6feb")],
+                         referenceLines: [.init(value: 1, label: "liquidation (HF = 1)", color: "#d1242f")], markers: markers)
     }
 }
 
@@ -107,8 +109,12 @@ struct LoanChart: ParsableCommand {
     @OptionGroup var chart: LoanChartArguments
 
     func run() throws {
-        let history = try chart.history()
-        let loan = chart.loan
+        try chart.options.write(Self.lineChart(try chart.history()))
+    }
+
+    /// The debt-against-collateral chart of `history`; `report html` draws the same.
+    static func lineChart(_ history: LoanHistoryReport) -> LineChart {
+        let loan = history.loan.id
         let currency = history.loan.currency.code
         let debt = history.points.map { ($0.at, $0.debt.doubleValue) }
         let collateral = history.points.compactMap { p in p.collateralValue.map { (p.at, $0.doubleValue) } }
@@ -133,8 +139,8 @@ struct LoanChart: ParsableCommand {
         case .none(let reason):
             subtitle += "\nno price liquidation: \(reason)"
         }
-        try chart.options.write(LineChart(title: "Debt against collateral value", subtitle: subtitle, yAxisLabel: currency,
-                                    series: series, markers: markers))
+        return LineChart(title: "Debt against collateral value", subtitle: subtitle, yAxisLabel: currency,
+                         series: series, markers: markers)
     }
 }
 
@@ -151,16 +157,21 @@ struct ThetaChart: ParsableCommand {
             let (from, to) = try options.period(defaultFrom: record.openedAt)
             return (record.name, try book.thetaDecay(id, from: from, to: to, market: marketOptions.market))
         }
+        try options.write(Self.lineChart(hedge: HedgeID(hedge), name: name, decay: decay))
+    }
+
+    /// The theta chart of one hedge's decay series; `report html` draws the same.
+    static func lineChart(hedge: HedgeID, name: String, decay: ThetaDecayReport) -> LineChart {
         // Same signs as `report hedge`: the position's time value (negative when short), and
         // decay figures positive when the position earned time value.
-        try options.write(LineChart(
+        LineChart(
             title: "Theta: model vs realized time-value decay",
             subtitle: "Hedge \(hedge) '\(name)'\nsigns as in `report hedge`: decay > 0 = time value earned; time value < 0 = premium a short position has still to earn",
             yAxisLabel: "USD",
             series: [.init(name: "cum. model theta", points: decay.points.map { ($0.at, $0.cumulativeModelUSD) }, color: "#8250df", dashed: true),
                      .init(name: "cum. realized decay", points: decay.points.map { ($0.at, $0.cumulativeRealizedUSD) }, color: "#1a7f37"),
                      .init(name: "time value (position)", points: decay.points.map { ($0.at, $0.extrinsicUSD) }, color: "#bf8700")],
-            referenceLines: [.init(value: 0, label: "", color: "#888")]))
+            referenceLines: [.init(value: 0, label: "", color: "#888")])
     }
 }
 
@@ -174,41 +185,47 @@ struct EquityChart: ParsableCommand {
 
     func run() throws {
         guard stepDays > 0 else { throw CLIFailure(message: "--step-days must be positive", exitCode: CLIFailure.usage) }
-        let (points, flows, stoppedBy) = try options.read { book in
-            let journal = try book.journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799))
-            let (from, to) = try options.period(defaultFrom: journal.first?.at ?? Ledger.systemClock())
-            var result: [(Instant, Double)] = []
-            var stoppedBy: AnalyticsError?
-            var t = from
-            while t <= to {
-                do {
-                    result.append((t, try book.portfolioValuation(at: t, market: marketOptions.market).netEquityUSD))
-                } catch let error as AnalyticsError where options.to == nil {
-                    // Without --to the chart ends where the stored prices end.
-                    stoppedBy = error
-                    break
-                }
-                t = t.adding(seconds: Int64(stepDays) * 86_400)
+        let chart = try options.read { book in
+            let first = try book.journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799)).first?.at
+            let (from, to) = try options.period(defaultFrom: first ?? Ledger.systemClock())
+            return try Self.lineChart(book, from: from, to: to, endsWithPrices: options.to == nil, stepDays: stepDays, market: marketOptions.market)
+        }
+        try options.write(chart)
+    }
+
+    /// Net equity every `stepDays` over `from…to` beside invested capital; `report html` draws the same.
+    /// `endsWithPrices`: the period was not given, so the chart ends where the stored prices end.
+    static func lineChart(_ book: LedgerSnapshot, from: Instant, to: Instant, endsWithPrices: Bool, stepDays: Int,
+                      market: OptionMarketInputs) throws -> LineChart {
+        let journal = try book.journal(from: Instant(unixSeconds: 0), to: Instant(unixSeconds: 253_402_300_799))
+        var points: [(Instant, Double)] = []
+        var stoppedBy: AnalyticsError?
+        var t = from
+        while t <= to {
+            do {
+                points.append((t, try book.portfolioValuation(at: t, market: market).netEquityUSD))
+            } catch let error as AnalyticsError where endsWithPrices {
+                stoppedBy = error
+                break
             }
-            let end = result.last?.0 ?? from
-            var flows: [(Instant, Double)] = []
-            for entry in journal where entry.entryTable == "external_flow" && entry.at <= end {
-                let usd = try book.convert(entry.amount, to: .usd, at: entry.at).converted
-                if let last = flows.last, last.0 == entry.at { flows[flows.count - 1].1 += usd } else { flows.append((entry.at, usd)) }
-            }
-            return (result, flows, stoppedBy)
+            t = t.adding(seconds: Int64(stepDays) * 86_400)
         }
         guard let last = points.last else {
             throw CLIFailure(message: "nothing to chart for 'Net equity': " + (stoppedBy.map { "\($0)" } ?? "no instant in the period"),
                              exitCode: CLIFailure.missingData)
         }
+        var flows: [(Instant, Double)] = []
+        for entry in journal where entry.entryTable == "external_flow" && entry.at <= last.0 {
+            let usd = try book.convert(entry.amount, to: .usd, at: entry.at).converted
+            if let previous = flows.last, previous.0 == entry.at { flows[flows.count - 1].1 += usd } else { flows.append((entry.at, usd)) }
+        }
         let (invested, markers) = Self.investedCapital(flows, until: last.0)
         var subtitle = "NFTs at floor − debt + hedges at mark + cash, USD; invested capital = deposits − withdrawals at their instants"
         if stoppedBy != nil { subtitle += "\nends \(ISO8601.formatDate(last.0)), the last day the stored prices can value (no --to given)" }
-        try options.write(LineChart(title: "Net equity and invested capital", subtitle: subtitle, yAxisLabel: "USD",
-                                    series: [.init(name: "net equity", points: points, color: "#1f6feb"),
-                                             .init(name: "invested capital", points: invested, color: "#57606a", dashed: true, step: true)],
-                                    markers: markers))
+        return LineChart(title: "Net equity and invested capital", subtitle: subtitle, yAxisLabel: "USD",
+                         series: [.init(name: "net equity", points: points, color: "#1f6feb"),
+                                  .init(name: "invested capital", points: invested, color: "#57606a", dashed: true, step: true)],
+                         markers: markers)
     }
 
     /// Cumulative deposits − withdrawals as a step line, with a marker at each instant money moved

@@ -3,7 +3,7 @@ import LedgerMath
 import PortfolioLedger
 
 /// `report statement`: the income statement for a period, booked exact per currency and at mark in a numeraire.
-struct ReportStatement: ParsableCommand {
+struct ReportStatement: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "statement",
         abstract: "Income statement for (--from, --to]: realized NFT gains, interest, loan fees, option premiums/fees/settlements (exact, per currency), "
@@ -24,7 +24,7 @@ struct ReportStatement: ParsableCommand {
     @Option(help: "Numeraire: usd or eth.")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let start = try parseInstant(from, option: "--from")
         let at = try to.map { try parseInstant($0, option: "--to") } ?? options.atInstant
         let end = at
@@ -32,7 +32,7 @@ struct ReportStatement: ParsableCommand {
         let statement = try options.read {
             try $0.incomeStatement(from: start, to: end, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
         }
-        try Self.render(statement).emit(options, at: at)
+        return try Self.render(statement).stamped(options, at: at)
     }
 
     /// The summary rows of the booked P&L: (label, key, amount per currency).
@@ -147,7 +147,7 @@ struct ReportStatement: ParsableCommand {
 }
 
 /// `report balance-sheet`: assets, liabilities and equity at an instant, booked and at mark.
-struct ReportBalanceSheet: ParsableCommand {
+struct ReportBalanceSheet: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "balance-sheet",
         abstract: "Balance sheet at --at: cash, NFTs at cost (pledged flagged) and at mark, option positions at mark, "
@@ -159,10 +159,10 @@ struct ReportBalanceSheet: ParsableCommand {
     @Option(help: "Numeraire: usd or eth.")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let sheet = try options.read { try $0.balanceSheet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market) }
-        try Self.render(sheet, numeraire: numeraire).emit(options, at: at)
+        return try Self.render(sheet, numeraire: numeraire).stamped(options, at: at)
     }
 
     static func render(_ b: BalanceSheet, numeraire: Numeraire) -> ReportOutput {

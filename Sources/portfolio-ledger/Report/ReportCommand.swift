@@ -16,8 +16,21 @@ struct ReportCommand: ParsableCommand {
         subcommands: [ReportValuation.self, ReportLoans.self, ReportLoan.self, ReportHedges.self, ReportHedge.self,
                       ReportReturns.self, ReportStress.self, ReportCost.self,
                       ReportStatement.self, ReportBalanceSheet.self,
-                      ReportBreakEven.self, ReportBorrowingWACC.self, ReportBuffer.self, ReportMomentum.self]
+                      ReportBreakEven.self, ReportBorrowingWACC.self, ReportBuffer.self, ReportMomentum.self,
+                      ReportHTML.self]
     )
+}
+
+/// A `report` view: computes its ``ReportOutput`` (stamped with its instant) and prints it in
+/// `--format`. `report html` builds its page from the same outputs, so the page's numbers are the
+/// JSON's.
+protocol ReportView: ParsableCommand {
+    var options: ReportOptions { get }
+    func output() throws -> ReportOutput
+}
+
+extension ReportView {
+    func run() throws { try output().emit(options.format) }
 }
 
 /// Output formats of reports.
@@ -30,20 +43,15 @@ struct ReportOptions: ParsableArguments {
     @Argument(help: "Path of the ledger file (opened read-only).")
     var ledger: String
 
-    @Option(help: "The instant to report at: YYYY-MM-DD (00:00 UTC) or an ISO-8601 UTC instant. Default: now.")
-    var at: String?
-
-    @Option(name: .customLong("as-known-at"), help: "Show the book as it was known at this instant (later entries and corrections are invisible).")
-    var asKnownAt: String?
+    @OptionGroup var view: ReportViewOptions
 
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
 
-    @Option(name: .customLong("max-price-age-days"), help: "Refuse prices older than this many days at the report instant (stale data). Default 3.")
-    var maxPriceAgeDays: Double = 3
-
-    @Flag(name: .customLong("flag-missing-prices"), help: "Report a missing or stale price as a flagged item instead of failing.")
-    var flagMissingPrices = false
+    var at: String? { view.at }
+    var asKnownAt: String? { view.asKnownAt }
+    var maxPriceAgeDays: Double { view.maxPriceAgeDays }
+    var flagMissingPrices: Bool { view.flagMissingPrices }
 
     func instant(_ text: String?, name: String) throws -> Instant {
         guard let text else { return Ledger.systemClock() }
@@ -64,6 +72,22 @@ struct ReportOptions: ParsableArguments {
         let book = try Ledger.openReadOnly(at: ledger)
         return try book.read(asKnownAt: try knownAtInstant, body)
     }
+}
+
+/// What a report is of: its instant, the knowledge cut-off and the price policy (`report html`
+/// takes these too, and passes them on to every view it runs).
+struct ReportViewOptions: ParsableArguments {
+    @Option(help: "The instant to report at: YYYY-MM-DD (00:00 UTC) or an ISO-8601 UTC instant. Default: now.")
+    var at: String?
+
+    @Option(name: .customLong("as-known-at"), help: "Show the book as it was known at this instant (later entries and corrections are invisible).")
+    var asKnownAt: String?
+
+    @Option(name: .customLong("max-price-age-days"), help: "Refuse prices older than this many days at the report instant (stale data). Default 3.")
+    var maxPriceAgeDays: Double = 3
+
+    @Flag(name: .customLong("flag-missing-prices"), help: "Report a missing or stale price as a flagged item instead of failing.")
+    var flagMissingPrices = false
 }
 
 /// Option-market inputs for reports that value options.

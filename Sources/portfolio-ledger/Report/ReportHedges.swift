@@ -3,7 +3,7 @@ import LedgerMath
 import PortfolioLedger
 
 /// `report hedges`: every hedge at mark.
-struct ReportHedges: ParsableCommand {
+struct ReportHedges: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "hedges",
         abstract: "Every hedge at an instant: value at mark, time value, theta per day (USD), P&L."
@@ -12,12 +12,12 @@ struct ReportHedges: ParsableCommand {
     @OptionGroup var options: ReportOptions
     @OptionGroup var marketOptions: OptionMarketOptions
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let valuations = try options.read { book in
             try book.hedges().filter { $0.openedAt <= at }.map { try book.hedgeValuation($0.id, at: at, market: marketOptions.market) }
         }
-        try Self.render(valuations, at: at).emit(options, at: at)
+        return try Self.render(valuations, at: at).stamped(options, at: at)
     }
 
     static let header = ["hedge", "name", "legs", "value USD", "time value USD", "theta/day USD", "net premium USD", "P&L USD"]
@@ -69,7 +69,7 @@ struct ReportHedges: ParsableCommand {
 }
 
 /// `report hedge ID`: one hedge's legs and its theta decay series.
-struct ReportHedge: ParsableCommand {
+struct ReportHedge: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "hedge",
         abstract: "One hedge: legs at mark with greeks (and where each mark came from), condor metrics, and model theta vs realized time-value decay over --from…--to."
@@ -84,7 +84,7 @@ struct ReportHedge: ParsableCommand {
     @Option(help: "End of the theta series (default: --at).")
     var to: String?
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let hedgeID = HedgeID(id)
         let (valuation, decay) = try options.read { book in
@@ -94,7 +94,7 @@ struct ReportHedge: ParsableCommand {
             let to = try to.map { try parseInstant($0, option: "--to") } ?? at
             return (valuation, try book.thetaDecay(hedgeID, from: from, to: to, market: marketOptions.market))
         }
-        try Self.render(valuation, decay).emit(options, at: at)
+        return try Self.render(valuation, decay).stamped(options, at: at)
     }
 
     static func render(_ v: HedgeValuation, _ d: ThetaDecayReport) -> ReportOutput {

@@ -9,7 +9,7 @@ enum RiskSourceOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `report loans`: every loan's state at an instant.
-struct ReportLoans: ParsableCommand {
+struct ReportLoans: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "loans",
         abstract: "Every loan at an instant: status, debt, accrued interest, LTV, health factor, liquidation floor."
@@ -19,14 +19,14 @@ struct ReportLoans: ParsableCommand {
     @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
     var riskSource: RiskSourceOption = .floor
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let states = try options.read { book in
             try book.loans().filter { $0.startedAt <= at }.map {
                 try book.loanState($0.id, at: at, riskSource: riskSource.source, policy: options.policy)
             }
         }
-        try Self.render(states, at: at).emit(options, at: at)
+        return try Self.render(states, at: at).stamped(options, at: at)
     }
 
     static func row(_ s: LoanStateReport) -> [String] {
@@ -81,7 +81,7 @@ struct ReportLoans: ParsableCommand {
 }
 
 /// `report loan ID`: one loan's state, cost and risk history.
-struct ReportLoan: ParsableCommand {
+struct ReportLoan: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "loan",
         abstract: "One loan: state at --at, borrowing cost, and its risk history over --from…--to (min HF and liquidatable instants)."
@@ -99,7 +99,7 @@ struct ReportLoan: ParsableCommand {
     @Option(help: "Numeraire for the cost in another currency: usd or eth.")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let loanID = LoanID(id)
         let (state, cost, history) = try options.read { book in
@@ -114,7 +114,7 @@ struct ReportLoan: ParsableCommand {
                                                riskSource: riskSource.source, policy: flagging)
             return (state, cost, history)
         }
-        try Self.render(state, cost, history).emit(options, at: at)
+        return try Self.render(state, cost, history).stamped(options, at: at)
     }
 
     static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) -> ReportOutput {

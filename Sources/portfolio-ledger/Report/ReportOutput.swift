@@ -9,10 +9,10 @@ struct ReportOutput {
     var csvHeader: [String]
     var csvRows: [[String]]
 
-    /// Prints the report in `options.format`, stating the instant it is at and, when
-    /// `--as-known-at` was given, the knowledge cut-off (``stamped(at:knownAt:)``).
-    func emit(_ options: ReportOptions, at: Instant) throws {
-        stamped(at: at, knownAt: try options.knownAtInstant).emit(options.format)
+    /// The report stamped with the instant it is at and, when `--as-known-at` was given, the
+    /// knowledge cut-off (``stamped(at:knownAt:)``).
+    func stamped(_ options: ReportOptions, at: Instant) throws -> ReportOutput {
+        stamped(at: at, knownAt: try options.knownAtInstant)
     }
 
     /// Every report, in every format, says what instant it is at and whether it is an

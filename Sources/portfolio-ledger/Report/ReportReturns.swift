@@ -3,7 +3,7 @@ import LedgerMath
 import PortfolioLedger
 
 /// `report returns`: money-weighted return of the stack and of each layer.
-struct ReportReturns: ParsableCommand {
+struct ReportReturns: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "returns",
         abstract: "Full-stack XIRR over --from…--at (portfolio or one NFT with its loans and hedges), per layer, in USD or ETH, with every flow and price used."
@@ -18,7 +18,7 @@ struct ReportReturns: ParsableCommand {
     @Option(help: "Limit the scope to one NFT (id) with the loans it backed and the hedges protecting them.")
     var nft: Int64?
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let report = try options.read { book in
             let start = try from.map { try parseInstant($0, option: "--from") }
@@ -26,7 +26,7 @@ struct ReportReturns: ParsableCommand {
             return try book.fullStackReturn(nft.map { .nft(NFTID($0)) } ?? .portfolio, from: start, to: at, numeraire: numeraire,
                                             policy: options.policy, market: marketOptions.market)
         }
-        try Self.render(report).emit(options, at: at)
+        return try Self.render(report).stamped(options, at: at)
     }
 
     static func render(_ r: FullStackReturnReport) -> ReportOutput {
@@ -101,7 +101,7 @@ struct ReportReturns: ParsableCommand {
 }
 
 /// `report cost`: borrowing cost of every loan and of the portfolio.
-struct ReportCost: ParsableCommand {
+struct ReportCost: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "cost",
         abstract: "Borrowing cost per loan and for the portfolio: interest and fees paid and accrued, received vs owed, effective APR, in the loan currency and a numeraire."
@@ -111,7 +111,7 @@ struct ReportCost: ParsableCommand {
     @Option(help: "Numeraire: usd or eth (each flow converted at its own instant).")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let report = try options.read { try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy) }
         let unit = numeraire.rawValue
@@ -141,7 +141,7 @@ struct ReportCost: ParsableCommand {
                 ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
                 ("cost_split_in_numeraire", Self.splitJSON(c.costSplit))]) })),
         ])
-        try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).emit(options, at: at)
+        return try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
     }
 
     /// Interest, fees and currency effect per loan, in the numeraire and as parts of its APR.
@@ -167,7 +167,7 @@ struct ReportCost: ParsableCommand {
 }
 
 /// `report stress`: shock the market and see what liquidates and what the hedge does.
-struct ReportStress: ParsableCommand {
+struct ReportStress: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "stress",
         abstract: "Shock floor, ETH/USD, SPX and implied vol (in % or absolute) and report each loan's HF, distance to liquidation, and the hedge P&L.",
@@ -198,14 +198,14 @@ struct ReportStress: ParsableCommand {
         return .absolute(try number(Substring(text)))
     }
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let shock = MarketShock(floor: try Self.parseShock(floor, option: "--floor"), ethUSD: try Self.parseShock(ethUSD, option: "--eth-usd"),
                                 spx: try Self.parseShock(spx, option: "--spx"), impliedVol: try Self.parseShock(vol, option: "--vol"))
         let report = try options.read {
             try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market)
         }
-        try Self.render(report).emit(options, at: at)
+        return try Self.render(report).stamped(options, at: at)
     }
 
     static func render(_ r: StressReport) -> ReportOutput {

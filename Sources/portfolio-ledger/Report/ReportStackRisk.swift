@@ -3,7 +3,7 @@ import LedgerMath
 import PortfolioLedger
 
 /// `report break-even`: the floor at which a stack's P&L since inception is zero, beside each loan's liquidation floor.
-struct ReportBreakEven: ParsableCommand {
+struct ReportBreakEven: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "break-even",
         abstract: "The collateral floor at which the stack's P&L since inception is zero (other prices held), and each loan's liquidation floor."
@@ -20,13 +20,13 @@ struct ReportBreakEven: ParsableCommand {
     @Option(help: "Numeraire of the P&L: usd or eth.")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let report = try options.read { book in
             try book.stackBreakEven(nft.map { .nft(NFTID($0)) } ?? .portfolio, at: at, collection: collection.map(CollectionID.init),
                                     floorSeries: floorSeries, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
         }
-        try Self.render(report).emit(options, at: at)
+        return try Self.render(report).stamped(options, at: at)
     }
 
     static func thresholdName(_ t: FloorThreshold) -> String {
@@ -83,7 +83,7 @@ struct ReportBreakEven: ParsableCommand {
 }
 
 /// `report borrowing-wacc`: the weighted average all-in APR of borrowed capital.
-struct ReportBorrowingWACC: ParsableCommand {
+struct ReportBorrowingWACC: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "borrowing-wacc",
         abstract: "Weighted average cost of borrowed capital: all-in effective APR of the loans, weighted by principal (at --at) or principal × time (--from…--at), per currency, in the numeraire and per protocol."
@@ -95,14 +95,14 @@ struct ReportBorrowingWACC: ParsableCommand {
     @Option(help: "Numeraire: usd or eth.")
     var numeraire: Numeraire = .usd
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") }
         let report = try options.read { book in
             if let start { return try book.weightedBorrowingCost(from: start, to: at, numeraire: numeraire, policy: options.policy) }
             return try book.weightedBorrowingCost(at: at, numeraire: numeraire, policy: options.policy)
         }
-        try Self.render(report).emit(options, at: at)
+        return try Self.render(report).stamped(options, at: at)
     }
 
     static let header = ["loan", "protocol", "currency", "basis", "horizon", "cost", "received", "APR", "APR (numeraire)", "weight"]
@@ -140,7 +140,7 @@ struct ReportBorrowingWACC: ParsableCommand {
 }
 
 /// `report buffer`: every open loan against its collateral buffer target.
-struct ReportBuffer: ParsableCommand {
+struct ReportBuffer: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "buffer",
         abstract: "Open loans against their buffer targets (set with `policy set`): buffer now, breaches over the history, and the repayment or extra collateral that restores the target."
@@ -152,13 +152,13 @@ struct ReportBuffer: ParsableCommand {
     @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
     var riskSource: RiskSourceOption = .floor
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") }
         let report = try options.read { book in
             try book.collateralBuffer(at: at, historyFrom: start, riskSource: riskSource.source, policy: options.policy)
         }
-        try Self.render(report).emit(options, at: at)
+        return try Self.render(report).stamped(options, at: at)
     }
 
     static let header = ["loan", "target", "HF", "HF buffer", "LTV", "LTV buffer", "in breach", "repay to cure", "or add collateral", "breaches"]
@@ -211,7 +211,7 @@ struct ReportBuffer: ParsableCommand {
 }
 
 /// `report momentum COLLECTION`: RSI of the daily floor and volume, and the advance/decline line.
-struct ReportMomentum: ParsableCommand {
+struct ReportMomentum: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "momentum",
         abstract: "A collection's momentum from stored market data: Wilder RSI of the daily floor and of daily sales volume, and the advance/decline line."
@@ -233,14 +233,14 @@ struct ReportMomentum: ParsableCommand {
     @Option(help: "Rows of the daily table to show in the table format (the latest ones).")
     var last: Int = 20
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") } ?? at.adding(seconds: -365 * 86_400)
         let source: MomentumFloorSource = floorSource == .floor ? .floorSeries(name: floorSeries) : .salesMedian
         let report = try options.read { book in
             try book.collectionMomentum(CollectionID(collection), from: start, to: at, period: period, floorSource: source)
         }
-        try Self.render(report, last: last).emit(options, at: at)
+        return try Self.render(report, last: last).stamped(options, at: at)
     }
 
     static let header = ["day", "floor", "floor RSI", "sales", "volume", "volume RSI", "advancing", "declining", "A/D line"]

@@ -3,7 +3,7 @@ import LedgerMath
 import PortfolioLedger
 
 /// `report valuation`: what the book is worth at an instant.
-struct ReportValuation: ParsableCommand {
+struct ReportValuation: ReportView {
     static let configuration = CommandConfiguration(
         commandName: "valuation",
         abstract: "NFTs (floor or appraisal × FX), debts, hedges at mark, cash and net equity, in USD and ETH."
@@ -12,10 +12,10 @@ struct ReportValuation: ParsableCommand {
     @OptionGroup var options: ReportOptions
     @OptionGroup var marketOptions: OptionMarketOptions
 
-    func run() throws {
+    func output() throws -> ReportOutput {
         let at = try options.atInstant
         let valuation = try options.read { try $0.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market) }
-        try Self.render(valuation).emit(options, at: at)
+        return try Self.render(valuation).stamped(options, at: at)
     }
 
     static func render(_ v: PortfolioValuation) -> ReportOutput {
