@@ -17,7 +17,9 @@ extension LedgerTransaction {
 
     /// Adds a collection, or returns the existing one with the same chain and contract address.
     /// - Throws: ``LedgerError/conflict(_:)`` when that collection exists under another name.
-    public func addCollection(chain: String, contractAddress: String, name: String, source: ImportSourceID? = nil) throws -> CollectionID {
+    /// An EVM address (`0x` + 40 hex digits) is stored in lowercase (``ContractAddress``).
+    public func addCollection(chain: String, contractAddress given: String, name: String, source: ImportSourceID? = nil) throws -> CollectionID {
+        let contractAddress = ContractAddress.canonical(given)
         try Validate.text(chain, "chain", maxLength: 32)
         guard chain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else {
             throw LedgerError.invalidValue(field: "chain", reason: "'\(chain)' must be lowercase a-z, 0-9 and '-' (e.g. ethereum)")

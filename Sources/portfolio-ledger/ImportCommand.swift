@@ -9,6 +9,7 @@ enum ImportKindArgument: String, ExpressibleByArgument, CaseIterable {
     case loanEvents = "loan-events"
     case optionTrades = "option-trades"
     case reserveIndex = "reserve-index"
+    case loanSnapshot = "loan-snapshot"
     case jsonl
 
     var csvKind: CSVImportKind? { CSVImportKind(rawValue: rawValue) }
@@ -19,7 +20,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a CSV file of one kind, or a JSON Lines journal, in one transaction (all or nothing).",
         discussion: """
-            Kinds: prices, quotes, nfts, loans, loan-events, option-trades, reserve-index (CSV with a header row) and jsonl.
+            Kinds: prices, quotes, nfts, loans, loan-events, option-trades, reserve-index, loan-snapshot (CSV with a header row) and jsonl.
             Presets for the real exports: \(ImportPreset.all.map(\.name).joined(separator: ", ")).
             Re-importing the same file the same way changes nothing. The first bad row stops the import with
             file:line: column 'name': reason on stderr (exit 65) and the ledger is left unchanged.

@@ -222,20 +222,35 @@ struct JournalExporter {
     // MARK: Booked entries
 
     private mutating func nftTrades(_ out: inout [Entry]) throws {
-        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64)] = []
-        try db.query("SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at FROM nft_trade ORDER BY nft_trade_id") { r in
+        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64, Bool, Bool)] = []
+        try db.query("""
+            SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at, opening, cost_known
+            FROM nft_trade ORDER BY nft_trade_id
+            """) { r in
             rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8)))
+                         try r.column(7), try r.column(8), try r.column(9, as: Int.self) == 1, try r.column(10, as: Int.self) == 1))
         }
         for row in rows {
-            var line = JournalLine(type: "nft_trade")
+            // An opening position is a line of its own type; its ref stays an nft_trade token, so
+            // corrections name it like any trade.
+            var line = JournalLine(type: row.9 ? "opening_position" : "nft_trade")
             line.addRaw("ref", "\"" + Self.token("nft_trade", row.0) + "\"")
             for (key, value) in try nftKey(row.1) { line.add(key, value) }
-            line.add("side", row.2)
-            line.add("traded_at", Instant(unixSeconds: row.3).description)
-            line.add("currency", row.4)
-            line.add("price", row.5)
-            line.add("fees", row.6)
+            if row.9 {
+                line.add("opened_at", Instant(unixSeconds: row.3).description)
+                line.add("currency", row.4)
+                // No cost key means "unknown", never zero.
+                if row.10 {
+                    line.add("cost", row.5)
+                    line.add("fees", row.6)
+                }
+            } else {
+                line.add("side", row.2)
+                line.add("traded_at", Instant(unixSeconds: row.3).description)
+                line.add("currency", row.4)
+                line.add("price", row.5)
+                line.add("fees", row.6)
+            }
             line.add("note", row.7)
             Self.recordedAt(&line, row.8)
             add(&out, "nft_trade", row.0, Position(at: row.3, rank: row.2 == "dispose" ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)

@@ -18,6 +18,9 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
     case optionTrades = "option-trades"
     /// States of an Aave-style lending reserve (`ReserveDataUpdated` events): indexes and rates in ray.
     case reserveIndex = "reserve-index"
+    /// Running loans, one collateral NFT each, as loan aggregators list them: collections, NFTs
+    /// (opening positions of unknown cost) and loans with each protocol's interest model.
+    case loanSnapshot = "loan-snapshot"
 
     /// The logical columns of this kind; required ones first. A required column must be in the
     /// file (under its name or a mapped one) or given a constant value.
@@ -44,6 +47,9 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
             (["hedge", "root", "option_type", "strike", "expires_at", "traded_at", "quantity", "price"], ["strategy", "fees", "multiplier"])
         case .reserveIndex:
             (["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate"], ["liquidity_index", "liquidity_rate"])
+        case .loanSnapshot:
+            (["protocol", "external_ref", "collection_name", "contract_address", "token_id", "currency", "principal", "maximum_repayment",
+              "started_at", "maturity_at"], ["chain", "apr_pct", "loan_version"])
         }
     }
 
@@ -53,7 +59,7 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
         case .prices: "observed_at"
         case .quotes: "quoted_at"
         case .nfts, .optionTrades: "traded_at"
-        case .loans: "started_at"
+        case .loans, .loanSnapshot: "started_at"
         case .loanEvents: "occurred_at"
         case .reserveIndex: "updated_at"
         }

@@ -53,6 +53,7 @@ struct CSVImporter {
         case .loanEvents: try eachRow(importLoanEvent)
         case .optionTrades: try eachRow(importOptionTrade)
         case .reserveIndex: try eachRow(importReservePoint)
+        case .loanSnapshot: try eachRow(importLoanSnapshotRow)
         }
     }
 
@@ -84,7 +85,7 @@ struct CSVImporter {
     }
 
     /// Runs `body` on every record; `body` returns whether it booked something new.
-    private func eachRow(_ body: () throws -> Bool) throws -> ImportCounts {
+    func eachRow(_ body: () throws -> Bool) throws -> ImportCounts {
         var counts = ImportCounts()
         while try reader.next() {
             reportProgress()

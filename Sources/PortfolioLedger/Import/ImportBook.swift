@@ -138,7 +138,7 @@ final class ImportBook {
         try db.scalarIfAny("""
             SELECT t.nft_trade_id FROM nft_trade t
             WHERE t.nft_id = ?2 AND t.side = ?3 AND t.traded_at = ?4 AND t.currency = ?5 AND t.price = ?6 AND t.fees = ?7 AND t.note IS ?8
-              AND t.recorded_at <= ?1
+              AND t.opening = 0 AND t.recorded_at <= ?1
             """, Int64.max, nft.rawValue, side.rawValue, at.unixSeconds, price.currency.code, price.amount.description,
             fees.description, note, as: Int64.self).map(NFTTradeID.init)
     }
@@ -236,6 +236,22 @@ final class ImportBook {
     func nftTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?) throws -> (id: NFTTradeID, isNew: Bool) {
         if let existing = try identicalNFTTrade(nft: nft, side: side, at: at, price: price, fees: fees, note: note) { return (existing, false) }
         let id = try tx.recordNFTTrade(nft: nft, side: side, tradedAt: at, price: price, fees: fees, note: note, source: source)
+        booked(.nftTrade(id), touching: [nft])
+        return (id, true)
+    }
+
+    /// Books an opening position unless an identical one is booked (`cost == nil`: unknown).
+    func openingPosition(nft: NFTID, at: Instant, cost: ExactDecimal?, fees: ExactDecimal, currency: Currency,
+                         note: String?) throws -> (id: NFTTradeID, isNew: Bool) {
+        if let existing = try db.scalarIfAny("""
+            SELECT t.nft_trade_id FROM nft_trade t
+            WHERE t.nft_id = ?2 AND t.opening = 1 AND t.traded_at = ?3 AND t.currency = ?4 AND t.price = ?5 AND t.fees = ?6
+              AND t.cost_known = ?7 AND t.note IS ?8 AND t.recorded_at <= ?1
+            """, Int64.max, nft.rawValue, at.unixSeconds, currency.code, (cost ?? .zero).description, fees.description,
+            cost == nil ? 0 : 1, note, as: Int64.self) {
+            return (NFTTradeID(existing), false)
+        }
+        let id = try tx.openNFTPosition(nft: nft, openedAt: at, cost: cost, fees: fees, currency: currency, note: note, source: source)
         booked(.nftTrade(id), touching: [nft])
         return (id, true)
     }

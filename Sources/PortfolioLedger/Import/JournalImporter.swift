@@ -184,6 +184,13 @@ final class JournalImporter {
                                           price: Money(try decimal(entry.price, "price"), try currency(entry.currency, "currency")),
                                           fees: try decimal(entry.fees ?? "0", "fees"), note: entry.note)
             return (trade.isNew, .nftTrade(trade.id))
+        case "opening_position":
+            let entry = try decode(JournalOpeningPosition.self, data)
+            let nft = try book.nft(chain: entry.chain, contract: entry.contractAddress, token: try TokenID(entry.tokenId))
+            let opening = try book.openingPosition(nft: nft, at: try instant(entry.openedAt, "opened_at"),
+                                                   cost: try entry.cost.map { try decimal($0, "cost") }, fees: try decimal(entry.fees ?? "0", "fees"),
+                                                   currency: try currency(entry.currency, "currency"), note: entry.note)
+            return (opening.isNew, .nftTrade(opening.id))
         case "loan":
             return try bookLoan(try decode(JournalLoan.self, data))
         case "loan_event":
@@ -500,6 +507,10 @@ struct JournalCollectionRef: Decodable { let chain: String, contractAddress: Str
 struct JournalNFTTrade: Decodable {
     let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
     let fees: String?, note: String?
+}
+struct JournalOpeningPosition: Decodable {
+    let chain: String, contractAddress: String, tokenId: String, openedAt: String, currency: String
+    let cost: String?, fees: String?, note: String?
 }
 struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, externalRef: String?, loanId: Int64? }
 struct JournalLoan: Decodable {

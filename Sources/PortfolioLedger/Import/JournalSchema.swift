@@ -62,6 +62,9 @@ enum JournalSchema {
         "nft": ["chain": req(.string), "contract_address": req(.string), "token_id": req(.string), "collection_name": opt(.string)],
         "nft_trade": ["chain": req(.string), "contract_address": req(.string), "token_id": req(.string), "side": req(.string),
                       "traded_at": req(.string), "currency": req(.string), "price": req(.string), "fees": opt(.string), "note": opt(.string)],
+        // An opening position (issue 19): no `cost` means the cost is unknown.
+        "opening_position": ["chain": req(.string), "contract_address": req(.string), "token_id": req(.string), "opened_at": req(.string),
+                             "currency": req(.string), "cost": opt(.string), "fees": opt(.string), "note": opt(.string)],
         "loan": ["protocol": req(.string), "external_ref": opt(.string), "currency": req(.string), "principal": req(.string),
                  "amount_received": opt(.string), "started_at": req(.string), "maturity_at": opt(.string), "terms": req(.terms),
                  "max_ltv": opt(.number), "liquidation_threshold": opt(.number), "collateral": req(.array(nftRef)), "refinances": opt(loanRef)],

@@ -1,0 +1,71 @@
+-- 0006 opening positions (issue 19): an NFT booked as held since an instant, brought into the book
+-- rather than bought with its cash. It is an acquisition row of nft_trade (so the holding state
+-- machine, corrections, export and import treat it as one) flagged `opening = 1`, with either a
+-- declared cost basis (price + fees) or `cost_known = 0` (price and fees '0': the cost is unknown
+-- and every report marks it, never treating the NFT as free).
+--
+-- Cash: an opening position is funded by the owner, not by the book's cash, so v_cash_flow pairs
+-- its purchase outflow with an equal contribution inflow ('opening position contributed', no
+-- nft_id: a contribution of capital, like a deposit). The cash balance is unchanged.
+ALTER TABLE nft_trade ADD COLUMN opening INTEGER NOT NULL DEFAULT 0 CHECK (opening IN (0, 1) AND (opening = 0 OR side = 'acquire'));
+ALTER TABLE nft_trade ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1
+    CHECK (cost_known IN (0, 1) AND (cost_known = 1 OR (opening = 1 AND price = '0' AND fees = '0')));
+
+DROP VIEW v_cash_flow;
+
+CREATE VIEW v_cash_flow AS
+SELECT 'nft_trade' AS entry_table, t.nft_trade_id AS entry_id, t.traded_at AS flow_at_unix,
+       strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch') AS flow_at, t.currency,
+       CASE t.side WHEN 'acquire' THEN -1 ELSE 1 END AS direction, t.price AS amount,
+       CASE t.side WHEN 'acquire' THEN -1 ELSE 1 END * CAST(t.price AS REAL) AS amount_approx,
+       CASE t.side WHEN 'acquire' THEN 'nft purchase' ELSE 'nft sale' END AS description,
+       t.nft_id, NULL AS loan_id, NULL AS hedge_id
+FROM v_current_nft_trade t
+UNION ALL
+SELECT 'nft_trade', t.nft_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), t.currency,
+       -1, t.fees, -CAST(t.fees AS REAL), 'nft trade fees', t.nft_id, NULL, NULL
+FROM v_current_nft_trade t WHERE t.fees <> '0'
+UNION ALL
+SELECT 'loan', l.loan_id, l.started_at, strftime('%Y-%m-%dT%H:%M:%SZ', l.started_at, 'unixepoch'), l.currency,
+       1, l.amount_received, CAST(l.amount_received AS REAL), 'loan proceeds received', NULL, l.loan_id, NULL
+FROM v_current_loan l
+UNION ALL
+SELECT 'loan_event', e.loan_event_id, e.occurred_at, strftime('%Y-%m-%dT%H:%M:%SZ', e.occurred_at, 'unixepoch'), l.currency,
+       x.direction, x.amount, x.direction * CAST(x.amount AS REAL), x.description, NULL, e.loan_id, NULL
+FROM v_current_loan_event e
+JOIN v_current_loan l ON l.loan_id = e.loan_id
+JOIN (SELECT loan_event_id AS id, 1 AS direction, amount, 'loan borrowed more' AS description FROM loan_event WHERE event_kind = 'borrow_more'
+      UNION ALL SELECT loan_event_id, -1, interest_part, 'loan interest paid' FROM loan_event WHERE event_kind = 'repay' AND interest_part <> '0'
+      UNION ALL SELECT loan_event_id, -1, principal_part, 'loan principal repaid' FROM loan_event WHERE event_kind = 'repay' AND principal_part <> '0'
+      UNION ALL SELECT loan_event_id, -1, fee, 'loan fee paid' FROM loan_event WHERE fee IS NOT NULL AND fee <> '0'
+      UNION ALL SELECT loan_event_id, -1, amount, 'loan redeemed' FROM loan_event WHERE event_kind = 'redeem'
+      UNION ALL SELECT loan_event_id, 1, amount, 'liquidation surplus returned' FROM loan_event
+                WHERE event_kind IN ('liquidation', 'foreclosure') AND amount IS NOT NULL AND amount <> '0') x ON x.id = e.loan_event_id
+UNION ALL
+SELECT 'option_trade', t.option_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), 'USD',
+       CASE WHEN t.quantity < 0 THEN 1 ELSE -1 END, t.premium,
+       CASE WHEN t.quantity < 0 THEN 1 ELSE -1 END * CAST(t.premium AS REAL),
+       CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id
+FROM v_current_option_trade t WHERE t.premium <> '0'
+UNION ALL
+SELECT 'option_trade', t.option_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), 'USD',
+       -1, t.fees, -CAST(t.fees AS REAL), 'option fees', NULL, NULL, t.hedge_id
+FROM v_current_option_trade t WHERE t.fees <> '0'
+UNION ALL
+SELECT 'option_settlement', s.option_settlement_id, s.settled_at, strftime('%Y-%m-%dT%H:%M:%SZ', s.settled_at, 'unixepoch'), 'USD',
+       CASE WHEN s.cash_amount GLOB '-*' THEN -1 ELSE 1 END, ltrim(s.cash_amount, '-'), CAST(s.cash_amount AS REAL),
+       'option cash settlement', NULL, NULL, s.hedge_id
+FROM v_current_option_settlement s WHERE s.cash_amount <> '0'
+UNION ALL
+SELECT 'external_flow', f.external_flow_id, f.flowed_at, strftime('%Y-%m-%dT%H:%M:%SZ', f.flowed_at, 'unixepoch'), f.currency,
+       CASE f.flow_kind WHEN 'deposit' THEN 1 ELSE -1 END, f.amount,
+       CASE f.flow_kind WHEN 'deposit' THEN 1 ELSE -1 END * CAST(f.amount AS REAL), f.flow_kind, NULL, NULL, NULL
+FROM v_current_external_flow f
+UNION ALL
+SELECT 'nft_trade', t.nft_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), t.currency,
+       1, t.price, CAST(t.price AS REAL), 'opening position contributed', NULL, NULL, NULL
+FROM v_current_nft_trade t WHERE t.opening = 1 AND t.price <> '0'
+UNION ALL
+SELECT 'nft_trade', t.nft_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), t.currency,
+       1, t.fees, CAST(t.fees AS REAL), 'opening position fees contributed', NULL, NULL, NULL
+FROM v_current_nft_trade t WHERE t.opening = 1 AND t.fees <> '0';
