@@ -5,6 +5,8 @@ import SQLiteDB
 struct ImportCounts {
     var inserted = 0
     var skipped = 0
+    var notOwn = 0
+    var withoutBuyer = 0
     mutating func count(_ isNew: Bool) { if isNew { inserted += 1 } else { skipped += 1 } }
 }
 
@@ -33,8 +35,11 @@ struct CSVImporter {
     let row: CSVRowAccess
     let book: ImportBook
     let progress: ((ImportProgress) -> Void)?
+    /// `sales`: the user's wallets.
+    let wallets: [String]
 
     init(reader: CSVReader, kind: CSVImportKind, options: CSVImportOptions, book: ImportBook, progress: ((ImportProgress) -> Void)?) throws(ImportError) {
+        wallets = options.wallets
         self.reader = reader
         row = try CSVRowAccess(reader: reader, kind: kind, options: options)
         self.book = book
@@ -54,6 +59,7 @@ struct CSVImporter {
         case .optionTrades: try eachRow(importOptionTrade)
         case .reserveIndex: try eachRow(importReservePoint)
         case .loanSnapshot: try eachRow(importLoanSnapshotRow)
+        case .sales: try importSales()
         }
     }
 

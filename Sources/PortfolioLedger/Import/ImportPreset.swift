@@ -79,9 +79,17 @@ public struct ImportPreset: Sendable, Hashable {
                   "maximum_repayment": "maximum_repayment_amount_currency_units", "started_at": "start_time_utc", "maturity_at": "due_time_utc"],
         constants: ["chain": "ethereum"])
 
+    /// `nft/cryptopunks_sales_punksmarket.csv`: every CryptoPunksMarket sale; with the user's
+    /// wallets (`--wallet`), their buys and sells (from = seller, to = buyer; price in wei, exact).
+    public static let cryptoPunksSales = ImportPreset(
+        name: "cryptopunks-sales", kind: .sales,
+        summary: "nft/cryptopunks_sales_punksmarket.csv → the --wallet addresses' CryptoPunks buys and sells (price_wei exact, in ETH)",
+        columns: ["traded_at": "timestamp_utc", "token_id": "punk_id", "seller": "from_address", "buyer": "to_address"],
+        constants: ["currency": "ETH"].merging(cryptoPunks) { a, _ in a })
+
     /// Every preset.
     public static let all: [ImportPreset] = [ethUSDCoinGecko, spxCloseFRED, vixCloseCBOE, cryptoPunksFloorMedian, cryptoPunksFloorMin, spxOptionsCBOE,
-                                             nftfiAPILoans]
+                                             nftfiAPILoans, cryptoPunksSales]
 
     /// The preset called `name`.
     public static func named(_ name: String) -> ImportPreset? { all.first { $0.name == name } }
