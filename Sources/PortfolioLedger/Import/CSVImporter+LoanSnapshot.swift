@@ -17,15 +17,7 @@ extension CSVImporter {
             collection = try book.collection(chain: chain, contract: try row.requiredText("contract_address"),
                                              name: try row.requiredText("collection_name"))
         } catch let error as ImportError { throw error } catch { throw annotate(error, column: "contract_address") }
-        let token = try row.tokenID("token_id")
-        var isNew = false
-        let nft: NFTID
-        if let existing = try book.existingNFT(collection: collection, token: token) {
-            nft = existing
-        } else {
-            nft = try tx.addNFT(collection: collection, tokenID: token, source: source)
-            isNew = true
-        }
+        var (nft, isNew) = try book.nft(collection: collection, token: try row.tokenID("token_id"))
         // Aggregators write wrapped ether `wETH`; currency codes are upper case.
         let currencyText = try row.requiredText("currency")
         let currency: Currency

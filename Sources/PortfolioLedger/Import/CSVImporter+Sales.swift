@@ -38,8 +38,7 @@ extension CSVImporter {
             collection = try book.collection(chain: try row.requiredText("chain"), contract: try row.requiredText("contract_address"),
                                              name: try row.requiredText("collection_name"))
         } catch let error as ImportError { throw error } catch { throw annotate(error, column: "contract_address") }
-        let token = try row.tokenID("token_id")
-        let nft = try book.existingNFT(collection: collection, token: token) ?? tx.addNFT(collection: collection, tokenID: token, source: source)
+        let nft = try book.nft(collection: collection, token: try row.tokenID("token_id")).id
         let at = try row.requiredInstant("traded_at")
         let price = Money(try salePrice(), try row.text("currency").map { _ in try row.currency("currency") } ?? .eth)
         var isNew = false

@@ -219,15 +219,7 @@ struct CSVImporter {
     private func importNFT() throws -> Bool {
         let chain = try row.requiredText("chain"), contract = try row.requiredText("contract_address")
         let collection = try book.collection(chain: chain, contract: contract, name: try row.requiredText("collection_name"))
-        let token = try row.tokenID("token_id")
-        var isNew = false
-        let nft: NFTID
-        if let existing = try book.existingNFT(collection: collection, token: token) {
-            nft = existing
-        } else {
-            nft = try tx.addNFT(collection: collection, tokenID: token, source: source)
-            isNew = true
-        }
+        let (nft, isNew) = try book.nft(collection: collection, token: try row.tokenID("token_id"))
         guard row.text("price") != nil || row.text("traded_at") != nil || row.text("side") != nil else { return isNew }
         let side = try row.enumeration("side", TradeSide.self) ?? .acquire
         let price = Money(try row.requiredDecimal("price"), try row.currency("currency"))

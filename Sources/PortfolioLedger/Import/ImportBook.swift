@@ -69,6 +69,12 @@ final class ImportBook {
             .map(NFTID.init)
     }
 
+    /// The NFT `token` of a collection, recorded now when missing (`isNew`).
+    func nft(collection: CollectionID, token: TokenID) throws -> (id: NFTID, isNew: Bool) {
+        if let existing = try existingNFT(collection: collection, token: token) { return (existing, false) }
+        return (try tx.addNFT(collection: collection, tokenID: token, source: source), true)
+    }
+
     /// The NFT `token` of the collection `chain`:`contract`, which must be recorded.
     func nft(chain: String, contract: String, token: TokenID) throws -> NFTID {
         let collection = try collection(chain: chain, contract: contract, name: nil)

@@ -94,6 +94,11 @@ struct ReportStatement: ParsableCommand {
                      d.isCostBasisKnown ? d.costBasis.map(Fmt.money) ?? "-" : "unknown (incomplete)",
                      d.realizedGain.map(Fmt.money) ?? (d.isCostBasisKnown ? "(two currencies)" : "(cost unknown)")]
                 }, rightAligned: [])
+            let unknown = s.disposals.filter { !$0.isCostBasisKnown }.count
+            if unknown > 0 {
+                text += "\nINCOMPLETE: \(unknown) disposal(s) of opening positions of unknown cost: their proceeds are in the P&L "
+                    + "with no cost basis, so the P&L overstates the gain by those costs"
+            }
         }
         text += "\n" + Fmt.pricesText(s.marked?.prices ?? [])
         return ReportOutput(json: json(s), text: text, csvHeader: lineHeader, csvRows: lineRows)
