@@ -69,3 +69,25 @@ UNION ALL
 SELECT 'nft_trade', t.nft_trade_id, t.traded_at, strftime('%Y-%m-%dT%H:%M:%SZ', t.traded_at, 'unixepoch'), t.currency,
        1, t.fees, CAST(t.fees AS REAL), 'opening position fees contributed', NULL, NULL, NULL
 FROM v_current_nft_trade t WHERE t.opening = 1 AND t.fees <> '0';
+
+-- v_holding: an opening position of unknown cost has NULL cost and cost_fees (never '0', which
+-- would read as a free NFT); the columns are unchanged.
+DROP VIEW v_holding;
+
+CREATE VIEW v_holding AS
+SELECT n.nft_id, c.collection_name, c.chain, c.contract_address, n.token_id,
+       strftime('%Y-%m-%dT%H:%M:%SZ', a.traded_at, 'unixepoch') AS acquired_at, a.traded_at AS acquired_at_unix,
+       CASE WHEN a.cost_known = 1 THEN a.price END AS cost, CASE WHEN a.cost_known = 1 THEN a.fees END AS cost_fees, a.currency AS cost_currency,
+       (SELECT l.loan_id FROM loan_collateral lc JOIN v_loan l ON l.loan_id = lc.loan_id
+         WHERE lc.nft_id = n.nft_id AND l.status = 'open' LIMIT 1) AS pledged_loan_id,
+       EXISTS (SELECT 1 FROM loan_collateral lc JOIN v_loan l ON l.loan_id = lc.loan_id
+         WHERE lc.nft_id = n.nft_id AND l.status = 'open') AS pledged
+FROM nft n
+JOIN collection c ON c.collection_id = n.collection_id
+JOIN v_current_nft_trade a ON a.nft_id = n.nft_id AND a.side = 'acquire'
+     AND a.traded_at = (SELECT max(t.traded_at) FROM v_current_nft_trade t WHERE t.nft_id = n.nft_id AND t.side = 'acquire')
+WHERE NOT EXISTS (SELECT 1 FROM v_current_nft_trade d WHERE d.nft_id = n.nft_id AND d.side = 'dispose' AND d.traded_at >= a.traded_at)
+  AND NOT EXISTS (SELECT 1 FROM loan_collateral lc
+                  JOIN v_current_loan l ON l.loan_id = lc.loan_id AND l.started_at >= a.traded_at
+                  JOIN v_current_loan_event e ON e.loan_id = l.loan_id AND e.event_kind IN ('liquidation', 'foreclosure')
+                  WHERE lc.nft_id = n.nft_id);

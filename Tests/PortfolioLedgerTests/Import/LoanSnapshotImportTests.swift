@@ -36,6 +36,8 @@ import Testing
         let db = SQLiteDBConnection(path: ledger.path)
         #expect(try db.strings("SELECT count(*) FROM collection WHERE contract_address <> lower(contract_address)") == ["0"])
         #expect(try db.strings("SELECT count(*) || '/' || sum(opening) || '/' || sum(cost_known) FROM nft_trade") == ["215/215/0"])
+        // Held NFTs of unknown cost show no cost in the view (NULL, never a free '0').
+        #expect(try db.strings("SELECT count(*) FROM v_holding WHERE cost IS NULL AND cost_fees IS NULL") == ["215"])
         #expect(try db.strings("SELECT protocol || ' ' || currency || ' ' || count(*) FROM loan GROUP BY protocol, currency ORDER BY 1")
                 == ["arcade USDC 47", "arcade WETH 53", "gondi USDC 83", "gondi WETH 28", "nftfi WETH 4"])
         // The same file again changes nothing.
