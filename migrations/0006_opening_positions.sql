@@ -91,3 +91,26 @@ WHERE NOT EXISTS (SELECT 1 FROM v_current_nft_trade d WHERE d.nft_id = n.nft_id 
                   JOIN v_current_loan l ON l.loan_id = lc.loan_id AND l.started_at >= a.traded_at
                   JOIN v_current_loan_event e ON e.loan_id = l.loan_id AND e.event_kind IN ('liquidation', 'foreclosure')
                   WHERE lc.nft_id = n.nft_id);
+
+-- Wallets (issue 19): the user's own accounts. An NFT trade (or opening) may name the wallet that
+-- made it; a transfer between own wallets moves an NFT without a trade (no cash, no cost change,
+-- the holding state unchanged). Which wallet holds an NFT at t: the latest transfer at or before t
+-- since its latest acquisition, else that acquisition's wallet.
+ALTER TABLE nft_trade ADD COLUMN wallet TEXT CHECK (wallet IS NULL OR length(wallet) BETWEEN 1 AND 128);
+
+CREATE TABLE nft_transfer (
+    nft_transfer_id INTEGER PRIMARY KEY,
+    nft_id          INTEGER NOT NULL REFERENCES nft (nft_id),
+    from_wallet     TEXT    NOT NULL CHECK (length(from_wallet) BETWEEN 1 AND 128),
+    to_wallet       TEXT    NOT NULL CHECK (length(to_wallet) BETWEEN 1 AND 128),
+    transferred_at  INTEGER NOT NULL CHECK (transferred_at BETWEEN 0 AND 253402300799),
+    recorded_at     INTEGER NOT NULL CHECK (recorded_at BETWEEN 0 AND 253402300799),
+    source_id       INTEGER REFERENCES import_source (source_id),
+    CHECK (from_wallet <> to_wallet)
+) STRICT;
+CREATE INDEX nft_transfer_by_nft ON nft_transfer (nft_id, transferred_at);
+CREATE INDEX nft_transfer_source ON nft_transfer (source_id);
+CREATE TRIGGER nft_transfer_no_update BEFORE UPDATE ON nft_transfer BEGIN SELECT RAISE(ABORT, 'append-only: nft_transfer rows cannot be updated; record a correction instead'); END;
+CREATE TRIGGER nft_transfer_no_delete BEFORE DELETE ON nft_transfer BEGIN SELECT RAISE(ABORT, 'append-only: nft_transfer rows cannot be deleted; record a correction instead'); END;
+CREATE TRIGGER nft_transfer_no_replace BEFORE INSERT ON nft_transfer WHEN EXISTS (SELECT 1 FROM nft_transfer WHERE nft_transfer_id = NEW.nft_transfer_id)
+BEGIN SELECT RAISE(ABORT, 'append-only: nft_transfer already has a row with this key'); END;

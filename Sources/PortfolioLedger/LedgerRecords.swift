@@ -38,6 +38,8 @@ public struct NFTTrade: Sendable, Hashable {
     /// `false` for an opening position of unknown cost: `price` and `fees` are then zero and mean
     /// "unknown", and cost basis and returns that need it are marked incomplete.
     public var isCostKnown: Bool = true
+    /// The user's wallet that made the trade (or holds the opened NFT), when named.
+    public var wallet: String?
 }
 
 /// A lending protocol (the `loan.protocol` value).

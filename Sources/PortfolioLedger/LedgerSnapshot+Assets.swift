@@ -70,7 +70,7 @@ extension LedgerSnapshot {
     public func trades(of nft: NFTID) throws -> [NFTTrade] {
         var result: [NFTTrade] = []
         try db.query("""
-            SELECT t.nft_trade_id, t.nft_id, t.side, t.traded_at, t.currency, t.price, t.fees, t.note, t.recorded_at, t.opening, t.cost_known
+            SELECT t.nft_trade_id, t.nft_id, t.side, t.traded_at, t.currency, t.price, t.fees, t.note, t.recorded_at, t.opening, t.cost_known, t.wallet
             FROM nft_trade t WHERE t.nft_id = ?2 AND \(Self.visible("t", "nft_trade", "nft_trade_id"))
             ORDER BY t.traded_at, t.nft_trade_id
             """, k, nft.rawValue) { result.append(try Self.trade($0)) }
@@ -82,7 +82,8 @@ extension LedgerSnapshot {
                  tradedAt: try StoredValue.instant(s, 3),
                  price: Money(try StoredValue.decimal(s, 5, "price"), try StoredValue.currency(s, 4)),
                  fees: try StoredValue.decimal(s, 6, "fees"), note: try s.column(7), recordedAt: try StoredValue.instant(s, 8),
-                 isOpening: try s.column(9, as: Int.self) == 1, isCostKnown: try s.column(10, as: Int.self) == 1)
+                 isOpening: try s.column(9, as: Int.self) == 1, isCostKnown: try s.column(10, as: Int.self) == 1,
+                 wallet: try s.column(11, as: String?.self))
     }
 
     /// The NFT's state at `at`, or `nil` when it was never acquired by then.

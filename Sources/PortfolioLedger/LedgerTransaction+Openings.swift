@@ -12,7 +12,9 @@ extension LedgerTransaction {
     /// acquisition (``HoldingTimeline``): it must not be held at `openedAt`.
     /// - Parameter currency: the currency of the cost basis (also recorded when it is unknown).
     public func openNFTPosition(nft: NFTID, openedAt: Instant, cost: ExactDecimal?, fees: ExactDecimal = .zero, currency: Currency,
-                                note: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
+                                note: String? = nil, wallet: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
+        let wallet = wallet.map(ContractAddress.canonical)
+        if let wallet { try Validate.text(wallet, "wallet", maxLength: 128) }
         try Validate.instant(openedAt, "opened_at")
         if let cost { try Validate.nonNegative(cost, "cost") }
         try Validate.nonNegative(fees, "fees")
@@ -22,10 +24,10 @@ extension LedgerTransaction {
         try Validate.optionalNote(note)
         guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
         let id = NFTTradeID(try insert("""
-            INSERT INTO nft_trade (nft_id, side, traded_at, currency, price, fees, note, recorded_at, source_id, opening, cost_known)
-            VALUES (?, 'acquire', ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            INSERT INTO nft_trade (nft_id, side, traded_at, currency, price, fees, note, recorded_at, source_id, opening, cost_known, wallet)
+            VALUES (?, 'acquire', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
             """, nft.rawValue, openedAt.unixSeconds, currency.code, (cost ?? .zero).description, fees.description, note,
-            recordedAt.unixSeconds, source?.rawValue, cost == nil ? 0 : 1))
+            recordedAt.unixSeconds, source?.rawValue, cost == nil ? 0 : 1, wallet))
         try checkHoldings([nft])
         return id
     }

@@ -48,12 +48,13 @@ extension CSVImporter {
             switch try tx.current.holdingTimeline(of: nft).state(at: at).state {
             case .neverHeld, .disposed, .lost:
                 isNew = try book.openingPosition(nft: nft, at: at.adding(seconds: -1), cost: nil, fees: .zero, currency: price.currency,
-                                                 note: "opened for a sale with no known acquisition; cost unknown").isNew
+                                                 note: "opened for a sale with no known acquisition; cost unknown", wallet: seller).isNew
             case .held, .pledged:
                 break
             }
         }
-        let trade = try book.nftTrade(nft: nft, side: sells ? .dispose : .acquire, at: at, price: price, fees: .zero, note: nil)
+        let trade = try book.nftTrade(nft: nft, side: sells ? .dispose : .acquire, at: at, price: price, fees: .zero, note: nil,
+                                      wallet: sells ? seller : buyer)
         counts.count(trade.isNew || isNew)
     }
 
