@@ -32,6 +32,14 @@ public struct NFTTrade: Sendable, Hashable {
     public var fees: ExactDecimal
     public var note: String?
     public var recordedAt: Instant
+    /// An opening position (``LedgerTransaction/openNFTPosition(nft:openedAt:cost:fees:currency:note:source:)``):
+    /// held since `tradedAt`, brought into the book rather than bought with its cash.
+    public var isOpening: Bool = false
+    /// `false` for an opening position of unknown cost: `price` and `fees` are then zero and mean
+    /// "unknown", and cost basis and returns that need it are marked incomplete.
+    public var isCostKnown: Bool = true
+    /// The user's wallet that made the trade (or holds the opened NFT), when named.
+    public var wallet: String?
 }
 
 /// A lending protocol (the `loan.protocol` value).

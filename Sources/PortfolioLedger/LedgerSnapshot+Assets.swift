@@ -37,7 +37,7 @@ extension LedgerSnapshot {
             SELECT collection_id, chain, contract_address, collection_name FROM collection
             WHERE chain = ?1 AND contract_address = ?2 AND recorded_at <= ?3
             """) { s in
-            try s.bind(chain, contractAddress, k)
+            try s.bind(chain, ContractAddress.canonical(contractAddress), k)
             return try s.step() ? try Self.collection(s) : nil
         }
     }
@@ -70,7 +70,7 @@ extension LedgerSnapshot {
     public func trades(of nft: NFTID) throws -> [NFTTrade] {
         var result: [NFTTrade] = []
         try db.query("""
-            SELECT t.nft_trade_id, t.nft_id, t.side, t.traded_at, t.currency, t.price, t.fees, t.note, t.recorded_at
+            SELECT t.nft_trade_id, t.nft_id, t.side, t.traded_at, t.currency, t.price, t.fees, t.note, t.recorded_at, t.opening, t.cost_known, t.wallet
             FROM nft_trade t WHERE t.nft_id = ?2 AND \(Self.visible("t", "nft_trade", "nft_trade_id"))
             ORDER BY t.traded_at, t.nft_trade_id
             """, k, nft.rawValue) { result.append(try Self.trade($0)) }
@@ -81,7 +81,9 @@ extension LedgerSnapshot {
         NFTTrade(id: NFTTradeID(try s.column(0)), nftID: NFTID(try s.column(1)), side: try StoredValue.enumeration(s, 2, as: TradeSide.self),
                  tradedAt: try StoredValue.instant(s, 3),
                  price: Money(try StoredValue.decimal(s, 5, "price"), try StoredValue.currency(s, 4)),
-                 fees: try StoredValue.decimal(s, 6, "fees"), note: try s.column(7), recordedAt: try StoredValue.instant(s, 8))
+                 fees: try StoredValue.decimal(s, 6, "fees"), note: try s.column(7), recordedAt: try StoredValue.instant(s, 8),
+                 isOpening: try s.column(9, as: Int.self) == 1, isCostKnown: try s.column(10, as: Int.self) == 1,
+                 wallet: try s.column(11, as: String?.self))
     }
 
     /// The NFT's state at `at`, or `nil` when it was never acquired by then.

@@ -125,6 +125,12 @@ extension LedgerSnapshot {
             SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL
             FROM nft_trade t WHERE t.fees <> '0' AND \(trade)
             UNION ALL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.price, 'opening position contributed', NULL, NULL, NULL
+            FROM nft_trade t WHERE t.opening = 1 AND t.price <> '0' AND \(trade)
+            UNION ALL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.fees, 'opening position fees contributed', NULL, NULL, NULL
+            FROM nft_trade t WHERE t.opening = 1 AND t.fees <> '0' AND \(trade)
+            UNION ALL
             SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL
             FROM loan l WHERE \(loan)
             UNION ALL

@@ -17,7 +17,9 @@ extension LedgerTransaction {
 
     /// Adds a collection, or returns the existing one with the same chain and contract address.
     /// - Throws: ``LedgerError/conflict(_:)`` when that collection exists under another name.
-    public func addCollection(chain: String, contractAddress: String, name: String, source: ImportSourceID? = nil) throws -> CollectionID {
+    /// An EVM address (`0x` + 40 hex digits) is stored in lowercase (``ContractAddress``).
+    public func addCollection(chain: String, contractAddress given: String, name: String, source: ImportSourceID? = nil) throws -> CollectionID {
+        let contractAddress = ContractAddress.canonical(given)
         try Validate.text(chain, "chain", maxLength: 32)
         guard chain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else {
             throw LedgerError.invalidValue(field: "chain", reason: "'\(chain)' must be lowercase a-z, 0-9 and '-' (e.g. ethereum)")
@@ -51,18 +53,21 @@ extension LedgerTransaction {
     /// The NFT's holding timeline must stay valid (``HoldingTimeline``): an acquisition needs it
     /// not held at `tradedAt`; a disposal needs it held and not backing an open loan then, and no
     /// later entry of the NFT may be broken by this one (a sale dated before a later sale).
+    /// - Parameter wallet: the user's wallet that made the trade (optional; see ``LedgerSnapshot/wallet(of:at:)``).
     public func recordNFTTrade(nft: NFTID, side: TradeSide, tradedAt: Instant, price: Money, fees: ExactDecimal = .zero,
-                               note: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
+                               note: String? = nil, wallet: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
+        let wallet = wallet.map(ContractAddress.canonical)
+        if let wallet { try Validate.text(wallet, "wallet", maxLength: 128) }
         try Validate.instant(tradedAt, "traded_at")
         try Validate.nonNegative(price.amount, "price")
         try Validate.nonNegative(fees, "fees")
         try Validate.optionalNote(note)
         guard try current.nft(nft) != nil else { throw LedgerError.unknownEntity(kind: "nft", id: nft.description) }
         let id = NFTTradeID(try insert("""
-            INSERT INTO nft_trade (nft_id, side, traded_at, currency, price, fees, note, recorded_at, source_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO nft_trade (nft_id, side, traded_at, currency, price, fees, note, recorded_at, source_id, wallet)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, nft.rawValue, side.rawValue, tradedAt.unixSeconds, price.currency.code, price.amount.description,
-            fees.description, note, recordedAt.unixSeconds, source?.rawValue))
+            fees.description, note, recordedAt.unixSeconds, source?.rawValue, wallet))
         try checkHoldings([nft])
         return id
     }

@@ -9,6 +9,8 @@ enum ImportKindArgument: String, ExpressibleByArgument, CaseIterable {
     case loanEvents = "loan-events"
     case optionTrades = "option-trades"
     case reserveIndex = "reserve-index"
+    case loanSnapshot = "loan-snapshot"
+    case sales
     case jsonl
 
     var csvKind: CSVImportKind? { CSVImportKind(rawValue: rawValue) }
@@ -19,7 +21,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a CSV file of one kind, or a JSON Lines journal, in one transaction (all or nothing).",
         discussion: """
-            Kinds: prices, quotes, nfts, loans, loan-events, option-trades, reserve-index (CSV with a header row) and jsonl.
+            Kinds: prices, quotes, nfts, loans, loan-events, option-trades, reserve-index, loan-snapshot, sales (CSV with a header row) and jsonl.
             Presets for the real exports: \(ImportPreset.all.map(\.name).joined(separator: ", ")).
             Re-importing the same file the same way changes nothing. The first bad row stops the import with
             file:line: column 'name': reason on stderr (exit 65) and the ledger is left unchanged.
@@ -72,6 +74,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("instant-format"),
             help: ArgumentHelp("How the file writes instants: iso8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, the default) or unix-seconds.", valueName: "FORMAT"))
     var instantFormat: InstantFormat?
+
+    @Option(name: .customLong("wallet"), help: ArgumentHelp("sales: one of your wallet addresses (repeatable); only rows it sold or bought are booked.", valueName: "ADDRESS"))
+    var wallets: [String] = []
 
     // Backfilling a ledger from older records, or rebuilding one reproducibly, needs the rows to
     // say when they became known; a future instant would claim knowledge not yet had, so it is refused.
@@ -132,6 +137,10 @@ struct ImportCommand: ParsableCommand {
             printLine("\(file) was already imported into \(ledger) (source \(summary.sourceID), same content and mapping): nothing changed")
         } else {
             printLine("imported \(summary.kind) from \(file) into \(ledger): \(summary.rowsRead) rows read, \(summary.inserted) inserted, \(summary.skippedDuplicates) skipped as duplicates (source \(summary.sourceID))")
+            if kind == .sales {
+                printLine("\(summary.skippedNotOwn) rows are not your wallets' trades; \(summary.rowsWithoutBuyer) rows do not record their buyer "
+                          + "(your buys among them cannot be recognised: book them with an nfts import)")
+            }
         }
     }
 
@@ -155,6 +164,7 @@ struct ImportCommand: ParsableCommand {
             options.dateOnlyTime = try DateOnlyTime(time, timeZone: timeZone ?? options.dateOnlyTime.timeZone)
         }
         if let instantFormat { options.instantFormat = instantFormat }
+        options.wallets = wallets
         try options.validate(for: csvKind)
         return options
     }

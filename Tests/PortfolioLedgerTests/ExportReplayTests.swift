@@ -127,6 +127,28 @@ import Testing
                                          note: "restated: the vote cut the threshold to 80 %")
         }
         knowledge.append(clock.read())
+        try clock.set("2021-06-05T00:00:00Z")
+        // 5: opening positions (issue 19), one of unknown cost later given its cost, one declared and transferred between wallets,
+        // one that stays unknown and backs a running loan; the collection written in mixed case.
+        try ledger.write { tx in
+            let meebits = try tx.addCollection(chain: "ethereum", contractAddress: "0x7Bd29408f11D2bFC23c34f18275bBf23bB716Bc7", name: "Meebits")
+            let (m1, m2, m3) = (try tx.addNFT(collection: meebits, tokenID: TokenID("1")), try tx.addNFT(collection: meebits, tokenID: TokenID("2")),
+                                try tx.addNFT(collection: meebits, tokenID: TokenID("3")))
+            let unknown = try tx.openNFTPosition(nft: m1, openedAt: instant("2021-01-01"), cost: nil, currency: ethc)
+            try tx.supersede(.nftTrade(unknown), reason: "found the receipt") {
+                .nftTrade(try tx.openNFTPosition(nft: m1, openedAt: instant("2021-01-01"), cost: dec("2.5"), fees: dec("0.05"), currency: ethc,
+                                                 note: "bought on another wallet"))
+            }
+            // Kept in one wallet, then moved to another (a transfer, not a trade).
+            let (cold, hot) = ("0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222")
+            _ = try tx.openNFTPosition(nft: m2, openedAt: instant("2021-02-01"), cost: dec("3"), currency: ethc, wallet: cold)
+            _ = try tx.transferNFT(m2, from: cold, to: hot, at: instant("2021-03-01"))
+            _ = try tx.openNFTPosition(nft: m3, openedAt: instant("2021-03-01"), cost: nil, currency: ethc)
+            _ = try tx.addLoan(NewLoan(lendingProtocol: .gondi, externalRef: "G-1", currency: ethc, principal: dec("1"), startedAt: instant("2021-03-01"),
+                                       maturityAt: instant("2021-06-01"), terms: .simpleProRata(rateBps: 1500, roundsUp: true, capAtMaturity: true),
+                                       collateral: [m3]))
+        }
+        knowledge.append(clock.read())
         return (ledger, knowledge)
     }
 

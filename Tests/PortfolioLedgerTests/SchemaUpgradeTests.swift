@@ -31,15 +31,18 @@ import Testing
     }
 
     /// Rows of every table of the file but `schema_migration`, as text (table|col|col…), sorted.
-    static func rows(_ path: String) throws -> [String: [String]] {
+    /// Every table's rows; with `columns`, only those columns of each table (a later migration may
+    /// add columns: the rows must keep every value they had, the additions are checked apart).
+    static func rows(_ path: String, columns: [String: [String]]? = nil) throws -> [String: [String]] {
         let db = try Connection(path: path, mode: .readOnly)
         var tables: [String] = []
         try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'schema_migration' ORDER BY name") { tables.append(try $0.column(0)) }
         var result: [String: [String]] = [:]
         for table in tables {
             var lines: [String] = []
-            // Names come from sqlite_schema, not from a user.
-            try db.query("SELECT * FROM \"\(table)\"") { row in
+            // Names come from sqlite_schema and pragma_table_info, not from a user.
+            let list = columns?[table].map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "*"
+            try db.query("SELECT \(list) FROM \"\(table)\"") { row in
                 var cells: [String] = []
                 for i in 0..<row.columnCount { cells.append(row.isNull(i) ? "NULL" : try row.column(i, as: String.self)) }
                 lines.append(cells.joined(separator: "|"))
@@ -49,17 +52,21 @@ import Testing
         return result
     }
 
-    /// `rows` as they read once later migrations added nullable columns to their table: schema 6
-    /// rebuilt `loan_event` with a trailing `nft_id` (NULL on every earlier event).
-    static func withAddedColumns(_ table: String, _ rows: [String]) -> [String] {
-        guard table == "loan_event", LedgerFile.schemaVersion >= 6 else { return rows }
-        return rows.map { $0 + "|NULL" }.sorted()
+    /// Every table's column names.
+    static func columns(_ path: String) throws -> [String: [String]] {
+        let db = try Connection(path: path, mode: .readOnly)
+        var result: [String: [String]] = [:]
+        try db.query("""
+            SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name <> 'schema_migration' ORDER BY m.name, p.cid
+            """) { result[try $0.column(0), default: []].append(try $0.column(1)) }
+        return result
     }
 
     @Test func schemaV2LedgerMigratesWithItsDataIntact() throws {
         let path = dir.path("v2.ledger")
         try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v2.ledger").path, toPath: path)
-        let before = try Self.rows(path)
+        let before = try Self.rows(path), beforeColumns = try Self.columns(path)
         #expect(before["loan"]?.count == 1 && before["option_trade"]?.count == 4 && before["price_observation"]?.count == 6)
         if LedgerFile.schemaVersion > 2 {
             #expect(throws: LedgerError.needsMigration(path: path, fileVersion: 2, knownVersion: LedgerFile.schemaVersion)) {
@@ -69,8 +76,8 @@ import Testing
         let applied = try LedgerFile.migrate(at: path)
         #expect(applied.count == LedgerFile.schemaVersion - 2)
         #expect(applied.first == "0003_stack_risk.sql")
-        let after = try Self.rows(path)
-        for (table, rows) in before { #expect(after[table] == Self.withAddedColumns(table, rows), "table \(table) changed") }
+        let after = try Self.rows(path, columns: beforeColumns)
+        for (table, rows) in before { #expect(after[table] == rows, "table \(table) changed") }
         let db = try LedgerFile.openReadOnly(at: path)
         #expect(try db.scalar("PRAGMA user_version", as: Int.self) == LedgerFile.schemaVersion)
         #expect(try LedgerFile.check(at: path).isClean)
@@ -110,7 +117,7 @@ import Testing
     @Test func schemaV3LedgerMigratesAndALiquidatedNFTLeavesVHolding() throws {
         let path = dir.path("v3.ledger")
         try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v3-holdings.ledger").path, toPath: path)
-        let before = try Self.rows(path)
+        let before = try Self.rows(path), beforeColumns = try Self.columns(path)
         func held() throws -> [String] {
             var tokens: [String] = []
             try Connection(path: path, mode: .readOnly).query("SELECT token_id || ':' || pledged FROM v_holding ORDER BY token_id") { tokens.append(try $0.column(0)) }
@@ -119,8 +126,8 @@ import Testing
         #expect(try held() == ["3100:0", "7804:1"])
         let applied = try LedgerFile.migrate(at: path)
         #expect(applied.count == LedgerFile.schemaVersion - 3)
-        #expect(Array(applied.prefix(2)) == ["0004_reserve_index.sql", "0005_holding_state.sql"])
-        for (table, rows) in before { #expect(try Self.rows(path)[table] == Self.withAddedColumns(table, rows), "table \(table) changed") }
+        #expect(applied.prefix(2) == ["0004_reserve_index.sql", "0005_holding_state.sql"])
+        for (table, rows) in before { #expect(try Self.rows(path, columns: beforeColumns)[table] == rows, "table \(table) changed") }
         #expect(try held() == ["7804:1"])
         let ledger = try Ledger.open(at: path)
         #expect(try ledger.read { try $0.nfts(at: instant("2024-03-21")).map { "\($0.nft.tokenID) \($0.status)" } } == ["7804 pledged", "3100 lost"])

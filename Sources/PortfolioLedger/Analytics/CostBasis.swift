@@ -28,9 +28,14 @@ public struct NFTDisposal: Sendable, Hashable {
     /// The cost basis of the lot disposed of; `nil` when no lot was open (a sale booked after the
     /// NFT had already been lost to a liquidation or foreclosure).
     public var costBasis: Money?
+    /// `false` when the lot disposed of is an opening position of unknown cost: `costBasis` is
+    /// then zero in the books but not a real cost, and there is no realized gain to state.
+    public var isCostBasisKnown: Bool = true
     /// `proceeds − cost basis` when both are in the same currency (the whole proceeds when there is
-    /// no cost basis), else `nil` (each side is then booked in its own currency).
+    /// no cost basis), else `nil` (each side is then booked in its own currency, or the cost basis
+    /// is unknown: never shown as a 100 % gain).
     public var realizedGain: Money? {
+        guard isCostBasisKnown else { return nil }
         guard let costBasis else { return proceeds }
         return proceeds.currency == costBasis.currency ? Money(proceeds.amount - costBasis.amount, proceeds.currency) : nil
     }
@@ -45,6 +50,8 @@ public struct NFTLot: Sendable, Hashable {
     /// The disposal, when the lot was closed by the instant asked.
     public var disposal: NFTDisposal?
     public var isOpen: Bool { disposal == nil }
+    /// `false` for an opening position of unknown cost (`costBasis` is then zero and means unknown).
+    public var isCostKnown: Bool { acquisition.isCostKnown }
 }
 
 /// Every lot and disposal of the book up to an instant.
@@ -111,12 +118,13 @@ extension LedgerSnapshot {
                 open = NFTLot(nft: nft, acquisition: trade, costBasis: Money(trade.price.amount + trade.fees, trade.price.currency), disposal: nil)
             case .trade(let trade):
                 close(NFTDisposal(nft: nft, kind: .sale, at: trade.tradedAt, trade: trade, loan: nil,
-                                  proceeds: Money(trade.price.amount - trade.fees, trade.price.currency), costBasis: open?.costBasis))
+                                  proceeds: Money(trade.price.amount - trade.fees, trade.price.currency), costBasis: open?.costBasis,
+                                  isCostBasisKnown: open?.isCostKnown ?? true))
             case let .loss(event, loan):
                 guard let lot = open, loan.startedAt >= lot.acquisition.tradedAt else { continue }
                 let kind: NFTDisposalKind = if case .foreclosure = event.detail { .foreclosure } else { .liquidation }
                 close(NFTDisposal(nft: nft, kind: kind, at: event.occurredAt, trade: nil, loan: loan.id,
-                                  proceeds: Money(.zero, lot.costBasis.currency), costBasis: lot.costBasis))
+                                  proceeds: Money(.zero, lot.costBasis.currency), costBasis: lot.costBasis, isCostBasisKnown: lot.isCostKnown))
             }
         }
         if let lot = open { book.lots.append(lot) }

@@ -265,6 +265,8 @@ extension LedgerSnapshot {
         case ("option_trade", "option fees"): .optionFees
         case ("option_settlement", _): .optionSettlement
         case ("external_flow", "deposit"): .deposit
+        // The owner brings an opened NFT into the book: capital contributed, like a deposit.
+        case ("nft_trade", "opening position contributed"), ("nft_trade", "opening position fees contributed"): .deposit
         case ("external_flow", "withdrawal"): .withdrawal
         default: nil // nft purchase/sale/fees (via the lots), loan proceeds, borrowed more, principal repaid
         }

@@ -120,6 +120,9 @@ extension LedgerSnapshot {
         } catch let error as AnalyticsError {
             switch (error, policy.onMissingPrice) {
             case (.missingPrice, .flag), (.stalePrice, .flag), (.noSeries, .flag), (.noFXSeries, .flag): report.priceProblem = error
+            // A collection nobody prices (a vault or wrapped token) is unvalued, not a failure: the
+            // loan is listed with its debt and maturity, LTV unavailable (issue 19).
+            case (.noSeries(.floor, _), .fail): report.priceProblem = error
             default: throw error
             }
         }

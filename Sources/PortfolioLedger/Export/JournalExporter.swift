@@ -49,9 +49,10 @@ struct JournalExporter {
         static let collection = 0, nft = 1, series = 2, contract = 3
         /// A loan's other events precede its end at the same instant; events at the loan's own
         /// start instant follow its start (and an end at that instant follows them).
-        static let loanEvent = 9, loanEnd = 10, dispose = 11, acquire = 12, loanStart = 13, eventAtStart = 14, endAtStart = 15
-        static let hedge = 16, optionTrade = 17, settlement = 18, externalFlow = 19, balanceAssertion = 20, bufferPolicy = 21
-        static let riskParameter = 22
+        /// A transfer between own wallets follows the acquisitions of its instant.
+        static let loanEvent = 9, loanEnd = 10, dispose = 11, acquire = 12, transfer = 13, loanStart = 14, eventAtStart = 15, endAtStart = 16
+        static let hedge = 17, optionTrade = 18, settlement = 19, externalFlow = 20, balanceAssertion = 21, bufferPolicy = 22
+        static let riskParameter = 23
     }
 
     /// A line with its position; `line` may hold ref tokens resolved once the order is known.
@@ -77,6 +78,7 @@ struct JournalExporter {
         try exporter.series(&entries)
         try exporter.contracts(&entries)
         try exporter.nftTrades(&entries)
+        try exporter.nftTransfers(&entries)
         try exporter.loans(&entries)
         try exporter.loanEvents(&entries)
         try exporter.hedges(&entries)
@@ -225,23 +227,56 @@ struct JournalExporter {
     // MARK: Booked entries
 
     private mutating func nftTrades(_ out: inout [Entry]) throws {
-        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64)] = []
-        try db.query("SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at FROM nft_trade ORDER BY nft_trade_id") { r in
+        var rows: [(Int64, Int64, String, Int64, String, String, String, String?, Int64, Bool, Bool, String?)] = []
+        try db.query("""
+            SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at, opening, cost_known, wallet
+            FROM nft_trade ORDER BY nft_trade_id
+            """) { r in
             rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8)))
+                         try r.column(7), try r.column(8), try r.column(9, as: Int.self) == 1, try r.column(10, as: Int.self) == 1,
+                         try r.column(11)))
         }
         for row in rows {
-            var line = JournalLine(type: "nft_trade")
+            // An opening position is a line of its own type; its ref stays an nft_trade token, so
+            // corrections name it like any trade.
+            var line = JournalLine(type: row.9 ? "opening_position" : "nft_trade")
             line.addRaw("ref", "\"" + Self.token("nft_trade", row.0) + "\"")
             for (key, value) in try nftKey(row.1) { line.add(key, value) }
-            line.add("side", row.2)
-            line.add("traded_at", Instant(unixSeconds: row.3).description)
-            line.add("currency", row.4)
-            line.add("price", row.5)
-            line.add("fees", row.6)
+            if row.9 {
+                line.add("opened_at", Instant(unixSeconds: row.3).description)
+                line.add("currency", row.4)
+                // No cost key means "unknown", never zero.
+                if row.10 {
+                    line.add("cost", row.5)
+                    line.add("fees", row.6)
+                }
+            } else {
+                line.add("side", row.2)
+                line.add("traded_at", Instant(unixSeconds: row.3).description)
+                line.add("currency", row.4)
+                line.add("price", row.5)
+                line.add("fees", row.6)
+            }
             line.add("note", row.7)
+            line.add("wallet", row.11)
             Self.recordedAt(&line, row.8)
             add(&out, "nft_trade", row.0, Position(at: row.3, rank: row.2 == "dispose" ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)
+        }
+    }
+
+    private mutating func nftTransfers(_ out: inout [Entry]) throws {
+        var rows: [(Int64, Int64, String, String, Int64, Int64)] = []
+        try db.query("SELECT nft_transfer_id, nft_id, from_wallet, to_wallet, transferred_at, recorded_at FROM nft_transfer ORDER BY nft_transfer_id") { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5)))
+        }
+        for row in rows {
+            var line = JournalLine(type: "nft_transfer")
+            for (key, value) in try nftKey(row.1) { line.add(key, value) }
+            line.add("from_wallet", row.2)
+            line.add("to_wallet", row.3)
+            line.add("transferred_at", Instant(unixSeconds: row.4).description)
+            Self.recordedAt(&line, row.5)
+            add(&out, "nft_transfer", row.0, Position(at: row.4, rank: Rank.transfer, id: row.0), line, ref: false)
         }
     }
 

@@ -18,6 +18,12 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
     case optionTrades = "option-trades"
     /// States of an Aave-style lending reserve (`ReserveDataUpdated` events): indexes and rates in ray.
     case reserveIndex = "reserve-index"
+    /// Running loans, one collateral NFT each, as loan aggregators list them: collections, NFTs
+    /// (opening positions of unknown cost) and loans with each protocol's interest model.
+    case loanSnapshot = "loan-snapshot"
+    /// A marketplace's sales history: the rows where one of ``CSVImportOptions/wallets`` sold or
+    /// bought become the user's disposals and acquisitions.
+    case sales
 
     /// The logical columns of this kind; required ones first. A required column must be in the
     /// file (under its name or a mapped one) or given a constant value.
@@ -44,6 +50,12 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
             (["hedge", "root", "option_type", "strike", "expires_at", "traded_at", "quantity", "price"], ["strategy", "fees", "multiplier"])
         case .reserveIndex:
             (["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate"], ["liquidity_index", "liquidity_rate"])
+        case .loanSnapshot:
+            (["protocol", "external_ref", "collection_name", "contract_address", "token_id", "currency", "principal", "maximum_repayment",
+              "started_at", "maturity_at"], ["chain", "apr_pct", "loan_version"])
+        case .sales:
+            (["chain", "contract_address", "collection_name", "token_id", "traded_at", "seller", "buyer"],
+             ["price", "price_wei", "currency"])
         }
     }
 
@@ -52,8 +64,8 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .prices: "observed_at"
         case .quotes: "quoted_at"
-        case .nfts, .optionTrades: "traded_at"
-        case .loans: "started_at"
+        case .nfts, .optionTrades, .sales: "traded_at"
+        case .loans, .loanSnapshot: "started_at"
         case .loanEvents: "occurred_at"
         case .reserveIndex: "updated_at"
         }
@@ -130,6 +142,8 @@ public struct CSVImportOptions: Sendable, Hashable {
     public var preset: String?
     /// How the file writes instants (every time column of the kind; default ISO 8601).
     public var instantFormat: InstantFormat
+    /// `sales`: the user's wallet addresses (compared case-insensitively).
+    public var wallets: [String] = []
 
     public init(columns: [String: String] = [:], constants: [String: String] = [:],
                 dateOnlyTime: DateOnlyTime = .midnightUTC, preset: String? = nil, instantFormat: InstantFormat = .iso8601) {
@@ -155,6 +169,8 @@ public struct CSVImportOptions: Sendable, Hashable {
         let fixed = constants.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
         // The default format adds nothing, so files imported before the option existed keep their hash.
         let format = instantFormat == .iso8601 ? "" : "\u{1E}instants:\(instantFormat.rawValue)"
-        return "columns:\(mapped)\u{1E}constants:\(fixed)\u{1E}date-only:\(dateOnlyTime)" + format
+        // Another set of wallets takes other rows of the same file: another import.
+        let owners = wallets.isEmpty ? "" : "\u{1E}wallets:" + wallets.map(ContractAddress.canonical).sorted().joined(separator: ",")
+        return "columns:\(mapped)\u{1E}constants:\(fixed)\u{1E}date-only:\(dateOnlyTime)" + format + owners
     }
 }

@@ -5,6 +5,8 @@ import SQLiteDB
 struct ImportCounts {
     var inserted = 0
     var skipped = 0
+    var notOwn = 0
+    var withoutBuyer = 0
     mutating func count(_ isNew: Bool) { if isNew { inserted += 1 } else { skipped += 1 } }
 }
 
@@ -33,8 +35,11 @@ struct CSVImporter {
     let row: CSVRowAccess
     let book: ImportBook
     let progress: ((ImportProgress) -> Void)?
+    /// `sales`: the user's wallets.
+    let wallets: [String]
 
     init(reader: CSVReader, kind: CSVImportKind, options: CSVImportOptions, book: ImportBook, progress: ((ImportProgress) -> Void)?) throws(ImportError) {
+        wallets = options.wallets
         self.reader = reader
         row = try CSVRowAccess(reader: reader, kind: kind, options: options)
         self.book = book
@@ -53,6 +58,8 @@ struct CSVImporter {
         case .loanEvents: try eachRow(importLoanEvent)
         case .optionTrades: try eachRow(importOptionTrade)
         case .reserveIndex: try eachRow(importReservePoint)
+        case .loanSnapshot: try eachRow(importLoanSnapshotRow)
+        case .sales: try importSales()
         }
     }
 
@@ -84,7 +91,7 @@ struct CSVImporter {
     }
 
     /// Runs `body` on every record; `body` returns whether it booked something new.
-    private func eachRow(_ body: () throws -> Bool) throws -> ImportCounts {
+    func eachRow(_ body: () throws -> Bool) throws -> ImportCounts {
         var counts = ImportCounts()
         while try reader.next() {
             reportProgress()
@@ -212,15 +219,7 @@ struct CSVImporter {
     private func importNFT() throws -> Bool {
         let chain = try row.requiredText("chain"), contract = try row.requiredText("contract_address")
         let collection = try book.collection(chain: chain, contract: contract, name: try row.requiredText("collection_name"))
-        let token = try row.tokenID("token_id")
-        var isNew = false
-        let nft: NFTID
-        if let existing = try book.existingNFT(collection: collection, token: token) {
-            nft = existing
-        } else {
-            nft = try tx.addNFT(collection: collection, tokenID: token, source: source)
-            isNew = true
-        }
+        let (nft, isNew) = try book.nft(collection: collection, token: try row.tokenID("token_id"))
         guard row.text("price") != nil || row.text("traded_at") != nil || row.text("side") != nil else { return isNew }
         let side = try row.enumeration("side", TradeSide.self) ?? .acquire
         let price = Money(try row.requiredDecimal("price"), try row.currency("currency"))

@@ -69,6 +69,12 @@ final class ImportBook {
             .map(NFTID.init)
     }
 
+    /// The NFT `token` of a collection, recorded now when missing (`isNew`).
+    func nft(collection: CollectionID, token: TokenID) throws -> (id: NFTID, isNew: Bool) {
+        if let existing = try existingNFT(collection: collection, token: token) { return (existing, false) }
+        return (try tx.addNFT(collection: collection, tokenID: token, source: source), true)
+    }
+
     /// The NFT `token` of the collection `chain`:`contract`, which must be recorded.
     func nft(chain: String, contract: String, token: TokenID) throws -> NFTID {
         let collection = try collection(chain: chain, contract: contract, name: nil)
@@ -134,13 +140,14 @@ final class ImportBook {
     // These match corrected (voided or superseded) entries too: a journal re-imported from
     // another copy must not book again an entry that it voids further down.
 
-    func identicalNFTTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?) throws -> NFTTradeID? {
+    func identicalNFTTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?,
+                           wallet: String? = nil) throws -> NFTTradeID? {
         try db.scalarIfAny("""
             SELECT t.nft_trade_id FROM nft_trade t
             WHERE t.nft_id = ?2 AND t.side = ?3 AND t.traded_at = ?4 AND t.currency = ?5 AND t.price = ?6 AND t.fees = ?7 AND t.note IS ?8
-              AND t.recorded_at <= ?1
+              AND t.opening = 0 AND t.wallet IS ?9 AND t.recorded_at <= ?1
             """, Int64.max, nft.rawValue, side.rawValue, at.unixSeconds, price.currency.code, price.amount.description,
-            fees.description, note, as: Int64.self).map(NFTTradeID.init)
+            fees.description, note, wallet.map(ContractAddress.canonical), as: Int64.self).map(NFTTradeID.init)
     }
 
     /// Compares a booked loan with one about to be booked; `nil` when identical, else what differs.
@@ -236,11 +243,42 @@ final class ImportBook {
     }
 
     /// Books an NFT trade unless an identical one is booked.
-    func nftTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?) throws -> (id: NFTTradeID, isNew: Bool) {
-        if let existing = try identicalNFTTrade(nft: nft, side: side, at: at, price: price, fees: fees, note: note) { return (existing, false) }
-        let id = try tx.recordNFTTrade(nft: nft, side: side, tradedAt: at, price: price, fees: fees, note: note, source: source)
+    func nftTrade(nft: NFTID, side: TradeSide, at: Instant, price: Money, fees: ExactDecimal, note: String?,
+                  wallet: String? = nil) throws -> (id: NFTTradeID, isNew: Bool) {
+        if let existing = try identicalNFTTrade(nft: nft, side: side, at: at, price: price, fees: fees, note: note, wallet: wallet) {
+            return (existing, false)
+        }
+        let id = try tx.recordNFTTrade(nft: nft, side: side, tradedAt: at, price: price, fees: fees, note: note, wallet: wallet, source: source)
         booked(.nftTrade(id), touching: [nft])
         return (id, true)
+    }
+
+    /// Books an opening position unless an identical one is booked (`cost == nil`: unknown).
+    func openingPosition(nft: NFTID, at: Instant, cost: ExactDecimal?, fees: ExactDecimal, currency: Currency,
+                         note: String?, wallet: String? = nil) throws -> (id: NFTTradeID, isNew: Bool) {
+        let wallet = wallet.map(ContractAddress.canonical)
+        if let existing = try db.scalarIfAny("""
+            SELECT t.nft_trade_id FROM nft_trade t
+            WHERE t.nft_id = ?2 AND t.opening = 1 AND t.traded_at = ?3 AND t.currency = ?4 AND t.price = ?5 AND t.fees = ?6
+              AND t.cost_known = ?7 AND t.note IS ?8 AND t.wallet IS ?9 AND t.recorded_at <= ?1
+            """, Int64.max, nft.rawValue, at.unixSeconds, currency.code, (cost ?? .zero).description, fees.description,
+            cost == nil ? 0 : 1, note, wallet, as: Int64.self) {
+            return (NFTTradeID(existing), false)
+        }
+        let id = try tx.openNFTPosition(nft: nft, openedAt: at, cost: cost, fees: fees, currency: currency, note: note, wallet: wallet,
+                                        source: source)
+        booked(.nftTrade(id), touching: [nft])
+        return (id, true)
+    }
+
+    /// Books a transfer between own wallets unless an identical one is booked; whether it is new.
+    func transfer(nft: NFTID, from: String, to: String, at: Instant) throws -> Bool {
+        let (from, to) = (ContractAddress.canonical(from), ContractAddress.canonical(to))
+        if try db.scalarIfAny("""
+            SELECT nft_transfer_id FROM nft_transfer WHERE nft_id = ? AND from_wallet = ? AND to_wallet = ? AND transferred_at = ?
+            """, nft.rawValue, from, to, at.unixSeconds, as: Int64.self) != nil { return false }
+        _ = try tx.transferNFT(nft, from: from, to: to, at: at, source: source)
+        return true
     }
 
     /// The price series `name`; created from the given attributes when missing. An existing series

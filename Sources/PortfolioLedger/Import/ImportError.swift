@@ -55,9 +55,17 @@ public struct ImportSummary: Sendable, Equatable {
     public var inserted: Int
     /// Rows identical to what the ledger already held, skipped.
     public var skippedDuplicates: Int
+    /// `sales`: rows that are not a trade of the user's wallets (neither side is one of them, or
+    /// both are: a transfer between own wallets is not a trade), skipped.
+    public var skippedNotOwn: Int = 0
+    /// `sales`: rows whose buyer the source does not record (`0x0…0` or empty); the user's buys
+    /// among them cannot be recognised.
+    public var rowsWithoutBuyer: Int = 0
 
     public init(file: String, kind: String, sourceID: ImportSourceID, contentHash: String, alreadyImported: Bool,
-                rowsRead: Int, inserted: Int, skippedDuplicates: Int) {
+                rowsRead: Int, inserted: Int, skippedDuplicates: Int, skippedNotOwn: Int = 0, rowsWithoutBuyer: Int = 0) {
+        self.skippedNotOwn = skippedNotOwn
+        self.rowsWithoutBuyer = rowsWithoutBuyer
         self.file = file
         self.kind = kind
         self.sourceID = sourceID

@@ -68,8 +68,28 @@ public struct ImportPreset: Sendable, Hashable {
                   "underlying": "underlying_last_pts"],
         dateOnlyTime: DateOnlyTime(uncheckedSeconds: 16 * 3600, timeZone: "America/New_York"))
 
+    /// `loans/nft_loans_active_snapshot_nftfi_api.csv`: running Gondi, Arcade and NFTfi loans from
+    /// NFTfi's data API → collections, NFTs as opening positions of unknown cost, and loans
+    /// (Gondi pro-rata from the APR; NFTfi and Arcade a fixed repayment of the maximum repayment).
+    public static let nftfiAPILoans = ImportPreset(
+        name: "nftfi-api-loans", kind: .loanSnapshot,
+        summary: "loans/nft_loans_active_snapshot_nftfi_api.csv → collections, NFTs (opening positions, cost unknown) and running loans",
+        columns: ["external_ref": "loan_id", "collection_name": "nft_collection_name", "contract_address": "nft_contract_address",
+                  "token_id": "nft_token_id", "principal": "principal_amount_currency_units",
+                  "maximum_repayment": "maximum_repayment_amount_currency_units", "started_at": "start_time_utc", "maturity_at": "due_time_utc"],
+        constants: ["chain": "ethereum"])
+
+    /// `nft/cryptopunks_sales_punksmarket.csv`: every CryptoPunksMarket sale; with the user's
+    /// wallets (`--wallet`), their buys and sells (from = seller, to = buyer; price in wei, exact).
+    public static let cryptoPunksSales = ImportPreset(
+        name: "cryptopunks-sales", kind: .sales,
+        summary: "nft/cryptopunks_sales_punksmarket.csv → the --wallet addresses' CryptoPunks buys and sells (price_wei exact, in ETH)",
+        columns: ["traded_at": "timestamp_utc", "token_id": "punk_id", "seller": "from_address", "buyer": "to_address"],
+        constants: ["currency": "ETH"].merging(cryptoPunks) { a, _ in a })
+
     /// Every preset.
-    public static let all: [ImportPreset] = [ethUSDCoinGecko, spxCloseFRED, vixCloseCBOE, cryptoPunksFloorMedian, cryptoPunksFloorMin, spxOptionsCBOE]
+    public static let all: [ImportPreset] = [ethUSDCoinGecko, spxCloseFRED, vixCloseCBOE, cryptoPunksFloorMedian, cryptoPunksFloorMin, spxOptionsCBOE,
+                                             nftfiAPILoans, cryptoPunksSales]
 
     /// The preset called `name`.
     public static func named(_ name: String) -> ImportPreset? { all.first { $0.name == name } }

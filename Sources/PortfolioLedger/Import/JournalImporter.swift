@@ -182,8 +182,19 @@ final class JournalImporter {
             guard let side = TradeSide(rawValue: entry.side) else { throw LedgerError.invalidValue(field: "side", reason: "'\(entry.side)' is not acquire or dispose") }
             let trade = try book.nftTrade(nft: nft, side: side, at: try instant(entry.tradedAt, "traded_at"),
                                           price: Money(try decimal(entry.price, "price"), try currency(entry.currency, "currency")),
-                                          fees: try decimal(entry.fees ?? "0", "fees"), note: entry.note)
+                                          fees: try decimal(entry.fees ?? "0", "fees"), note: entry.note, wallet: entry.wallet)
             return (trade.isNew, .nftTrade(trade.id))
+        case "nft_transfer":
+            let entry = try decode(JournalNFTTransfer.self, data)
+            let nft = try book.nft(chain: entry.chain, contract: entry.contractAddress, token: try TokenID(entry.tokenId))
+            return (try book.transfer(nft: nft, from: entry.fromWallet, to: entry.toWallet, at: try instant(entry.transferredAt, "transferred_at")), nil)
+        case "opening_position":
+            let entry = try decode(JournalOpeningPosition.self, data)
+            let nft = try book.nft(chain: entry.chain, contract: entry.contractAddress, token: try TokenID(entry.tokenId))
+            let opening = try book.openingPosition(nft: nft, at: try instant(entry.openedAt, "opened_at"),
+                                                   cost: try entry.cost.map { try decimal($0, "cost") }, fees: try decimal(entry.fees ?? "0", "fees"),
+                                                   currency: try currency(entry.currency, "currency"), note: entry.note, wallet: entry.wallet)
+            return (opening.isNew, .nftTrade(opening.id))
         case "loan":
             return try bookLoan(try decode(JournalLoan.self, data))
         case "loan_event":
@@ -541,7 +552,14 @@ struct JournalNFTRef: Decodable { let chain: String, contractAddress: String, to
 struct JournalCollectionRef: Decodable { let chain: String, contractAddress: String }
 struct JournalNFTTrade: Decodable {
     let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
-    let fees: String?, note: String?
+    let fees: String?, note: String?, wallet: String?
+}
+struct JournalOpeningPosition: Decodable {
+    let chain: String, contractAddress: String, tokenId: String, openedAt: String, currency: String
+    let cost: String?, fees: String?, note: String?, wallet: String?
+}
+struct JournalNFTTransfer: Decodable {
+    let chain: String, contractAddress: String, tokenId: String, fromWallet: String, toWallet: String, transferredAt: String
 }
 struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, externalRef: String?, loanId: Int64? }
 struct JournalLoan: Decodable {

@@ -71,7 +71,8 @@ extension Ledger {
                 throw ImportError(file: file, line: book.line(of: conflict), reason: conflict.error.description, underlying: conflict.error)
             }
             return ImportSummary(file: file, kind: kind, sourceID: source, contentHash: hash, alreadyImported: false,
-                                 rowsRead: rows, inserted: counts.inserted, skippedDuplicates: counts.skipped)
+                                 rowsRead: rows, inserted: counts.inserted, skippedDuplicates: counts.skipped,
+                                 skippedNotOwn: counts.notOwn, rowsWithoutBuyer: counts.withoutBuyer)
         }
     }
 }

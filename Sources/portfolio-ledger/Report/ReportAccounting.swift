@@ -90,9 +90,15 @@ struct ReportStatement: ReportView {
             text += "\n\nNFT disposals (per-token cost basis)\n" + PlainTable.grid(
                 header: ["nft", "how", "at", "proceeds", "cost basis", "realized gain"],
                 rows: s.disposals.map { d in
-                    ["nft \(d.nft)", d.kind.rawValue, d.at.description, Fmt.money(d.proceeds), d.costBasis.map(Fmt.money) ?? "-",
-                     d.realizedGain.map(Fmt.money) ?? "(two currencies)"]
+                    ["nft \(d.nft)", d.kind.rawValue, d.at.description, Fmt.money(d.proceeds),
+                     d.isCostBasisKnown ? d.costBasis.map(Fmt.money) ?? "-" : "unknown (incomplete)",
+                     d.realizedGain.map(Fmt.money) ?? (d.isCostBasisKnown ? "(two currencies)" : "(cost unknown)")]
                 }, rightAligned: [])
+            let unknown = s.disposals.filter { !$0.isCostBasisKnown }.count
+            if unknown > 0 {
+                text += "\nINCOMPLETE: \(unknown) disposal(s) of opening positions of unknown cost: their proceeds are in the P&L "
+                    + "with no cost basis, so the P&L overstates the gain by those costs"
+            }
         }
         text += "\n" + Fmt.pricesText(s.marked?.prices ?? [])
         return ReportOutput(json: json(s), text: text, csvHeader: lineHeader, csvRows: lineRows)
@@ -119,7 +125,7 @@ struct ReportStatement: ReportView {
             ("disposals", .array(s.disposals.map { d in .object([
                 ("nft_id", .integer(Int(d.nft.rawValue))), ("kind", .string(d.kind.rawValue)), ("at", .string(d.at.description)),
                 ("proceeds", .string(d.proceeds.amount.description)), ("proceeds_currency", .string(d.proceeds.currency.code)),
-                ("cost_basis", d.costBasis.map { .string($0.amount.description) } ?? .null),
+                ("cost_basis", d.isCostBasisKnown ? d.costBasis.map { .string($0.amount.description) } ?? .null : .null),
                 ("cost_currency", d.costBasis.map { .string($0.currency.code) } ?? .null),
                 ("realized_gain", d.realizedGain.map { .string($0.amount.description) } ?? .null)]) })),
             ("prices", .array((s.marked?.prices ?? []).map(Fmt.priceJSON))),
@@ -178,10 +184,10 @@ struct ReportBalanceSheet: ReportView {
             text += "\n\nNFTs\n" + PlainTable.grid(
                 header: ["nft", "acquired", "cost basis", "pledged to", "mark", "mark value", "unrealized"],
                 rows: b.nfts.map { n in
-                    ["nft \(n.lot.nft)", n.lot.acquisition.tradedAt.description, Fmt.money(n.lot.costBasis),
+                    ["nft \(n.lot.nft)", n.lot.acquisition.tradedAt.description, n.lot.isCostKnown ? Fmt.money(n.lot.costBasis) : "unknown (incomplete)",
                      n.pledgedTo.map { "loan \($0)" } ?? "-",
                      n.mark.map { "\(Fmt.num($0.price, 4)) \(n.markCurrency?.code ?? "") (\($0.series))" } ?? "-",
-                     Fmt.num(n.markValue, 4), Fmt.num(n.unrealizedGain, 4)]
+                     Fmt.num(n.markValue, 4), n.lot.isCostKnown ? Fmt.num(n.unrealizedGain, 4) : "(cost unknown)"]
                 }, rightAligned: [5, 6])
         }
         if !b.loans.isEmpty {
@@ -223,10 +229,11 @@ struct ReportBalanceSheet: ReportView {
                 ("liabilities", .string(x.liabilities.description)), ("equity", .string(x.equity.description))]) })),
             ("nfts", .array(b.nfts.map { n in .object([
                 ("nft_id", .integer(Int(n.lot.nft.rawValue))), ("acquired_at", .string(n.lot.acquisition.tradedAt.description)),
-                ("cost_basis", .string(n.lot.costBasis.amount.description)), ("cost_currency", .string(n.lot.costBasis.currency.code)),
+                ("cost_basis", n.lot.isCostKnown ? .string(n.lot.costBasis.amount.description) : .null),
+                ("cost_currency", .string(n.lot.costBasis.currency.code)),
                 ("pledged", .bool(n.isPledged)), ("pledged_to_loan_id", n.pledgedTo.map { .integer(Int($0.rawValue)) } ?? .null),
                 ("mark", n.mark.map(Fmt.priceJSON) ?? .null), ("mark_value", .number(n.markValue)),
-                ("unrealized_gain", .number(n.unrealizedGain))]) })),
+                ("unrealized_gain", .number(n.lot.isCostKnown ? n.unrealizedGain : nil))]) })),
             ("loans", .array(b.loans.map { l in .object([
                 ("loan_id", .integer(Int(l.loan.rawValue))), ("protocol", .string(l.lendingProtocol.rawValue)),
                 ("currency", .string(l.currency.code)), ("outstanding_principal", .string(l.outstandingPrincipal.description)),

@@ -40,16 +40,24 @@ struct ReportLoans: ReportView {
 
     static func render(_ states: [LoanStateReport], at: Instant) -> ReportOutput {
         var text = "Loans at \(at)\n\n" + PlainTable.grid(header: header, rows: states.map(row), rightAligned: [5, 6])
-        let notes = states.flatMap { s in
-            (s.priceProblem.map { ["loan \(s.loan.id): price problem: \($0)"] } ?? [])
-                + (s.risk == nil ? [] : []) + s.notes.map { "loan \(s.loan.id): \($0)" }
-                + (caseNone(s.priceLiquidation).map { ["loan \(s.loan.id): \($0)"] } ?? [])
+        let notes = states.flatMap { (s: LoanStateReport) -> [String] in
+            var lines: [String] = []
+            if let problem = s.priceProblem { lines.append("loan \(s.loan.id): " + problemText(problem)) }
+            lines += s.notes.map { "loan \(s.loan.id): \($0)" }
+            if let none = caseNone(s.priceLiquidation) { lines.append("loan \(s.loan.id): \(none)") }
+            return lines
         }
         if !notes.isEmpty { text += "\n\n" + notes.joined(separator: "\n") }
         text += "\n" + Fmt.pricesText(states.flatMap { $0.risk?.collateral.pricesUsed ?? [] })
         return ReportOutput(json: .object([("report", .string("loans")), ("at", .string(at.description)),
                                            ("loans", .array(states.map(stateJSON)))]),
                             text: text, csvHeader: header, csvRows: states.map(row))
+    }
+
+    /// A collection with no floor series at all is unvalued (vault or wrapped tokens), not a failure.
+    static func problemText(_ problem: AnalyticsError) -> String {
+        if case .noSeries(.floor, _) = problem { return "collateral unvalued (\(problem)): LTV unavailable" }
+        return "price problem: \(problem)"
     }
 
     static func caseNone(_ p: PriceLiquidation) -> String? {

@@ -11,14 +11,19 @@ struct ReportValuation: ReportView {
 
     @OptionGroup var options: ReportOptions
     @OptionGroup var marketOptions: OptionMarketOptions
+    @Flag(name: .customLong("by-wallet"), help: "Also split the NFTs' value by the wallet each is kept in (trades and transfers name wallets).")
+    var byWallet = false
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
-        let valuation = try options.read { try $0.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market) }
-        return try Self.render(valuation).stamped(options, at: at)
+        let (valuation, wallets) = try options.read { book in
+            let v = try book.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market)
+            return (v, byWallet ? try book.nftValueByWallet(v) : nil)
+        }
+        return try Self.render(valuation, byWallet: wallets).stamped(options, at: at)
     }
 
-    static func render(_ v: PortfolioValuation) -> ReportOutput {
+    static func render(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil) -> ReportOutput {
         let nftRows = v.nfts.map { n in
             ["nft \(n.holding.nft.id)", "\(n.holding.collectionName) #\(n.holding.nft.tokenID)", n.holding.status.rawValue,
              n.price.map { Fmt.num($0.price, 4) + " " + (n.priceCurrency?.code ?? "") } ?? (n.problem?.description ?? "-"),
@@ -37,6 +42,11 @@ struct ReportValuation: ReportView {
             ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD) + partial)), ("cash (USD)", .string(Fmt.usd(v.cashUSD) + partial)),
             ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD) + partial)), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4) + partial)),
         ])
+        let walletRows = (byWallet ?? [:]).sorted { ($0.key ?? "") < ($1.key ?? "") }.map { [$0.key ?? "(no wallet named)", Fmt.usd($0.value)] }
+        if byWallet != nil {
+            text += "\n\nNFTs by wallet (USD; cash, debts and hedges are not kept per wallet)\n"
+                + PlainTable.grid(header: ["wallet", "NFTs USD"], rows: walletRows, rightAligned: [1])
+        }
         text += Fmt.incomplete(v.problems)
         text += "\n" + Fmt.pricesText(v.prices)
         let json: OutputJSON = .object([
@@ -57,7 +67,8 @@ struct ReportValuation: ReportView {
                                 ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
                                 ("net_equity_eth", .number(v.netEquityETH))])),
             ("prices", .array(v.prices.map(Fmt.priceJSON))),
-        ])
+        ] + (byWallet.map { split in [("nft_usd_by_wallet", OutputJSON.array(split.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { entry in
+            .object([("wallet", entry.key.map(OutputJSON.string) ?? .null), ("value_usd", .number(entry.value))]) }))] } ?? []))
         let csvRows = (nftRows + debtRows + hedgeRows + cashRows)
         return ReportOutput(json: json, text: text, csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
     }
