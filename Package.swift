@@ -14,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        // `swift package generate-documentation` (the DocC archive; CI builds it). A command plugin:
+        // nothing of it is linked into the library or the tools.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev). Only SQLiteDB imports it.

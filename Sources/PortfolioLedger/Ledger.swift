@@ -20,6 +20,9 @@ public final class Ledger: @unchecked Sendable {
     // @unchecked: `connection` is only touched while `lock` is held, so one thread at a time.
     private let lock = NSLock()
     private let connection: Connection
+    /// Where the `async` reads and writes run (Ledger+Async.swift): serial, because they share
+    /// `connection`, so waiting tasks queue here instead of each holding a thread.
+    let asyncQueue = DispatchQueue(label: "PortfolioLedger.Ledger")
     /// The file's path.
     public let path: String
     /// True when opened with ``openReadOnly(at:)``: every write throws.
@@ -96,7 +99,7 @@ public final class Ledger: @unchecked Sendable {
     }
 }
 
-/// What ``Ledger/check()`` and ``LedgerFile/check(at:)`` found.
+/// What ``Ledger/check()-r33d`` and ``LedgerFile/check(at:)`` found.
 public struct LedgerCheckReport: Sendable, Equatable {
     /// `integrity_check` and `foreign_key_check`.
     public var integrity: IntegrityReport

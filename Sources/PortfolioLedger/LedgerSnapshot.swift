@@ -3,7 +3,7 @@ import SQLiteDB
 
 /// A consistent read-only view of the ledger, optionally as it was known at a past instant.
 ///
-/// Obtained from ``Ledger/read(asKnownAt:_:)``; valid only inside that closure. With
+/// Obtained from ``Ledger/read(asKnownAt:_:)-62mf2``; valid only inside that closure. With
 /// ``knownAt`` set, rows recorded after it — and corrections recorded after it — are invisible,
 /// so every report can be reproduced as it was known then.
 public struct LedgerSnapshot {
@@ -52,7 +52,7 @@ public struct LedgerSnapshot {
 /// status or principal, every hedge to find one, the journal up to each instant — which made
 /// reports over a longer history cost more per day of history (decisions D29). Inside one read
 /// transaction the data cannot change, so each is read once; results are the same rows in the
-/// same order. Only ``Ledger/read(asKnownAt:_:)`` makes snapshots with a memo.
+/// same order. Only ``Ledger/read(asKnownAt:_:)-62mf2`` makes snapshots with a memo.
 final class SnapshotMemo {
     /// Every visible loan, by start (``LedgerSnapshot/loans()``), and by id.
     var loans: [LoanRecord]?

@@ -1,7 +1,7 @@
 import LedgerMath
 import SQLiteDB
 
-/// The write side of one ``Ledger/write(_:)`` transaction. Valid only inside that closure.
+/// The write side of one ``Ledger/write(_:)-3rkxe`` transaction. Valid only inside that closure.
 ///
 /// Every method validates its input in Swift before touching SQL (and the schema's CHECKs and
 /// triggers validate again), returns a typed id, and stamps the row with the transaction's
