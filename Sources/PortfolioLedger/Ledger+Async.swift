@@ -23,7 +23,9 @@ extension Ledger {
     }
 
     /// Runs `body` against one consistent snapshot without blocking the calling task's executor.
-    /// - Parameter asKnownAt: as in ``Ledger/read(asKnownAt:_:)-62mf2``.
+    /// - Parameters:
+    ///   - asKnownAt: as in ``Ledger/read(asKnownAt:_:)-62mf2``.
+    ///   - body: the queries; runs on the ledger's queue, so it must be `@Sendable`.
     public func read<R: Sendable>(asKnownAt: Instant? = nil,
                                   _ body: @escaping @Sendable (LedgerSnapshot) throws -> R) async throws -> R {
         try await onLedgerQueue { try self.read(asKnownAt: asKnownAt, body) }

@@ -70,8 +70,10 @@ public final class Ledger: @unchecked Sendable {
     }
 
     /// Runs `body` against one consistent snapshot of the ledger.
-    /// - Parameter asKnownAt: show the book as it was known at that instant: rows recorded later,
-    ///   and corrections recorded later, are invisible. `nil` = everything known now.
+    /// - Parameters:
+    ///   - asKnownAt: show the book as it was known at that instant: rows recorded later, and
+    ///     corrections recorded later, are invisible. `nil` = everything known now.
+    ///   - body: the queries; valid only inside the closure.
     public func read<R>(asKnownAt: Instant? = nil, _ body: (LedgerSnapshot) throws -> R) throws -> R {
         try withConnection { db in
             try db.read { db in try body(LedgerSnapshot(db: db, knownAt: asKnownAt, memo: SnapshotMemo())) }

@@ -51,7 +51,9 @@ public enum LedgerFile {
     }
 
     /// Opens an existing ledger read-only: nothing can be written through this connection.
-    /// - Parameter allowOlderSchema: accept a file that still needs migrations (for `check`).
+    /// - Parameters:
+    ///   - path: the ledger file.
+    ///   - allowOlderSchema: accept a file that still needs migrations (for `check`).
     public static func openReadOnly(at path: String, allowOlderSchema: Bool = false) throws -> Connection {
         let db = try open(path: path, mode: .readOnly)
         let status = try migrationStatus(db, path: path)

@@ -32,7 +32,7 @@ public struct NFTTrade: Sendable, Hashable {
     public var fees: ExactDecimal
     public var note: String?
     public var recordedAt: Instant
-    /// An opening position (``LedgerTransaction/openNFTPosition(nft:openedAt:cost:fees:currency:note:source:)``):
+    /// An opening position (``LedgerTransaction/openNFTPosition(nft:openedAt:cost:fees:currency:note:wallet:source:)``):
     /// held since `tradedAt`, brought into the book rather than bought with its cash.
     public var isOpening: Bool = false
     /// `false` for an opening position of unknown cost: `price` and `fees` are then zero and mean

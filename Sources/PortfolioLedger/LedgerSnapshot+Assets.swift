@@ -1,7 +1,7 @@
 import LedgerMath
 import SQLiteDB
 
-/// An NFT's ownership state at an instant (the states of ``HoldingTimeline``, docs/import.md).
+/// An NFT's ownership state at an instant (the states of the NFT's holding timeline, docs/import.md).
 public struct NFTHolding: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
         case held, pledged, disposed

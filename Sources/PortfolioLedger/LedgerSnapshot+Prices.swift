@@ -47,8 +47,11 @@ extension LedgerSnapshot {
     /// The latest observation of `series` at or before `at` — never a later one.
     ///
     /// One index seek on the `(series_id, observed_at)` primary key.
-    /// - Parameter maxAgeSeconds: refuse an observation older than this (stale data) instead of
-    ///   using it silently; `nil` accepts any age.
+    /// - Parameters:
+    ///   - series: the series to read.
+    ///   - at: the instant asked for.
+    ///   - maxAgeSeconds: refuse an observation older than this (stale data) instead of using it
+    ///     silently; `nil` accepts any age.
     /// - Throws: ``LedgerError/missingPrice(series:at:)`` or ``LedgerError/stalePrice(series:at:observedAt:maxAgeSeconds:)``.
     public func price(of series: PriceSeries, at: Instant, maxAgeSeconds: Int64? = nil) throws -> AsOfPrice {
         guard let found = try priceIfAny(of: series.id, at: at) else { throw LedgerError.missingPrice(series: series.name, at: at) }

@@ -17,7 +17,7 @@ extension LedgerTransaction {
 
     /// Adds a collection, or returns the existing one with the same chain and contract address.
     /// - Throws: ``LedgerError/conflict(_:)`` when that collection exists under another name.
-    /// An EVM address (`0x` + 40 hex digits) is stored in lowercase (``ContractAddress``).
+    /// An EVM address (`0x` + 40 hex digits) is stored in lowercase (one canonical form, compared case-insensitively).
     public func addCollection(chain: String, contractAddress given: String, name: String, source: ImportSourceID? = nil) throws -> CollectionID {
         let contractAddress = ContractAddress.canonical(given)
         try Validate.text(chain, "chain", maxLength: 32)
@@ -50,10 +50,18 @@ extension LedgerTransaction {
 
     /// Books an acquisition or disposal of an NFT.
     ///
-    /// The NFT's holding timeline must stay valid (``HoldingTimeline``): an acquisition needs it
-    /// not held at `tradedAt`; a disposal needs it held and not backing an open loan then, and no
-    /// later entry of the NFT may be broken by this one (a sale dated before a later sale).
-    /// - Parameter wallet: the user's wallet that made the trade (optional; see ``LedgerSnapshot/wallet(of:at:)``).
+    /// The NFT's holding timeline must stay valid: an acquisition needs it not held at `tradedAt`;
+    /// a disposal needs it held and not backing an open loan then, and no later entry of the NFT may
+    /// be broken by this one (a sale dated before a later sale).
+    /// - Parameters:
+    ///   - nft: the token traded.
+    ///   - side: acquisition or disposal.
+    ///   - tradedAt: when the trade happened (not when it is booked).
+    ///   - price: what was paid or received, in the trade's currency.
+    ///   - fees: marketplace and royalty fees in the same currency, on top of `price`.
+    ///   - note: free text kept with the entry.
+    ///   - wallet: the user's wallet that made the trade (optional; see ``LedgerSnapshot/wallet(of:at:)``).
+    ///   - source: the import that booked it, if any.
     public func recordNFTTrade(nft: NFTID, side: TradeSide, tradedAt: Instant, price: Money, fees: ExactDecimal = .zero,
                                note: String? = nil, wallet: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
         let wallet = wallet.map(ContractAddress.canonical)

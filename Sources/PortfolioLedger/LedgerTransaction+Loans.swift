@@ -1,7 +1,7 @@
 import LedgerMath
 import SQLiteDB
 
-/// The terms of a loan to book with ``LedgerTransaction/addLoan(_:)``.
+/// The terms of a loan to book with ``LedgerTransaction/addLoan(_:source:)``.
 public struct NewLoan: Sendable, Hashable {
     public var lendingProtocol: LendingProtocol
     public var externalRef: String?

@@ -9,8 +9,16 @@ extension LedgerTransaction {
     /// contribute it (`v_cash_flow` pairs the purchase with an equal contribution, so no cash
     /// balance changes). With `cost == nil` the cost is unknown: reports that need it say so
     /// ("incomplete") instead of treating the NFT as free. The holding rules are those of an
-    /// acquisition (``HoldingTimeline``): it must not be held at `openedAt`.
-    /// - Parameter currency: the currency of the cost basis (also recorded when it is unknown).
+    /// acquisition: it must not be held at `openedAt`.
+    /// - Parameters:
+    ///   - nft: the token brought in.
+    ///   - openedAt: held since this instant.
+    ///   - cost: the declared cost basis, or `nil` when unknown.
+    ///   - fees: fees paid on top of the cost.
+    ///   - currency: the currency of the cost basis (also recorded when it is unknown).
+    ///   - note: free text kept with the entry.
+    ///   - wallet: the wallet that holds it (optional).
+    ///   - source: the import that booked it, if any.
     public func openNFTPosition(nft: NFTID, openedAt: Instant, cost: ExactDecimal?, fees: ExactDecimal = .zero, currency: Currency,
                                 note: String? = nil, wallet: String? = nil, source: ImportSourceID? = nil) throws -> NFTTradeID {
         let wallet = wallet.map(ContractAddress.canonical)

@@ -36,7 +36,9 @@ public struct Migrator: Sendable {
     /// Safe against other processes migrating the same file at the same time: each migration is
     /// applied only if the version read under the write lock still needs it, so it is applied
     /// once, and a migration another process applied first is not reported as applied here.
-    /// - Parameter now: the `applied_at` instant to record, in Unix seconds.
+    /// - Parameters:
+    ///   - db: the connection to migrate; each migration runs in a write transaction of its own.
+    ///   - now: the `applied_at` instant to record, in Unix seconds.
     @discardableResult
     public func migrate(_ db: Connection, now: Int64) throws -> [String] {
         let pending = try status(of: db).pending

@@ -4,7 +4,7 @@ import LedgerMath
 /// A loan's debt rebuilt from its stored terms and every event at or before an instant.
 ///
 /// Events are applied in time order:
-/// - `repay` and `redeem`: ``InterestModel/applyingPayment(_:at:)`` with interest + principal booked.
+/// - `repay` and `redeem`: LedgerMath's `InterestModel.applyingPayment(_:at:)` with interest + principal booked.
 ///   When the model only accepts the whole debt (NFTfi, Blend) and the booked amount differs by
 ///   rounding while it clears the booked principal, the loan is taken as settled and the difference
 ///   is listed in ``notes``.
@@ -13,7 +13,7 @@ import LedgerMath
 /// - `rate_change`: simple interest re-based; Blend capitalises (`A ← D(t)`, `t0 ← t`); Aave index
 ///   advanced with the old rate, then the new rate.
 /// - `index_observation`: replaces the reserve index (exact replay, fact sheet F4).
-/// - Index loans also read their reserve (``LedgerSnapshot/reserveAnchors(of:)``): every stored
+/// - Index loans also read their reserve (`LedgerSnapshot.reserveAnchors(of:)`): every stored
 ///   `reserve_index` point after the start replaces index and rate; other loans' index observations
 ///   on the reserve replace the index; other loans' borrows and repays re-anchor it. The loan's own
 ///   borrow more and repay re-anchor it too (BendDAO runs `updateState()` on each).

@@ -33,7 +33,7 @@ public struct LoanRiskFigures: Sendable, Hashable {
     /// The risk parameters in force at the instant and where they come from (a governance change
     /// for the collection, a loan override, or the loan's own booking); `nil` when none applies.
     public var parameters: RiskParametersInForce?
-    /// `value × LT / debt`; ``HealthFactor/noDebt`` with no debt; `nil` without a threshold.
+    /// `value × LT / debt`; `HealthFactor.noDebt` with no debt; `nil` without a threshold.
     public var healthFactor: HealthFactor?
     /// Per-NFT price at which `HF = 1`: `debt / (LT × fx × n)` in ``CollateralValuation/priceCurrency``
     /// (n NFTs valued alike); `nil` without a threshold or debt.

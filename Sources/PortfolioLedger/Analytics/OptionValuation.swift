@@ -88,7 +88,7 @@ public struct OptionLegValuation: Sendable, Equatable {
     public var intrinsic: Double
     /// `mark − intrinsic` (may be negative deep in the money).
     public var extrinsic: Double
-    /// Per-unit BSM greeks (theta per year; ``OptionGreeks/thetaPerDay`` per day); `nil` without a vol or at expiry.
+    /// Per-unit BSM greeks (theta per year; `OptionGreeks.thetaPerDay` per day); `nil` without a vol or at expiry.
     public var greeks: OptionGreeks?
     /// `quantity × multiplier`.
     public var units: Double { Double(quantity * contract.multiplier) }

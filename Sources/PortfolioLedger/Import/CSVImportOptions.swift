@@ -87,7 +87,9 @@ public struct DateOnlyTime: Sendable, Hashable, CustomStringConvertible {
     /// Midnight UTC.
     public static let midnightUTC = DateOnlyTime(uncheckedSeconds: 0, timeZone: "UTC")
 
-    /// - Parameter time: `HH:MM` or `HH:MM:SS`, 24-hour clock.
+    /// - Parameters:
+    ///   - time: `HH:MM` or `HH:MM:SS`, 24-hour clock.
+    ///   - timeZone: an IANA time-zone name (`America/New_York`), `UTC` by default.
     /// - Throws: ``LedgerError/invalidValue(field:reason:)`` for a malformed time or an unknown zone.
     public init(_ time: String, timeZone: String = "UTC") throws(LedgerError) {
         let parts = time.split(separator: ":", omittingEmptySubsequences: false)

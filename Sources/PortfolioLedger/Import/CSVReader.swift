@@ -11,7 +11,7 @@ import Darwin
 ///   ``maxRecordBytes``.
 /// - Fields are byte ranges into that buffer: nothing is allocated per field unless asked for
 ///   (``string(_:)``), and numbers and instants are parsed straight from the bytes
-///   (``double(_:)``, ``CSVReader/instant(_:)``).
+///   (``double(_:)``, `instant(_:)`).
 /// - Accepts quoted fields with embedded commas, newlines and doubled quotes (`""`), `\n` or
 ///   `\r\n` line ends, a UTF-8 byte-order mark, and skips blank lines. Refuses bytes that are not
 ///   UTF-8, a quote inside an unquoted field, text after a closing quote, an unterminated quote and

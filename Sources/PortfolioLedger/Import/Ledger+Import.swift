@@ -21,7 +21,11 @@ extension Ledger {
     /// ```swift
     /// let summary = try ledger.importCSV(.prices, file: "eth.csv", options: ImportPreset.ethUSDCoinGecko.options)
     /// ```
-    /// - Parameter progress: called every 16,384 rows (on the calling thread).
+    /// - Parameters:
+    ///   - kind: what the file holds (one ``CSVImportKind``).
+    ///   - file: the CSV file's path.
+    ///   - options: column mapping, constants, time rules; a preset's `options` for the real exports.
+    ///   - progress: called every 16,384 rows (on the calling thread).
     public func importCSV(_ kind: CSVImportKind, file: String, options: CSVImportOptions = CSVImportOptions(),
                           progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let hash = try ContentHash.of(file: file, settings: "csv \(kind.rawValue)\u{1E}\(options.canonicalText)")

@@ -10,7 +10,12 @@ extension ReplayRun {
     /// interest models the ledger's reports use (``LoanRecord/interestModel()``), so the written
     /// ledger and the simulation agree to the wei.
     ///
-    /// - Parameter recordPath: keep one ``ReplayDay`` per mark (a sweep leaves it off).
+    /// - Parameters:
+    ///   - policy: the policy to replay (validated first).
+    ///   - market: the daily floor, ETH/USD, SPX and VIX history.
+    ///   - from: the first day.
+    ///   - to: the last day.
+    ///   - recordPath: keep one ``ReplayDay`` per mark (a sweep leaves it off).
     /// - Throws: ``LedgerError/invalidValue(field:reason:)`` for dates outside the data or out of
     ///   order, or a mark without a floor, ETH/USD or SPX observation at or before it.
     public static func simulate(_ policy: ReplayPolicy, market: ReplayMarket, from: Instant, to: Instant,
