@@ -93,6 +93,8 @@ DROP TABLE loan_before_0009;
 CREATE INDEX loan_refinances ON loan (refinances_loan_id);
 CREATE INDEX loan_source ON loan (source_id);
 CREATE INDEX loan_by_protocol ON loan (protocol, started_at);
+-- New foreign-key child columns get an index, as every other one (docs/schema.md).
+CREATE INDEX loan_by_interest_model ON loan (interest_model);
 CREATE TRIGGER loan_no_update BEFORE UPDATE ON loan BEGIN SELECT RAISE(ABORT, 'append-only: loan rows cannot be updated; record a correction instead'); END;
 CREATE TRIGGER loan_no_delete BEFORE DELETE ON loan BEGIN SELECT RAISE(ABORT, 'append-only: loan rows cannot be deleted; record a correction instead'); END;
 CREATE TRIGGER loan_no_replace BEFORE INSERT ON loan WHEN EXISTS (SELECT 1 FROM loan WHERE loan_id = NEW.loan_id)
@@ -125,6 +127,7 @@ DROP TABLE price_series_before_0009;
 
 CREATE INDEX price_series_collection ON price_series (collection_id);
 CREATE INDEX price_series_nft ON price_series (nft_id);
+CREATE INDEX price_series_protocol ON price_series (protocol) WHERE protocol IS NOT NULL;
 CREATE TRIGGER price_series_no_update BEFORE UPDATE ON price_series BEGIN SELECT RAISE(ABORT, 'append-only: price_series rows cannot be updated; record a correction instead'); END;
 CREATE TRIGGER price_series_no_delete BEFORE DELETE ON price_series BEGIN SELECT RAISE(ABORT, 'append-only: price_series rows cannot be deleted; record a correction instead'); END;
 CREATE TRIGGER price_series_no_replace BEFORE INSERT ON price_series WHEN EXISTS (SELECT 1 FROM price_series WHERE series_id = NEW.series_id) OR EXISTS (SELECT 1 FROM price_series WHERE series_name = NEW.series_name)

@@ -65,7 +65,8 @@ import Testing
         try LedgerFile.migrate(at: path)
         let after = Set(try strings(path, objects))
         #expect(before.subtracting(after).isEmpty, "lost in the rebuild: \(before.subtracting(after).sorted())")
-        #expect(after.subtracting(before).sorted() == ["trigger|interest_model_no_delete|interest_model", "trigger|interest_model_no_update|interest_model",
+        #expect(after.subtracting(before).sorted() == ["index|loan_by_interest_model|loan", "index|price_series_protocol|price_series",
+                                                       "trigger|interest_model_no_delete|interest_model", "trigger|interest_model_no_update|interest_model",
                                                        "trigger|lending_protocol_no_delete|lending_protocol",
                                                        "trigger|lending_protocol_no_update|lending_protocol"])
         // Append-only still holds on the rebuilt tables that have rows in this book (the trigger
