@@ -1,5 +1,5 @@
 -- 0009 reference tables: the lending protocols and interest models a ledger knows are rows of two
--- reference tables instead of `CHECK (… IN …)` lists (docs/decisions.md, refdata-1), and NFTfi
+-- reference tables instead of `CHECK (… IN …)` lists (docs/decisions.md, REFDATA-1), and NFTfi
 -- pro-rata loans get their own interest model `nftfi_pro_rata` (until schema 8 they were stored as
 -- `simple_pro_rata`, so `v_loan` reported the wrong model).
 --
@@ -15,6 +15,8 @@
 -- TABLE would break those references for the moment the table is gone, so they are checked at
 -- COMMIT (defer_foreign_keys, reset when the transaction ends), when every parent row is back.
 -- A row that no longer had its parent would make the COMMIT fail and leave schema 8 as it was.
+-- A reference broken before the upgrade is not counted by that check; the last statements run
+-- foreign_key_check over the whole file and refuse the upgrade if it reports anything.
 --
 -- The only value that changes is loan.interest_model of NFTfi pro-rata loans (terms.model is
 -- 'nftfi_pro_rata'): a schema change that corrects how a loan is labelled, not a new booking;
