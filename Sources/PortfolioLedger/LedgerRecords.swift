@@ -16,7 +16,7 @@ public struct NFTRecord: Sendable, Hashable {
 }
 
 /// Whether an NFT trade bought or sold the token.
-public enum TradeSide: String, Sendable, Hashable, Codable {
+public enum TradeSide: String, Sendable, Hashable, Codable, CaseIterable {
     case acquire, dispose
 }
 
@@ -89,21 +89,21 @@ public enum LoanEventDetail: Sendable, Hashable {
     case collateralReleased(nft: NFTID)
 
     /// The `loan_event.event_kind` value.
-    public var kind: String {
+    public var kind: LoanEventKind {
         switch self {
-        case .borrowMore: "borrow_more"
-        case .repay: "repay"
-        case .fee: "fee"
-        case .rateChange: "rate_change"
-        case .indexObservation: "index_observation"
-        case .renegotiate: "renegotiate"
-        case .auctionStart: "auction_start"
-        case .redeem: "redeem"
-        case .liquidation: "liquidation"
-        case .foreclosure: "foreclosure"
-        case .close: "close"
-        case .collateralAdded: "collateral_added"
-        case .collateralReleased: "collateral_released"
+        case .borrowMore: .borrowMore
+        case .repay: .repay
+        case .fee: .fee
+        case .rateChange: .rateChange
+        case .indexObservation: .indexObservation
+        case .renegotiate: .renegotiate
+        case .auctionStart: .auctionStart
+        case .redeem: .redeem
+        case .liquidation: .liquidation
+        case .foreclosure: .foreclosure
+        case .close: .close
+        case .collateralAdded: .collateralAdded
+        case .collateralReleased: .collateralReleased
         }
     }
 
@@ -136,7 +136,7 @@ public struct LoanEvent: Sendable, Hashable {
 
 /// A hedge: a named strategy of option legs, optionally protecting loans.
 public struct HedgeRecord: Sendable, Hashable {
-    public enum Strategy: String, Sendable, Hashable, Codable { case ironCondor = "iron_condor", custom }
+    public enum Strategy: String, Sendable, Hashable, Codable, CaseIterable { case ironCondor = "iron_condor", custom }
     public var id: HedgeID
     public var name: String
     public var strategy: Strategy
@@ -281,7 +281,7 @@ public struct OptionQuote: Sendable, Hashable {
 
 /// Money moved into or out of the book.
 public struct ExternalFlow: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, Codable { case deposit, withdrawal }
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case deposit, withdrawal }
     public var id: ExternalFlowID
     public var kind: Kind
     public var flowedAt: Instant

@@ -9,10 +9,14 @@ public struct JournalEntry: Sendable, Hashable {
     public var at: Instant
     /// Signed: + into the book, − out of it.
     public var amount: Money
-    public var description: String
+    /// Which cash-flow rule produced the entry.
+    public var kind: JournalEntryKind
     public var nftID: NFTID?
     public var loanID: LoanID?
     public var hedgeID: HedgeID?
+
+    /// The entry's text as `v_cash_flow` shows it.
+    public var description: String { kind.description }
 }
 
 /// A balance assertion that the journal contradicts.
@@ -66,7 +70,7 @@ extension LedgerSnapshot {
             let direction = try s.column(4, as: Int.self)
             entries.append(JournalEntry(entryTable: try s.column(0), entryID: try s.column(1), at: try StoredValue.instant(s, 2),
                                         amount: Money(direction < 0 ? -magnitude : magnitude, try StoredValue.currency(s, 3)),
-                                        description: try s.column(6), nftID: try s.column(7, as: Int64?.self).map(NFTID.init),
+                                        kind: try JournalEntryKind.decode(try s.column(6), field: "journal description"), nftID: try s.column(7, as: Int64?.self).map(NFTID.init),
                                         loanID: try s.column(8, as: Int64?.self).map(LoanID.init),
                                         hedgeID: try s.column(9, as: Int64?.self).map(HedgeID.init)))
         }

@@ -111,25 +111,18 @@ extension LedgerSnapshot {
     }
 
     private static func eventDetail(_ s: Statement) throws -> LoanEventDetail {
-        let kind = try s.column(2, as: String.self)
-        switch kind {
-        case "borrow_more": return .borrowMore(amount: try StoredValue.decimal(s, 4, "amount"))
-        case "repay": return .repay(interest: try StoredValue.decimal(s, 5, "interest_part"), principal: try StoredValue.decimal(s, 6, "principal_part"))
-        case "fee": return .fee(amount: try StoredValue.decimal(s, 7, "fee"))
-        case "rate_change": return .rateChange(newRateBps: try s.column(8))
-        case "index_observation": return .indexObservation(indexRay: try s.column(9))
-        case "renegotiate":
-            let terms = try s.column(11, as: String?.self).map { json throws(LedgerError) in try LoanTermsCoding.decode(json) }
-            return .renegotiate(newMaturity: try StoredValue.optionalInstant(s, 10), newRateBps: try s.column(8), newTerms: terms)
-        case "auction_start": return .auctionStart
-        case "redeem": return .redeem(amount: try StoredValue.decimal(s, 4, "amount"))
-        case "liquidation": return .liquidation(surplus: try StoredValue.optionalDecimal(s, 4, "amount"))
-        case "foreclosure": return .foreclosure
-        case "close": return .close
-        case "collateral_added": return .collateralAdded(nft: NFTID(try s.column(14)))
-        case "collateral_released": return .collateralReleased(nft: NFTID(try s.column(14)))
-        default: throw LedgerError.invalidValue(field: "stored event_kind", reason: "unknown value '\(kind)'")
-        }
+        let kind = try LoanEventKind.decode(try s.column(2, as: String.self), field: "stored event_kind")
+        return try LoanEventDetail(kind: kind, fields: LoanEventFields(
+            amount: { try StoredValue.optionalDecimal(s, 4, "amount") },
+            interestPart: { try StoredValue.optionalDecimal(s, 5, "interest_part") },
+            principalPart: { try StoredValue.optionalDecimal(s, 6, "principal_part") },
+            fee: { try StoredValue.optionalDecimal(s, 7, "fee") },
+            newRateBps: { try s.column(8) },
+            indexRay: { try s.column(9) },
+            newMaturity: { try StoredValue.optionalInstant(s, 10) },
+            newTerms: { try s.column(11, as: String?.self).map { json throws(LedgerError) in try LoanTermsCoding.decode(json) } },
+            nft: { try s.column(14, as: Int64?.self).map(NFTID.init) },
+            missing: { field, kind in LedgerError.invalidValue(field: "stored \(field)", reason: "NULL in a \(kind) event") }))
     }
 
     /// The loan's status at `at`: not started, open, or ended by its latest terminal event.

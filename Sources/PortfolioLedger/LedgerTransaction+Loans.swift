@@ -192,7 +192,7 @@ extension LedgerTransaction {
             INSERT INTO loan_event (loan_id, event_kind, occurred_at, amount, interest_part, principal_part, fee, new_rate_bps,
                                     index_ray, new_maturity_at, new_terms, note, recorded_at, source_id, nft_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, loan.rawValue, detail.kind, at.unixSeconds, amount?.description, interest?.description, principal?.description,
+            """, loan.rawValue, detail.kind.rawValue, at.unixSeconds, amount?.description, interest?.description, principal?.description,
             fee?.description, rateBps, indexRay, maturity?.unixSeconds, newTerms, note, recordedAt.unixSeconds, source?.rawValue,
             detail.collateralNFT?.rawValue))
         if let nft = detail.collateralNFT { try checkHoldings([nft]) }

@@ -19,16 +19,21 @@ public enum LoanTerms: Sendable, Hashable {
     /// JPEG'd vault accrual: APR as a fraction numerator/denominator.
     case vaultAccrual(aprNumerator: Int, aprDenominator: Int)
 
-    /// The `loan.interest_model` value for these terms.
-    public var modelName: String {
+    /// The interest model of these terms (the `loan.interest_model` value).
+    public var model: InterestModelKind {
         switch self {
-        case .fixedRepayment: "fixed_repayment"
-        case .simpleProRata, .nftfiProRata: "simple_pro_rata"
-        case .continuous: "continuous"
-        case .aaveIndex: "aave_index"
-        case .vaultAccrual: "vault_accrual"
+        case .fixedRepayment: .fixedRepayment
+        case .simpleProRata: .simpleProRata
+        case .nftfiProRata: .nftfiProRata
+        case .continuous: .continuous
+        case .aaveIndex: .aaveIndex
+        case .vaultAccrual: .vaultAccrual
         }
     }
+
+    /// The `loan.interest_model` value for these terms (until schema 9 NFTfi pro-rata terms were
+    /// stored as `simple_pro_rata`; migration 0009 relabelled them).
+    public var modelName: String { model.rawValue }
 
     /// Checks the terms against the loan's principal and maturity; names the field on failure as
     /// the journal and the `terms` column spell it (`terms.rate_bps`; `key` is `new_terms` for a
@@ -66,3 +71,19 @@ public enum LoanTerms: Sendable, Hashable {
         }
     }
 }
+
+/// An interest model by name: the `loan.interest_model` value, a row of the `interest_model`
+/// reference table, and the `model` key of a terms object (`terms`, `new_terms`). Adding one is
+/// the recipe "add an interest model" of docs/architecture.md.
+public enum InterestModelKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case fixedRepayment = "fixed_repayment"
+    case simpleProRata = "simple_pro_rata"
+    case nftfiProRata = "nftfi_pro_rata"
+    case continuous
+    case aaveIndex = "aave_index"
+    case vaultAccrual = "vault_accrual"
+
+    public var description: String { rawValue }
+}
+
+extension InterestModelKind: StoredEnum { static var storedName: String { "interest model" } }

@@ -28,11 +28,7 @@ enum StoredValue {
         try row.column(index, as: Int64?.self).map(Instant.init(unixSeconds:))
     }
 
-    static func enumeration<E: RawRepresentable>(_ row: Statement, _ index: Int32, as type: E.Type) throws -> E where E.RawValue == String {
-        let text = try row.column(index, as: String.self)
-        guard let value = E(rawValue: text) else {
-            throw LedgerError.invalidValue(field: "stored \(row.columnName(index))", reason: "unknown value '\(text)'")
-        }
-        return value
+    static func enumeration<E: StoredEnum>(_ row: Statement, _ index: Int32, as type: E.Type) throws -> E {
+        try E.decode(try row.column(index, as: String.self), field: "stored \(row.columnName(index))")
     }
 }

@@ -255,20 +255,21 @@ extension LedgerSnapshot {
 
     /// The statement kind of a journal entry, or `nil` for balance-sheet movements.
     static func statementKind(of entry: JournalEntry) -> StatementLineKind? {
-        switch (entry.entryTable, entry.description) {
-        case ("loan_event", "loan interest paid"): .interestPaid
-        case ("loan_event", "loan fee paid"): .loanFee
-        case ("loan_event", "loan redeemed"): .redemption
-        case ("loan_event", "liquidation surplus returned"): .liquidationSurplus
-        case ("option_trade", "option premium received"): .premiumReceived
-        case ("option_trade", "option premium paid"): .premiumPaid
-        case ("option_trade", "option fees"): .optionFees
-        case ("option_settlement", _): .optionSettlement
-        case ("external_flow", "deposit"): .deposit
+        switch entry.kind {
+        case .loanInterestPaid: .interestPaid
+        case .loanFeePaid: .loanFee
+        case .loanRedeemed: .redemption
+        case .liquidationSurplusReturned: .liquidationSurplus
+        case .optionPremiumReceived: .premiumReceived
+        case .optionPremiumPaid: .premiumPaid
+        case .optionFees: .optionFees
+        case .optionCashSettlement: .optionSettlement
+        case .deposit: .deposit
         // The owner brings an opened NFT into the book: capital contributed, like a deposit.
-        case ("nft_trade", "opening position contributed"), ("nft_trade", "opening position fees contributed"): .deposit
-        case ("external_flow", "withdrawal"): .withdrawal
-        default: nil // nft purchase/sale/fees (via the lots), loan proceeds, borrowed more, principal repaid
+        case .openingPositionContributed, .openingPositionFeesContributed: .deposit
+        case .withdrawal: .withdrawal
+        // Balance-sheet movements: NFT trades are covered by the lots, the loan ones by the loans.
+        case .nftPurchase, .nftSale, .nftTradeFees, .loanProceeds, .loanBorrowedMore, .loanPrincipalRepaid: nil
         }
     }
 

@@ -260,7 +260,7 @@ struct JournalExporter {
             line.add("note", row.7)
             line.add("wallet", row.11)
             Self.recordedAt(&line, row.8)
-            add(&out, "nft_trade", row.0, Position(at: row.3, rank: row.2 == "dispose" ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)
+            add(&out, "nft_trade", row.0, Position(at: row.3, rank: try TradeSide.decode(row.2, field: "stored side") == .dispose ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)
         }
     }
 

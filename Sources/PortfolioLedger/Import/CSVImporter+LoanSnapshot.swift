@@ -7,10 +7,7 @@ import LedgerMath
 /// model of its protocol (docs/import.md, "Loan snapshots").
 extension CSVImporter {
     func importLoanSnapshotRow() throws -> Bool {
-        let text = try row.requiredText("protocol")
-        guard let lendingProtocol = LendingProtocol(rawValue: text.lowercased()) else {
-            throw row.fail("protocol", "'\(text.prefix(40))' is not a protocol (\(LendingProtocol.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
+        let lendingProtocol = try lendingProtocol("protocol")
         let chain = row.text("chain") ?? "ethereum"
         let collection: CollectionID
         do {

@@ -230,12 +230,9 @@ struct CSVImporter {
 
     // MARK: - loans
 
-    private func lendingProtocol(_ name: String) throws(ImportError) -> LendingProtocol {
+    func lendingProtocol(_ name: String) throws(ImportError) -> LendingProtocol {
         let text = try row.requiredText(name)
-        guard let value = LendingProtocol(rawValue: text.lowercased()) else {
-            throw row.fail(name, "'\(text.prefix(40))' is not a protocol (\(LendingProtocol.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return value
+        return try row.decoded(name) { () throws(LedgerError) in try LendingProtocol.decode(text.lowercased(), field: name) }
     }
 
     private func importLoan() throws -> Bool {
@@ -285,35 +282,27 @@ struct CSVImporter {
             let ref = try row.requiredText("external_ref")
             do { loan = try book.requiredLoan(lendingProtocol: lendingProtocol, externalRef: ref) } catch { throw annotate(error, column: "external_ref") }
         }
-        let kind = try row.requiredText("event_kind")
-        func collateralNFT() throws -> NFTID {
-            let chain = try row.requiredText("collateral_chain"), contract = try row.requiredText("collateral_contract")
-            let tokenText = try row.requiredText("collateral_token_id")
-            let token: TokenID
-            do { token = try TokenID(tokenText) } catch { throw row.fail("collateral_token_id", error.description, underlying: error) }
-            do { return try book.nft(chain: chain, contract: contract, token: token) } catch { throw annotate(error, column: "collateral_token_id") }
-        }
-        let detail: LoanEventDetail
-        switch kind {
-        case "borrow_more": detail = .borrowMore(amount: try row.requiredDecimal("amount"))
-        case "repay": detail = .repay(interest: try row.decimal("interest_part") ?? .zero, principal: try row.decimal("principal_part") ?? .zero)
-        case "fee": detail = .fee(amount: try row.requiredDecimal("fee"))
-        case "rate_change":
-            guard let bps = try row.integer("new_rate_bps") else { throw row.fail("new_rate_bps", "empty; required for rate_change") }
-            detail = .rateChange(newRateBps: bps)
-        case "index_observation": detail = .indexObservation(indexRay: try row.requiredText("index_ray"))
-        case "renegotiate": detail = .renegotiate(newMaturity: try row.instant("new_maturity_at"), newRateBps: try row.integer("new_rate_bps"), newTerms: nil)
-        case "auction_start": detail = .auctionStart
-        case "redeem": detail = .redeem(amount: try row.requiredDecimal("amount"))
-        case "liquidation": detail = .liquidation(surplus: try row.decimal("amount"))
-        case "foreclosure": detail = .foreclosure
-        case "close": detail = .close
-        case "collateral_added": detail = .collateralAdded(nft: try collateralNFT())
-        case "collateral_released": detail = .collateralReleased(nft: try collateralNFT())
-        default:
-            throw row.fail("event_kind", "'\(kind.prefix(40))' is not an event kind (borrow_more, repay, fee, rate_change, index_observation, renegotiate, auction_start, redeem, liquidation, foreclosure, close, collateral_added, collateral_released)")
-        }
-        if detail.collateralNFT == nil, let column = ["collateral_chain", "collateral_contract", "collateral_token_id"].first(where: { row.text($0) != nil }) {
+        let kindText = try row.requiredText("event_kind")
+        let kind = try row.decoded("event_kind") { () throws(LedgerError) in try LoanEventKind.decode(kindText, field: "event_kind") }
+        // The CSV names the NFT of a collateral change in three columns; terms are not renegotiated here.
+        let nftColumns = ["collateral_chain", "collateral_contract", "collateral_token_id"]
+        let detail = try LoanEventDetail(kind: kind, fields: LoanEventFields(
+            amount: { try row.decimal("amount") },
+            interestPart: { try row.decimal("interest_part") },
+            principalPart: { try row.decimal("principal_part") },
+            fee: { try row.decimal("fee") },
+            newRateBps: { try row.integer("new_rate_bps") },
+            indexRay: { row.text("index_ray") },
+            newMaturity: { try row.instant("new_maturity_at") },
+            newTerms: { nil },
+            nft: {
+                guard nftColumns.contains(where: { row.text($0) != nil }) else { return nil }
+                let chain = try row.requiredText("collateral_chain"), contract = try row.requiredText("collateral_contract")
+                let token = try row.tokenID("collateral_token_id")
+                do { return try book.nft(chain: chain, contract: contract, token: token) } catch { throw annotate(error, column: "collateral_token_id") }
+            },
+            missing: { field, kind in row.fail(field == "nft" ? "collateral_chain" : field, "empty; required for \(kind)") }))
+        if detail.collateralNFT == nil, let column = nftColumns.first(where: { row.text($0) != nil }) {
             throw row.fail(column, "only collateral_added and collateral_released name an NFT, not \(kind)")
         }
         return try book.loanEvent(loan: loan, at: try row.requiredInstant("occurred_at"), detail, note: row.text("note")).isNew

@@ -148,10 +148,17 @@ struct CSVRowAccess {
         return value
     }
 
-    func enumeration<E: RawRepresentable>(_ name: String, _ type: E.Type) throws(ImportError) -> E? where E.RawValue == String {
+    func enumeration<E: StoredEnum>(_ name: String, _ type: E.Type) throws(ImportError) -> E? {
         guard let text = text(name) else { return nil }
-        guard let value = E(rawValue: text) else { throw fail(name, "'\(text.prefix(40))' is not a known value") }
-        return value
+        return try decoded(name) { () throws(LedgerError) in try E.decode(text, field: name) }
+    }
+
+    /// `decode`'s value, its error as this row's error at column `name`.
+    func decoded<E>(_ name: String, _ decode: () throws(LedgerError) -> E) throws(ImportError) -> E {
+        do { return try decode() } catch {
+            guard case .invalidValue(_, let reason) = error else { throw fail(name, error.description, underlying: error) }
+            throw fail(name, reason, underlying: error)
+        }
     }
 
     func currency(_ name: String) throws(ImportError) -> Currency {
@@ -167,8 +174,7 @@ struct CSVRowAccess {
 
     func root(_ name: String) throws(ImportError) -> OptionRoot {
         let text = try requiredText(name)
-        guard let root = OptionRoot(rawValue: text) else { throw fail(name, "'\(text.prefix(40))' is not an option root (SPX or SPXW)") }
-        return root
+        return try decoded(name) { () throws(LedgerError) in try OptionRoot.decode(text, field: name) }
     }
 
     func tokenID(_ name: String) throws(ImportError) -> TokenID {
@@ -213,41 +219,10 @@ enum ImportValues {
         }
     }
 
-    /// Loan terms from the model name and its fields (all text, as in `loan.terms`).
-    static func loanTerms(model: String, field: (String) throws -> String?) throws -> LoanTerms {
-        func required(_ key: String) throws -> String {
-            guard let value = try field(key) else { throw LedgerError.invalidValue(field: key, reason: "required by the \(model) model") }
-            return value
-        }
-        func decimal(_ key: String) throws -> ExactDecimal {
-            let text = try required(key)
-            do { return try ExactDecimal(parsing: text) } catch { throw LedgerError.invalidValue(field: key, reason: error.description) }
-        }
-        func integer(_ key: String) throws -> Int {
-            let text = try required(key)
-            guard let value = Int(text) else { throw LedgerError.invalidValue(field: key, reason: "'\(text)' is not an integer") }
-            return value
-        }
-        func flag(_ key: String, default value: Bool) throws -> Bool {
-            guard let text = try field(key) else { return value }
-            guard let flag = bool(text) else { throw LedgerError.invalidValue(field: key, reason: "'\(text)' is not true or false") }
-            return flag
-        }
-        switch model {
-        case "fixed_repayment": return .fixedRepayment(repayment: try decimal("repayment"))
-        case "simple_pro_rata":
-            let rounding = try field("rounding") ?? "down"
-            guard rounding == "down" || rounding == "up" else {
-                throw LedgerError.invalidValue(field: "rounding", reason: "'\(rounding)' is not up or down")
-            }
-            return .simpleProRata(rateBps: try integer("rate_bps"), roundsUp: rounding == "up", capAtMaturity: try flag("cap_at_maturity", default: true))
-        case "nftfi_pro_rata": return .nftfiProRata(maximumRepayment: try decimal("maximum_repayment"))
-        case "continuous": return .continuous(rateBps: try integer("rate_bps"))
-        case "aave_index": return .aaveIndex(rateRay: try required("rate_ray"), indexRayAtStart: try required("index_ray_at_start"))
-        case "vault_accrual": return .vaultAccrual(aprNumerator: try integer("apr_numerator"), aprDenominator: try integer("apr_denominator"))
-        default:
-            throw LedgerError.invalidValue(field: "interest_model", reason: "'\(model)' is not one of fixed_repayment, simple_pro_rata, nftfi_pro_rata, continuous, aave_index, vault_accrual")
-        }
+    /// Loan terms from the model name and its fields (all text, as in `loan.terms`); the one
+    /// decoder is ``LoanTermsCoding/decode(_:field:)``.
+    static func loanTerms(model: String, field: (String) -> String?) throws(LedgerError) -> LoanTerms {
+        try LoanTermsCoding.decode(try InterestModelKind.decode(model, field: "interest_model"), field: field)
     }
 }
 

@@ -218,7 +218,7 @@ final class ImportBook {
             WHERE e.loan_id = ?2 AND e.event_kind = ?3 AND e.occurred_at = ?4 AND e.amount IS ?5 AND e.interest_part IS ?6
               AND e.principal_part IS ?7 AND e.fee IS ?8 AND e.new_rate_bps IS ?9 AND e.index_ray IS ?10 AND e.new_maturity_at IS ?11
               AND e.new_terms IS ?12 AND e.nft_id IS ?13 AND e.recorded_at <= ?1
-            """, Int64.max, loan.rawValue, detail.kind, at.unixSeconds, amount, interest, principal, fee, bps, ray, maturity, terms,
+            """, Int64.max, loan.rawValue, detail.kind.rawValue, at.unixSeconds, amount, interest, principal, fee, bps, ray, maturity, terms,
             nftID, as: Int64.self) {
             return (LoanEventID(existing), false)
         }

@@ -179,7 +179,7 @@ final class JournalImporter {
         case "nft_trade":
             let entry = try decode(JournalNFTTrade.self, data)
             let nft = try book.nft(chain: entry.chain, contract: entry.contractAddress, token: try TokenID(entry.tokenId))
-            guard let side = TradeSide(rawValue: entry.side) else { throw LedgerError.invalidValue(field: "side", reason: "'\(entry.side)' is not acquire or dispose") }
+            let side = try enumeration(entry.side, TradeSide.self, "side")
             let trade = try book.nftTrade(nft: nft, side: side, at: try instant(entry.tradedAt, "traded_at"),
                                           price: Money(try decimal(entry.price, "price"), try currency(entry.currency, "currency")),
                                           fees: try decimal(entry.fees ?? "0", "fees"), note: entry.note, wallet: entry.wallet)
@@ -376,46 +376,49 @@ final class JournalImporter {
 
     private func bookLoanEvent(_ entry: JournalLoanEvent) throws -> (Bool, CorrectableEntry?) {
         let loan = try loan(entry.loan, "loan")
-        func amount(_ value: String?, _ field: String) throws -> ExactDecimal {
-            guard let value else { throw LedgerError.invalidValue(field: field, reason: "required for \(entry.eventKind)") }
-            return try decimal(value, field)
-        }
-        func collateralNFT() throws -> NFTID {
-            guard let nft = entry.nft else { throw LedgerError.invalidValue(field: "nft", reason: "required for \(entry.eventKind)") }
-            return try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
-        }
-        let detail: LoanEventDetail
-        switch entry.eventKind {
-        case "borrow_more": detail = .borrowMore(amount: try amount(entry.amount, "amount"))
-        case "repay": detail = .repay(interest: try decimal(entry.interestPart ?? "0", "interest_part"), principal: try decimal(entry.principalPart ?? "0", "principal_part"))
-        case "fee": detail = .fee(amount: try amount(entry.fee, "fee"))
-        case "rate_change":
-            guard let bps = entry.newRateBps else { throw LedgerError.invalidValue(field: "new_rate_bps", reason: "required for rate_change") }
-            detail = .rateChange(newRateBps: bps)
-        case "index_observation":
-            guard let ray = entry.indexRay else { throw LedgerError.invalidValue(field: "index_ray", reason: "required for index_observation") }
-            detail = .indexObservation(indexRay: ray)
-        case "renegotiate":
-            var terms: LoanTerms?
-            if let newTerms = entry.newTerms {
-                guard let model = newTerms["model"] else { throw LedgerError.invalidValue(field: "new_terms.model", reason: "missing") }
-                terms = try Self.terms(model: model, newTerms, key: "new_terms")
-            }
-            detail = .renegotiate(newMaturity: try entry.newMaturityAt.map { try instant($0, "new_maturity_at") }, newRateBps: entry.newRateBps, newTerms: terms)
-        case "auction_start": detail = .auctionStart
-        case "redeem": detail = .redeem(amount: try amount(entry.amount, "amount"))
-        case "liquidation": detail = .liquidation(surplus: try entry.amount.map { try decimal($0, "amount") })
-        case "foreclosure": detail = .foreclosure
-        case "close": detail = .close
-        case "collateral_added": detail = .collateralAdded(nft: try collateralNFT())
-        case "collateral_released": detail = .collateralReleased(nft: try collateralNFT())
-        default: throw LedgerError.invalidValue(field: "event_kind", reason: "'\(entry.eventKind)' is not an event kind")
-        }
+        let kind = try LoanEventKind.decode(entry.eventKind, field: "event_kind")
+        let detail = try LoanEventDetail(kind: kind, fields: eventFields(entry))
         if entry.nft != nil, detail.collateralNFT == nil {
             throw LedgerError.invalidValue(field: "nft", reason: "only collateral_added and collateral_released name an NFT, not \(entry.eventKind)")
         }
         let (id, isNew) = try book.loanEvent(loan: loan, at: try instant(entry.occurredAt, "occurred_at"), detail, note: entry.note)
         return (isNew, .loanEvent(id))
+    }
+
+    /// The event's optional fields as the journal spells them, parsed only when its kind reads them.
+    private func eventFields(_ entry: JournalLoanEvent) -> LoanEventFields {
+        LoanEventFields(
+            amount: { try self.optionalDecimal(entry.amount, "amount") },
+            interestPart: { try self.optionalDecimal(entry.interestPart, "interest_part") },
+            principalPart: { try self.optionalDecimal(entry.principalPart, "principal_part") },
+            fee: { try self.optionalDecimal(entry.fee, "fee") },
+            newRateBps: { entry.newRateBps },
+            indexRay: { entry.indexRay },
+            newMaturity: { try self.optionalInstant(entry.newMaturityAt, "new_maturity_at") },
+            newTerms: { try Self.newTerms(entry.newTerms) },
+            nft: { try self.eventNFT(entry.nft) },
+            missing: { field, kind in LedgerError.invalidValue(field: field, reason: "required for \(kind)") })
+    }
+
+    private func optionalDecimal(_ text: String?, _ field: String) throws -> ExactDecimal? {
+        guard let text else { return nil }
+        return try decimal(text, field)
+    }
+
+    private func optionalInstant(_ text: String?, _ field: String) throws -> Instant? {
+        guard let text else { return nil }
+        return try instant(text, field)
+    }
+
+    private func eventNFT(_ ref: JournalNFTRef?) throws -> NFTID? {
+        guard let ref else { return nil }
+        return try book.nft(chain: ref.chain, contract: ref.contractAddress, token: try TokenID(ref.tokenId))
+    }
+
+    private static func newTerms(_ values: [String: String]?) throws -> LoanTerms? {
+        guard let values else { return nil }
+        guard let model = values["model"] else { throw LedgerError.invalidValue(field: "new_terms.model", reason: "missing") }
+        return try terms(model: model, values, key: "new_terms")
     }
 
     private func bookSeries(_ entry: JournalSeries) throws -> Bool {
@@ -457,7 +460,8 @@ final class JournalImporter {
     private static func terms(model: String, _ values: [String: String], key: String) throws -> LoanTerms {
         do {
             return try ImportValues.loanTerms(model: model) { values[$0] }
-        } catch LedgerError.invalidValue(let field, let reason) where !field.hasPrefix(key + ".") {
+        } catch {
+            guard case .invalidValue(let field, let reason) = error, !field.hasPrefix(key + ".") else { throw error }
             throw LedgerError.invalidValue(field: field == "interest_model" ? "\(key).model" : "\(key).\(field)", reason: reason)
         }
     }
@@ -477,9 +481,8 @@ final class JournalImporter {
         do { return try Currency(text) } catch { throw LedgerError.invalidValue(field: field, reason: error.description) }
     }
 
-    private func enumeration<E: RawRepresentable>(_ text: String, _ type: E.Type, _ field: String) throws -> E where E.RawValue == String {
-        guard let value = E(rawValue: text) else { throw LedgerError.invalidValue(field: field, reason: "'\(text.prefix(40))' is not a known value") }
-        return value
+    private func enumeration<E: StoredEnum>(_ text: String, _ type: E.Type, _ field: String) throws -> E {
+        try E.decode(text, field: field)
     }
 
     private func loan(_ ref: JournalLoanRef, _ field: String) throws -> LoanID {

@@ -46,15 +46,9 @@ enum JournalSchema {
     private static let contract: [String: Field] = ["root": req(.string), "option_type": req(.string), "strike": req(.string),
                                                     "expires_at": req(.string), "multiplier": opt(.integer)]
 
-    /// The keys of each model's terms (besides `model`).
-    static let termKeys: [String: Set<String>] = [
-        "fixed_repayment": ["repayment"],
-        "simple_pro_rata": ["rate_bps", "rounding", "cap_at_maturity"],
-        "nftfi_pro_rata": ["maximum_repayment"],
-        "continuous": ["rate_bps"],
-        "aave_index": ["rate_ray", "index_ray_at_start"],
-        "vault_accrual": ["apr_numerator", "apr_denominator"],
-    ]
+    /// The keys of each model's terms (besides `model`), from the one terms codec.
+    static let termKeys: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: InterestModelKind.allCases.map { ($0.rawValue, Set(LoanTermsCoding.keys(of: $0))) })
 
     /// Every entry type's keys besides `type`, `ref` and `recorded_at` (which every line may have).
     static let entries: [String: [String: Field]] = [

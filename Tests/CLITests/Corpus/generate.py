@@ -104,7 +104,7 @@ BAD_VALUES = {
                ("currency", "US D", None), ("currency", "", "empty"), ("currency", "123", None)]
             + [("side", "buy", None), ("chain", "Ethereum", None), ("chain", "", "empty"), ("contract_address", "", "empty"),
                ("note", "n" * 1001, "longer than 1,000"), ("note", "e\u0301" * 501, "longer than 1,000"), ("collection_name", "", "empty"),
-               ("note", "abc\x00def", "NUL byte"), ("side", "\x1b]0;pwned\x07\x1b[2J", "not a known value"), ("side", "acq\ruire", "not a known value")],
+               ("note", "abc\x00def", "NUL byte"), ("side", "\x1b]0;pwned\x07\x1b[2J", "not a trade side"), ("side", "acq\ruire", "not a trade side")],
     "loans": [("principal", "0", None), ("principal", "-1", None), ("principal", "NaN", None), ("principal", "1e3", "exponent"),
               ("principal", "1" * 79, "integer digits"), ("amount_received", "25", None), ("amount_received", "-1", None),
               ("maturity_at", "2021-12-31T00:00:00Z", None), ("maturity_at", "2022-01-05T00:00:00Z", None),
