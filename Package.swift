@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "portfolio-ledger",
             dependencies: [
-                "PortfolioLedger", "LedgerMath", "SQLiteDB", "DemoData",
+                "PortfolioLedger", "LedgerMath", "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "BenchBaselines", linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("m")]),
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["PortfolioLedger", "LedgerMath", "SQLiteDB", "BenchBaselines", "DemoData"]
+            dependencies: ["PortfolioLedger", "LedgerMath", "BenchBaselines", "DemoData"]
         ),
 
         // Helpers shared by the test targets (temporary directories, a logical dump of a ledger).

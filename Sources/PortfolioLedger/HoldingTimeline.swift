@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// One NFT's holding-and-pledge history, replayed in effective-time order.
 ///

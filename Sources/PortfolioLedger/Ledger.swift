@@ -1,6 +1,6 @@
 import Foundation
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A ledger file: the book of NFTs, loans, hedges and market history.
 ///
@@ -96,15 +96,15 @@ public final class Ledger: @unchecked Sendable {
     public func check() throws -> LedgerCheckReport {
         let (integrity, schema) = try withConnection { db in (try db.integrityCheck(), try LedgerFile.schemaCheck(db)) }
         let failures = try read { try $0.balanceAssertionFailures() }
-        return LedgerCheckReport(integrity: integrity, schema: schema, balanceFailures: failures, pendingMigrations: [],
+        return LedgerCheckReport(integrity: IntegrityFindings(integrity), schema: schema, balanceFailures: failures, pendingMigrations: [],
                                  balanceAssertionsChecked: true)
     }
 }
 
 /// What ``Ledger/check()-r33d`` and ``LedgerFile/check(at:)`` found.
 public struct LedgerCheckReport: Sendable, Equatable {
-    /// `integrity_check` and `foreign_key_check`.
-    public var integrity: IntegrityReport
+    /// What `integrity_check` and `foreign_key_check` found.
+    public var integrity: IntegrityFindings
     /// The schema against what the embedded migrations create.
     public var schema: SchemaCheckReport
     /// Balance assertions the journal contradicts.

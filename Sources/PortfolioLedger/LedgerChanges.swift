@@ -1,6 +1,6 @@
 import Foundation
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A commit to the ledger file, seen by ``Ledger/changes(pollingEvery:)``: made by this `Ledger`,
 /// another `Ledger` on the same file, or another process (an import from the CLI, say).

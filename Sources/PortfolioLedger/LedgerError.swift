@@ -1,5 +1,4 @@
 import LedgerMath
-import SQLiteDB
 
 /// Every error the PortfolioLedger library reports, each naming what and where.
 public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -19,8 +18,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case migrationHistory(path: String, detail: String)
     /// A migration failed; the file stays at its previous version.
     case migrationFailed(path: String, detail: String)
-    /// The database reported an error.
-    case database(SQLiteError)
+    /// The database reported an error (``DatabaseFailure/isBusy`` when another process held the
+    /// write lock for longer than the busy timeout).
+    case database(DatabaseFailure)
     /// A value failed validation: which field, and why. Nothing was written.
     case invalidValue(field: String, reason: String)
     /// A referenced entity does not exist (or is not visible as known at the asked instant).

@@ -1,6 +1,6 @@
 import Foundation
 import LedgerMigrations
-import SQLiteDB
+package import SQLiteDB
 
 /// Opening, creating, migrating, checking and backing up ledger files.
 ///
@@ -13,7 +13,7 @@ public enum LedgerFile {
     public static let applicationID: Int32 = 0x504C_6467
 
     /// The migrations compiled into this library, in order.
-    public static func migrator() throws -> Migrator {
+    package static func migrator() throws -> Migrator {
         do {
             return try Migrator(files: EmbeddedMigrations.files.map { (fileName: $0.fileName, sql: $0.text) })
         } catch {
@@ -28,7 +28,7 @@ public enum LedgerFile {
     /// the current schema. Refuses an existing file or link (``LedgerError/alreadyExists(path:)``),
     /// a leftover `-wal` or `-journal` file beside the path (SQLite would apply it to the new
     /// ledger), and a path that cannot be created (``LedgerError/cannotCreate(path:reason:)``).
-    public static func create(at path: String, now: Int64 = currentUnixTime()) throws -> Connection {
+    package static func create(at path: String, now: Int64 = currentUnixTime()) throws -> Connection {
         try refuseLeftoverJournals(beside: path, existing: .refuse)
         // SQLite creates files 0644; a ledger holds private financial data, so pre-create it 0600.
         // The -wal and -shm files SQLite makes later copy the database file's permissions.
@@ -44,7 +44,7 @@ public enum LedgerFile {
     }
 
     /// Opens an existing ledger for reading and writing, applying pending migrations.
-    public static func openForWriting(at path: String, now: Int64 = currentUnixTime()) throws -> Connection {
+    package static func openForWriting(at path: String, now: Int64 = currentUnixTime()) throws -> Connection {
         let db = try open(path: path, mode: .readWrite(create: false))
         try migrate(db, path: path, now: now)
         return db
@@ -54,7 +54,7 @@ public enum LedgerFile {
     /// - Parameters:
     ///   - path: the ledger file.
     ///   - allowOlderSchema: accept a file that still needs migrations (for `check`).
-    public static func openReadOnly(at path: String, allowOlderSchema: Bool = false) throws -> Connection {
+    package static func openReadOnly(at path: String, allowOlderSchema: Bool = false) throws -> Connection {
         let db = try open(path: path, mode: .readOnly)
         let status = try migrationStatus(db, path: path)
         if !status.pending.isEmpty && !allowOlderSchema {
@@ -80,7 +80,7 @@ public enum LedgerFile {
         let integrity = try wrap { try db.integrityCheck() }
         let schema = try schemaCheck(db)
         let pending = try migrationStatus(db, path: path).pending
-        var report = LedgerCheckReport(integrity: integrity, schema: schema, balanceFailures: [], pendingMigrations: pending)
+        var report = LedgerCheckReport(integrity: IntegrityFindings(integrity), schema: schema, balanceFailures: [], pendingMigrations: pending)
         if integrity.isClean, schema.isClean, pending.isEmpty {
             report.balanceFailures = try wrap {
                 try db.read { try LedgerSnapshot(db: $0, knownAt: nil).balanceAssertionFailures() }
@@ -119,6 +119,10 @@ public enum LedgerFile {
             }
         }
     }
+
+    /// How long a write waits for another connection's write lock before it fails with a
+    /// ``DatabaseFailure`` whose ``DatabaseFailure/isBusy`` is true (nothing written).
+    public static var busyTimeoutSeconds: Int { Int(Connection.Options().busyTimeoutMilliseconds / 1000) }
 
     /// Seconds since the Unix epoch, now.
     public static func currentUnixTime() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }

@@ -1,5 +1,5 @@
 import LedgerMigrations
-import SQLiteDB
+package import SQLiteDB
 
 /// How a ledger's schema compares with the schema its embedded migrations create.
 ///
@@ -12,7 +12,7 @@ import SQLiteDB
 public struct SchemaCheckReport: Sendable, Equatable {
     /// One difference from the expected schema, with a sentence for people.
     public struct Item: Sendable, Equatable, CustomStringConvertible {
-        public var difference: SchemaDescription.Difference
+        package var difference: SchemaDescription.Difference
         public var description: String
     }
 
@@ -27,7 +27,7 @@ public struct SchemaCheckReport: Sendable, Equatable {
 extension LedgerFile {
     /// The schema the first `version` embedded migrations create, built in an in-memory database
     /// when asked — so it stays right as migrations are added.
-    public static func expectedSchema(version: Int) throws -> SchemaDescription {
+    package static func expectedSchema(version: Int) throws -> SchemaDescription {
         let files = EmbeddedMigrations.files.prefix(version).map { (fileName: $0.fileName, sql: $0.text) }
         let db = try Connection(path: ":memory:", mode: .memory)
         defer { db.close() }
@@ -40,7 +40,7 @@ extension LedgerFile {
     }
 
     /// Compares the schema of `db` with what its `user_version` of our migrations creates.
-    public static func schemaCheck(_ db: Connection) throws -> SchemaCheckReport {
+    package static func schemaCheck(_ db: Connection) throws -> SchemaCheckReport {
         try wrap {
             let version = try db.scalar("PRAGMA user_version", as: Int.self)
             let expected = try expectedSchema(version: version)

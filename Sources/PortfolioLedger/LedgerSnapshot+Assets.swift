@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// An NFT's ownership state at an instant (the states of the NFT's holding timeline, docs/import.md).
 public struct NFTHolding: Sendable, Hashable {

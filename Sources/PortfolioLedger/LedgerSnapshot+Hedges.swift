@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A hedge's net position in one contract at an instant.
 public struct OptionPosition: Sendable, Hashable {

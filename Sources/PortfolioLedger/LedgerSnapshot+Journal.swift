@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// One booked cash movement of the book (one stored amount, so it stays exact).
 public struct JournalEntry: Sendable, Hashable {

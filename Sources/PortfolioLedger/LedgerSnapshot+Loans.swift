@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// Where a loan stands at an instant.
 public enum LoanStatus: String, Sendable, Hashable {

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerSnapshot {
     /// Every visible buffer policy row of `scope` (all scopes when `nil`), by effective instant,

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerSnapshot {
     // Whole statements as constants: built once, and the statement cache finds them by identity.

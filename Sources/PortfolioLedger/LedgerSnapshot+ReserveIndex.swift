@@ -1,6 +1,6 @@
 import BigInt
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A moment at which a loan's reserve was updated, as a loan on it sees it (see
 /// ``LedgerSnapshot/reserveAnchors(of:)``).

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// The risk-parameter rows that can govern one loan, resolved at any instant without another read.
 struct RiskParameterTimeline: Sendable {

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A consistent read-only view of the ledger, optionally as it was known at a past instant.
 ///

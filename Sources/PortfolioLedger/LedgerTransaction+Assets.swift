@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerTransaction {
     /// Records where the rows of an import came from. When `contentHash` was seen before for the

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// The NFTs whose holding timelines a transaction still has to check, while checks are deferred.
 final class DeferredHoldingChecks {

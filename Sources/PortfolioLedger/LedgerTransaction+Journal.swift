@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A booked entry that can be corrected (voided or superseded).
 public enum CorrectableEntry: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// The terms of a loan to book with ``LedgerTransaction/addLoan(_:source:)``.
 public struct NewLoan: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerTransaction {
     /// Books an opening position: `nft` held since `openedAt`, brought into the book (bought

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerTransaction {
     /// Books a collateral buffer target for `scope`, in force from `effectiveAt` until the scope's

@@ -1,6 +1,6 @@
 import BigInt
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerTransaction {
     /// Adds reserve states (`ReserveDataUpdated` events) in this transaction.

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension LedgerTransaction {
     /// Books risk parameters for `scope`, in force from `effectiveAt` until the scope's next row:

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// The write side of one ``Ledger/write(_:)-3rkxe`` transaction. Valid only inside that closure.
 ///

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// Reading the library's value types back from result columns. A stored value that does not
 /// parse means the file was edited behind the library's back; the error names the column.

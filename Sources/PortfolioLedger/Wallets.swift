@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// A move of an NFT between two of the user's own wallets: not a trade (no cash, no cost basis
 /// change, the holding state unchanged), only where it is kept.

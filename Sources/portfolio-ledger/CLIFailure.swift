@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PortfolioLedger
-import SQLiteDB
 
 /// An error as the CLI reports it: one line on stderr and a distinct exit code (see `--help`).
 struct CLIFailure: Error {
@@ -31,15 +30,15 @@ struct CLIFailure: Error {
 
     /// "The ledger is busy": the write lock stayed taken for the whole busy timeout, nothing was
     /// written. `path` names the ledger when the command knows it.
-    static func busyLedger(path: String?, _ error: SQLiteError) -> CLIFailure {
+    static func busyLedger(path: String?, _ error: DatabaseFailure) -> CLIFailure {
         CLIFailure(message: "\(path ?? "the ledger") is busy: another process held its write lock for longer than "
-                       + "\(Connection.Options().busyTimeoutMilliseconds / 1000) s; nothing was written, try again (SQLite: \(error.message))",
+                       + "\(LedgerFile.busyTimeoutSeconds) s; nothing was written, try again (SQLite: \(error.message))",
                    exitCode: busy)
     }
 
     /// True for `SQLITE_BUSY` (any extended form) under a ledger error.
-    static func isBusy(_ error: LedgerError) -> SQLiteError? {
-        if case .database(let sqlite) = error, sqlite.primaryCode == .busy { return sqlite }
+    static func isBusy(_ error: LedgerError) -> DatabaseFailure? {
+        if case .database(let failure) = error, failure.isBusy { return failure }
         return nil
     }
 

@@ -11,8 +11,7 @@ struct InitCommand: ParsableCommand {
     var path: String
 
     func run() throws {
-        let db = try LedgerFile.create(at: path)
-        db.close()
+        _ = try Ledger.create(at: path)
         printLine("created \(path) (schema version \(LedgerFile.schemaVersion))")
     }
 }
@@ -54,18 +53,15 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let report = try LedgerFile.check(at: path)
-        for problem in report.integrity.integrityProblems { printLine("integrity: \(problem)") }
-        for violation in report.integrity.foreignKeyViolations {
-            let row = violation.rowID.map { "rowid \($0)" } ?? "a row"
-            printLine("foreign key: \(violation.table) \(row) refers to a missing row of \(violation.parentTable)")
-        }
+        for problem in report.integrity.structural { printLine("integrity: \(problem)") }
+        for violation in report.integrity.foreignKeys { printLine("foreign key: \(violation)") }
         for finding in report.schema.findings { printLine("schema: \(finding)") }
         for note in report.schema.notes { printLine("note: \(note)") }
         for failure in report.balanceFailures {
             let asserted = failure.assertion.amount
             printLine("balance: \(asserted.currency) at \(failure.assertion.assertedAt) asserted \(asserted.amount), journal gives \(failure.actual) (difference \(failure.difference))")
         }
-        let findings = report.integrity.integrityProblems.count + report.integrity.foreignKeyViolations.count
+        let findings = report.integrity.count
             + report.schema.findings.count + report.balanceFailures.count
         guard findings == 0 else {
             if !report.balanceAssertionsChecked && report.pendingMigrations.isEmpty {

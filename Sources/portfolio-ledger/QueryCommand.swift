@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PortfolioLedger
-import SQLiteDB
 
 /// `portfolio-ledger query LEDGER SQL`: one read-only SQL statement, for people and other tools.
 struct QueryCommand: ParsableCommand {
@@ -46,56 +45,49 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let db = try LedgerFile.openReadOnly(at: ledger, allowOlderSchema: true)
-        defer { db.close() }
-        do { try db.confineUntrustedSQL() } catch let error as SQLiteError { throw LedgerError.database(error) }
         let output = StandardOutputBuffer()
-        var stop: CLIFailure?
+        var printer: QueryRowPrinter?
+        let ending: UntrustedQuery.Ending
         do {
-            try withTimeLimit(db) {
-                try db.withStatement(sql) { statement in
-                    guard statement.isReadOnly else {
-                        throw CLIFailure(message: "query runs read-only statements only; this statement would write to the ledger",
-                                         exitCode: CLIFailure.invalidInput)
-                    }
-                    var printer = QueryRowPrinter(format: format, columns: (0..<statement.columnCount).map { statement.columnName($0) },
-                                                  output: output)
-                    defer { printer.finish() }
-                    do {
-                        while try statement.step() {
-                            if maxRows > 0 && printer.rowCount == maxRows {
-                                printer.stoppedEarly = true
-                                stop = CLIFailure(message: "query stopped at --max-rows \(maxRows): the output holds the first \(maxRows) rows; more were left",
-                                                  exitCode: CLIFailure.queryLimitReached)
-                                return
-                            }
-                            printer.print(try (0..<statement.columnCount).map { try statement.value(at: $0) })
-                        }
-                    } catch let error as SQLiteError where error.primaryCode == .interrupt {
-                        printer.stoppedEarly = true
-                        stop = CLIFailure(message: "query stopped at --timeout \(Self.seconds(timeout)) s after \(printer.rowCount) row(s): the output holds those rows",
-                                          exitCode: CLIFailure.queryLimitReached)
-                    }
-                }
-            }
-        } catch let error as SQLiteError {
+            ending = try UntrustedQuery.run(
+                ledgerAt: ledger, sql: sql, timeoutSeconds: timeout > 0 ? timeout : nil,
+                columns: { printer = QueryRowPrinter(format: format, columns: $0, output: output) },
+                row: { values in
+                    guard maxRows == 0 || printer?.rowCount ?? 0 < maxRows else { return false }
+                    printer?.print(values)
+                    return true
+                })
+        } catch let failure as UntrustedQuery.Failure {
+            // Rows already printed stay a valid document (the JSON array closed).
+            printer?.finish()
             output.flush()
-            throw CLIFailure(message: Self.message(for: error), exitCode: CLIFailure.invalidInput)
+            throw CLIFailure(message: Self.message(for: failure), exitCode: CLIFailure.invalidInput)
         }
+        let rows = printer?.rowCount ?? 0
+        let stop: CLIFailure? = switch ending {
+        case .complete: nil
+        case .stoppedByCaller:
+            CLIFailure(message: "query stopped at --max-rows \(maxRows): the output holds the first \(maxRows) rows; more were left",
+                       exitCode: CLIFailure.queryLimitReached)
+        case .timedOut:
+            CLIFailure(message: "query stopped at --timeout \(Self.seconds(timeout)) s after \(rows) row(s): the output holds those rows",
+                       exitCode: CLIFailure.queryLimitReached)
+        }
+        printer?.stoppedEarly = stop != nil
+        printer?.finish()
         output.flush()
         if let stop { throw stop }
     }
 
-    /// Runs `body` under `--timeout` (SQLite's progress handler), or without a limit for 0.
-    private func withTimeLimit(_ db: Connection, _ body: () throws -> Void) throws {
-        if timeout > 0 { try db.withDeadline(seconds: timeout, body) } else { try body() }
-    }
-
     /// SQLite's own words: a refused function reads "not authorized to use function: fts3_tokenizer";
     /// a refused ATTACH, DETACH or setting PRAGMA only "not authorized", so that one is explained.
-    static func message(for error: SQLiteError) -> String {
-        guard error.primaryCode == .auth else { return "SQL error: \(error.message)" }
-        return "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma (SQLite: \(error.message))"
+    static func message(for failure: UntrustedQuery.Failure) -> String {
+        switch failure {
+        case .wouldWrite: "query runs read-only statements only; this statement would write to the ledger"
+        case .sql(let message): "SQL error: \(message)"
+        case .notAuthorized(let message):
+            "query does not allow this statement: it would attach or detach a database, or change a setting with a pragma (SQLite: \(message))"
+        }
     }
 
     static func seconds(_ value: Double) -> String {
@@ -125,7 +117,7 @@ struct QueryRowPrinter {
         }
     }
 
-    mutating func print(_ row: [DatabaseValue]) {
+    mutating func print(_ row: [UntrustedQuery.Value]) {
         rowCount += 1
         switch format {
         case .json:
@@ -171,7 +163,7 @@ struct QueryRowPrinter {
     }
 
     /// Text columns stay strings in JSON (booked money is exact decimal TEXT); numbers are numbers.
-    static func json(_ value: DatabaseValue) -> OutputJSON {
+    static func json(_ value: UntrustedQuery.Value) -> OutputJSON {
         switch value {
         case .integer(let v): .integer(Int(v))
         case .real(let v): .number(v)
@@ -181,7 +173,7 @@ struct QueryRowPrinter {
         }
     }
 
-    static func text(_ value: DatabaseValue) -> String {
+    static func text(_ value: UntrustedQuery.Value) -> String {
         switch value {
         case .integer(let v): String(v)
         case .real(let v): String(v)

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension Ledger {
     /// Writes the whole book as the JSON Lines journal that `importJournal` reads (docs/import.md,

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// Counts of one import.
 struct ImportCounts {

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// The lookups and idempotent writes that both importers (CSV and JSON Lines) share: natural-key
 /// references (collection by chain + contract, NFT by token, loan by protocol + external ref,

@@ -1,7 +1,7 @@
 import BigInt
 import Foundation
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension Ledger {
     /// Imports a JSON Lines journal (one JSON object per line, `"type"` naming the entry; the

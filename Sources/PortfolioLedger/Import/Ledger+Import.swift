@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension Ledger {
     /// Imports a CSV file of one kind in **one transaction**: every row is booked, or — at the

@@ -1,5 +1,5 @@
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 /// Inserts the price observations of an import: the price import's fast path.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import LedgerMath
-import SQLiteDB
+internal import SQLiteDB
 
 extension Ledger {
     /// Writes a replayed policy as a new ledger file at `path`: the market history of the
