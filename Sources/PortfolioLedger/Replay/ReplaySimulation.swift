@@ -336,7 +336,10 @@ struct ReplaySimulator {
     private mutating func closingPrices(_ legs: [OptionLeg], hedge: ReplayPolicy.Hedge, spot: Double, at close: Instant) throws -> [ExactDecimal]? {
         if let chain = market.optionQuotes?.chain(on: close) {
             let quoted = legs.compactMap { leg in leg.expiry.flatMap { chain.quote(leg.optionType, strike: leg.strike, expiry: $0)?.mid } }
-            if quoted.count == legs.count { return quoted }
+            if quoted.count == legs.count {
+                notes.append("\(ISO8601.formatDate(close)): condor closed at the stored quotes (mid of bid and ask)")
+                return quoted
+            }
         }
         guard let vix = market.vix.asOf(close.adding(seconds: 900)), vix.at.seconds(to: close) < 4 * 86_400 else {
             notes.append("\(ISO8601.formatDate(close)): sell_hedge skipped; no VIX close within 4 days to price the condor")
