@@ -10,9 +10,13 @@ import LedgerMath
 public struct ReplayOptionQuotes: Sendable {
     /// One two-sided quote of an SPXW contract at a session's close.
     public struct Quote: Sendable, Hashable {
+        /// Put or call.
         public var type: OptionType
+        /// Index points.
         public var strike: ExactDecimal
+        /// The 16:00 New York close of the expiration date.
         public var expiry: Instant
+        /// Index points per unit; both are > 0 and ask ≥ bid.
         public var bid: ExactDecimal
         public var ask: ExactDecimal
         /// (bid + ask) ÷ 2, exact.

@@ -78,7 +78,7 @@ import Testing
     @Test func theWrittenLedgerPassesCheckRoundTripsAndAgreesWithTheSimulation() throws {
         let (run, market) = try Self.run()
         let ledger = try Ledger.createReplay(of: run, market: market, at: dir.path("actions.ledger"))
-        try Self.expectCheckAndRoundTrip(ledger, dir: dir, name: "actions")
+        try ReplayTestData.expectCheckAndRoundTrip(ledger, dir: dir, name: "actions")
         try ledger.read { book in
             let loan = try #require(try book.loans().first)
             let debt = try book.debtReplay(of: loan, at: run.to).debt(at: run.to, loan: loan.id)
@@ -131,7 +131,7 @@ import Testing
         let kinds = Set(run.bookings.map { "\($0)".prefix { $0 != "(" } })
         #expect(kinds.isSuperset(of: ["pledge", "repay", "repayFromHedge", "closeCondor", "borrow", "openCondor", "liquidation"]))
         let ledger = try Ledger.createReplay(of: run, market: market, at: dir.path("all.ledger"))
-        try Self.expectCheckAndRoundTrip(ledger, dir: dir, name: "all")
+        try ReplayTestData.expectCheckAndRoundTrip(ledger, dir: dir, name: "all")
         try ledger.read { book in
             for loan in try book.loans() {
                 let end = try book.loanEvents(of: loan.id).last?.occurredAt ?? run.to
@@ -143,21 +143,5 @@ import Testing
                 #expect(abs(debt.doubleValue - run.path.last!.debt) < 1e-12)
             }
         }
-    }
-
-    /// `check` is clean, and export → import → export gives the same bytes and the same book.
-    static func expectCheckAndRoundTrip(_ ledger: Ledger, dir: TemporaryDirectory, name: String) throws {
-        #expect(try ledger.check().isClean)
-        var journal = ""
-        try ledger.exportJournal { journal += $0 + "\n" }
-        let file = dir.path("\(name).jsonl")
-        try Data(journal.utf8).write(to: URL(fileURLWithPath: file))
-        let copy = try Ledger.create(at: dir.path("\(name)-copy.ledger"))
-        _ = try copy.importJournal(file: file)
-        #expect(try copy.check().isClean)
-        #expect(try ExportRoundTripTests.bookContent(dir.path("\(name)-copy.ledger")) == ExportRoundTripTests.bookContent(dir.path("\(name).ledger")))
-        var again = ""
-        try copy.exportJournal { again += $0 + "\n" }
-        #expect(again == journal)
     }
 }

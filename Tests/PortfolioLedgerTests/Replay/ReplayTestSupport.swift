@@ -1,5 +1,7 @@
 import Foundation
 import LedgerMath
+import LedgerTestSupport
+import Testing
 @testable import PortfolioLedger
 
 /// The real history in the shared data folder (`../shared` from the package root), read through
@@ -45,4 +47,20 @@ enum ReplayTestData {
         hedge: .init(wingWidthPoints: 25, tenorDays: 28, maxLossPerDebt: 1))
 
     static func day(_ text: String) throws -> Instant { try ISO8601.parse(text) }
+
+    /// `check` is clean, and export → import → export gives the same bytes and the same book.
+    static func expectCheckAndRoundTrip(_ ledger: Ledger, dir: TemporaryDirectory, name: String) throws {
+        #expect(try ledger.check().isClean)
+        var journal = ""
+        try ledger.exportJournal { journal += $0 + "\n" }
+        let file = dir.path("\(name).jsonl")
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: file))
+        let copy = try Ledger.create(at: dir.path("\(name)-copy.ledger"))
+        _ = try copy.importJournal(file: file)
+        #expect(try copy.check().isClean)
+        #expect(try ExportRoundTripTests.bookContent(dir.path("\(name)-copy.ledger")) == ExportRoundTripTests.bookContent(dir.path("\(name).ledger")))
+        var again = ""
+        try copy.exportJournal { again += $0 + "\n" }
+        #expect(again == journal)
+    }
 }
