@@ -249,7 +249,7 @@ struct ReplaySimulator {
             for action in buffer.actions {
                 // Tried in order until the health factor is back at `restore`.
                 guard value * terms.liquidationThreshold / debt.doubleValue < restore else { break }
-                // The debt that would put the health factor at `restore`, rounded down to 10⁻⁶ ETH.
+                // The repayment that would bring the health factor back to `restore` (target debt rounded down to 10⁻⁶ ETH).
                 let wanted = debt - (try ExactDecimal(value * terms.liquidationThreshold / restore, scale: 6, mode: .down))
                 switch action {
                 case .repay: try repayFromReserve(wanted, at: mark)
