@@ -78,4 +78,63 @@ import Testing
         let both = try CLIRunner.run(["replay", Self.policy, "--from", "2021-01-02", "--to", "2021-02-28", "--sweep", "--out", dir.path("z.ledger")])
         #expect(both.exitCode == 64)
     }
+
+    /// docs/examples/cli/replay-policy-buffer-actions.json: sell the hedge, pledge a third punk, then repay.
+    static let actionsPolicy: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/examples/cli/replay-policy-buffer-actions.json").path
+
+    @Test func theBufferActionsReplayWritesACheckedLedgerWithTheSameBytesTwice() throws {
+        var outputs: [String] = []
+        for name in ["a", "b"] {
+            let args = ["replay", Self.actionsPolicy, "--from", "2021-01-02", "--to", "2021-02-28"]
+            let run = try CLIRunner.run(args + ["--out", dir.path("\(name).ledger")])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("pledged  hedge sold → ETH"))
+            let json = try CLIRunner.run(args + ["--format", "json"])
+            #expect(json.stdout.contains("\"collateralPledges\": 1"))
+            let export = try CLIRunner.run(["export", dir.path("\(name).ledger")])
+            #expect(export.stdout.contains("collateral_added"))
+            let check = try CLIRunner.run(["check", dir.path("\(name).ledger")])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            outputs.append([run.stdout.replacingOccurrences(of: dir.path(name), with: "X"), json.stdout, export.stdout].joined(separator: "\n--\n"))
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
+    @Test func theSweepVariesTheBufferActions() throws {
+        let args = ["replay", Self.actionsPolicy, "--from", "2021-01-02", "--to", "2021-02-28", "--sweep", "--ltv", "0.6:0.6:0.1",
+                    "--buffer-hf", "1.5:1.5:1", "--with-no-buffer", "--hedge", "on", "--buffer-actions", "repay,sell_hedge,sell_hedge+add_collateral+repay"]
+        let run = try CLIRunner.run(args)
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix(" LTV  buffer HF  actions ") == true)
+        #expect(lines.contains { $0.hasPrefix("0.60        off  -                                on     liquidated 2021-01-08") })
+        #expect(lines.contains { $0.hasPrefix("0.60       1.50  repay                            on     survived") })
+        #expect(lines.contains { $0.hasPrefix("0.60       1.50  sell_hedge                       on     liquidated 2021-01-08") })
+        #expect(lines.contains { $0.hasPrefix("0.60       1.50  sell_hedge+add_collateral+repay  on     survived") })
+        #expect(try CLIRunner.run(args).stdout == run.stdout)
+        let point = try CLIRunner.run(args + ["--write-point", "0.6,1.5,on,sell_hedge+add_collateral+repay", "--out", dir.path("point.ledger")])
+        #expect(point.exitCode == 0, "\(point.stderr)")
+        #expect(try CLIRunner.run(["check", dir.path("point.ledger")]).exitCode == 0)
+        let single = try CLIRunner.run(["replay", Self.actionsPolicy, "--from", "2021-01-02", "--to", "2021-02-28", "--buffer-actions", "repay"])
+        #expect(single.exitCode == 64)
+        let unknown = try CLIRunner.run(args.dropLast() + ["repay+sell"])
+        #expect(unknown.exitCode == 64)
+    }
+
+    @Test func storedQuotesOutsideTheBundledHistoryChangeNothing() throws {
+        // The bundled floor history ends on 2021-04-05; the stored chains are 2022–2023: no session overlaps.
+        let quotes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/real/options/spx_option_chain_snapshots.csv").path
+        let args = ["replay", Self.policy, "--from", "2021-01-02", "--to", "2021-02-28"]
+        let with = try CLIRunner.run(args + ["--option-quotes", quotes])
+        #expect(with.exitCode == 0, "\(with.stderr)")
+        #expect(with.stdout == (try CLIRunner.run(args)).stdout)
+        let bad = dir.path("bad.csv")
+        try Data("session_date,expiration_date,root,option_type,strike_pts,bid_pts,ask_pts\n2022-02-04,2022-03-04,SPXW,P,x,1,2\n".utf8)
+            .write(to: URL(fileURLWithPath: bad))
+        let refused = try CLIRunner.run(args + ["--option-quotes", bad])
+        #expect(refused.exitCode == 65)
+        #expect(refused.stderr.contains("bad.csv:2 strike_pts"))
+    }
 }

@@ -78,7 +78,9 @@ struct ReplayWriter {
         policy = run.policy
         self.market = market
         let punks = try tx.addCollection(chain: "ethereum", contractAddress: Self.punksContract, name: "CryptoPunks")
-        for token in run.policy.collateral { nfts[token.token] = try tx.addNFT(collection: punks, tokenID: TokenID(token.token)) }
+        for token in run.policy.collateral + (run.policy.buffer?.reserveTokens ?? []) {
+            nfts[token.token] = try tx.addNFT(collection: punks, tokenID: TokenID(token.token))
+        }
         let floor = market.floor(run.policy.floor)
         let series: [(ReplayMarket.Series, PriceSeriesID)] = [
             (floor, try tx.addPriceSeries(name: floor.name, kind: .floor, quote: .eth, collection: punks)),
@@ -97,8 +99,10 @@ struct ReplayWriter {
         case let .deposit(at, amount):
             _ = try tx.recordExternalFlow(.deposit, at: at, amount: Money(amount, .eth), note: "replay: buffer cash reserve")
         case let .acquire(at, token, price):
-            _ = try tx.recordNFTTrade(nft: try nft(token), side: .acquire, tradedAt: at, price: Money(price, .eth), note: "replay: bought at the floor proxy")
-            held.append(token)
+            let reserve = policy.buffer?.reserveTokens.contains { $0.token == token } ?? false
+            _ = try tx.recordNFTTrade(nft: try nft(token), side: .acquire, tradedAt: at, price: Money(price, .eth),
+                                      note: reserve ? "replay: buffer reserve token, bought at the floor proxy" : "replay: bought at the floor proxy")
+            if !reserve { held.append(token) }   // a reserve token backs the loan only once pledged
         case let .borrow(at, principal, refinancing):
             guard let terms = policy.loan else { return }
             if let refinancing, let old = loan {
@@ -122,6 +126,23 @@ struct ReplayWriter {
             let expiry = legs.first?.expiry.map(ISO8601.formatDate) ?? "?"
             hedge = (try tx.openIronCondor(name: "replay: SPXW iron condor to \(expiry)", root: .spxw, legs: legs, tradedAt: at,
                                            feesPerLeg: feesPerLeg, protecting: loan.map { [$0] } ?? []), at)
+        case let .pledge(at, token):
+            _ = try tx.addCollateral(loan: try openLoan(), nft: try nft(token), at: at,
+                                     note: "replay: buffer rule add_collateral (health factor below \(policy.buffer?.belowHealthFactor ?? 0))")
+            held.append(token)
+        case let .closeCondor(at, legs, feesPerLeg):
+            guard let open = hedge else { throw LedgerError.conflict("replay: no open condor to close at \(at)") }
+            try addModelQuotes(hedge: open.id, from: open.openedAt, to: at, tx)
+            for leg in legs {
+                guard let expiry = leg.expiry else { throw LedgerError.invalidValue(field: "closing leg", reason: "has no expiry") }
+                let contract = try tx.addOptionContract(root: .spxw, type: leg.optionType, strike: leg.strike, expiresAt: expiry)
+                _ = try tx.recordOptionTrade(hedge: open.id, contract: contract, tradedAt: at, quantity: leg.quantity, price: leg.premium,
+                                             fees: feesPerLeg)
+            }
+            hedge = nil
+        case let .repayFromHedge(at, repayment, proceeds, usdPerETH):
+            _ = try tx.recordLoanEvent(loan: try openLoan(), at: at, .repay(interest: repayment.interest, principal: repayment.principal),
+                                       note: "replay: buffer rule sell_hedge, from the closed condor's \(proceeds) USD net at \(usdPerETH) USD/ETH")
         case let .settleCondor(at, value):
             guard let open = hedge else { throw LedgerError.conflict("replay: no open condor to settle at \(at)") }
             try addModelQuotes(hedge: open.id, from: open.openedAt, to: at, tx)

@@ -16,6 +16,13 @@ public enum ReplayBooking: Sendable, Hashable {
     case liquidation(at: Instant, floor: Double, debt: ExactDecimal, surplus: ExactDecimal)
     /// An iron condor sold to protect the open loan.
     case openCondor(at: Instant, legs: [OptionLeg], feesPerLeg: ExactDecimal)
+    /// A reserve token pledged to the open loan by the buffer's `add_collateral` action.
+    case pledge(at: Instant, token: String)
+    /// The open condor closed early by the buffer's `sell_hedge` action: `legs` are the closing
+    /// trades (each quantity the opposite of the open leg's, `premium` the closing price per unit).
+    case closeCondor(at: Instant, legs: [OptionLeg], feesPerLeg: ExactDecimal)
+    /// A repayment from a closed condor's net proceeds (`proceedsUSD`, converted at `usdPerETH`).
+    case repayFromHedge(at: Instant, Repayment, proceedsUSD: ExactDecimal, usdPerETH: Double)
     /// The open condor settled at the expiry close.
     case settleCondor(at: Instant, settlementValue: ExactDecimal)
 
@@ -30,7 +37,8 @@ public enum ReplayBooking: Sendable, Hashable {
     public var at: Instant {
         switch self {
         case .deposit(let at, _), .acquire(let at, _, _), .borrow(let at, _, _), .repay(let at, _), .liquidation(let at, _, _, _),
-             .openCondor(let at, _, _), .settleCondor(let at, _):
+             .openCondor(let at, _, _), .settleCondor(let at, _), .pledge(let at, _), .closeCondor(let at, _, _),
+             .repayFromHedge(let at, _, _, _):
             at
         }
     }

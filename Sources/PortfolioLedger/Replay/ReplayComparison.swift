@@ -15,11 +15,11 @@ public struct ReplayComparison: Sendable {
 
     /// Replays the four variants of `policy` over `[from, to]`.
     public static func run(_ policy: ReplayPolicy, market: ReplayMarket, from: Instant, to: Instant) throws -> ReplayComparison {
-        var unlevered = policy, noHedge = policy, noBuffer = policy
+        var unlevered = policy, noBuffer = policy
         unlevered.loan = nil
         unlevered.buffer = nil
         unlevered.hedge = nil
-        noHedge.hedge = nil
+        let noHedge = policy.withoutHedge()
         noBuffer.buffer = nil
         let variants = [("policy", policy), ("unlevered", unlevered), ("levered, no hedge", noHedge), ("levered, no buffer", noBuffer)]
         return ReplayComparison(layers: try variants.map { name, variant in

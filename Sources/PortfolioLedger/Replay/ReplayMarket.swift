@@ -39,6 +39,9 @@ public struct ReplayMarket: Sendable {
     public let ethUSD: Series
     public let spx: Series
     public let vix: Series
+    /// Stored SPX option quotes; a condor sold or closed on a session they cover is priced from
+    /// them (mid of bid and ask, strikes snapped to quoted ones) instead of the model. nil = model only.
+    public var optionQuotes: ReplayOptionQuotes?
 
     /// Ledger series names, as the import presets name them.
     static let ethUSDName = "ETH/USD", spxName = "SPX", vixName = "VIX"

@@ -38,6 +38,12 @@ public struct ReplayOutcome: Sendable, Hashable {
     public var condorCycles: Int
     public var bufferRepayments: Int
     public var bufferCashUsedETH: ExactDecimal
+    /// Reserve tokens pledged by the buffer's `add_collateral` action.
+    public var collateralPledges: Int = 0
+    /// Condors closed early by the buffer's `sell_hedge` action.
+    public var hedgeSales: Int = 0
+    /// Debt repaid from those condors' net proceeds, ETH.
+    public var hedgeRepaidETH: ExactDecimal = .zero
     /// Every flow of the stack from the investor's side (− paid, + received), USD at its own
     /// instant, ending with the terminal value (tokens − debt) at the end of the replay.
     public var flowsUSD: [XIRR.Flow]

@@ -93,20 +93,63 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
         }
     }
 
+    /// What the buffer rule does when the health factor falls below its trigger (docs/replay.md).
+    public enum BufferAction: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Repay debt from the cash reserve (`buffer.cashETH`), interest first.
+        case repay
+        /// Pledge reserve tokens (`buffer.reserveTokens`) to the running loan, one at a time in the listed order.
+        case addCollateral = "add_collateral"
+        /// Close the open condor at the day's price and repay debt with its net proceeds
+        /// (premium received − fees − the cost to close), converted at that day's ETH/USD.
+        case sellHedge = "sell_hedge"
+    }
+
     /// The buffer rule: when the health factor at a daily mark is below `belowHealthFactor`,
-    /// repay from the cash reserve until it is back at `restoreHealthFactor` (or the reserve is spent).
+    /// try `actions` in order until it is back at `restoreHealthFactor` (or every action is spent).
     public struct Buffer: Codable, Sendable, Hashable {
         public var belowHealthFactor: Double
         /// Defaults to the health factor at the target LTV (liquidation threshold ÷ target LTV), or
         /// `belowHealthFactor` when that is higher.
         public var restoreHealthFactor: Double?
-        /// The cash reserve in ETH (decimal text) set aside at the start for repayments.
+        /// The cash reserve in ETH (decimal text) set aside at the start for repayments; required when
+        /// `actions` contains `repay`, otherwise "0" when absent.
         public var cashETH: String
+        /// Tried in order at a mark below the trigger; default `["repay"]`.
+        public var actions: [BufferAction]
+        /// Tokens held outside the loan (bought like `collateral`) that `add_collateral` pledges.
+        public var reserveTokens: [Collateral]
 
-        public init(belowHealthFactor: Double, restoreHealthFactor: Double? = nil, cashETH: String) {
+        public init(belowHealthFactor: Double, restoreHealthFactor: Double? = nil, cashETH: String,
+                    actions: [BufferAction] = [.repay], reserveTokens: [Collateral] = []) {
             self.belowHealthFactor = belowHealthFactor
             self.restoreHealthFactor = restoreHealthFactor
             self.cashETH = cashETH
+            self.actions = actions
+            self.reserveTokens = reserveTokens
+        }
+
+        enum CodingKeys: String, CodingKey { case belowHealthFactor, restoreHealthFactor, cashETH, actions, reserveTokens }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let actions = try c.decodeIfPresent([BufferAction].self, forKey: .actions) ?? [.repay]
+            // The reserve is needed only to repay; a rule that never repays may leave it out.
+            let cash = actions.contains(.repay) ? try c.decode(String.self, forKey: .cashETH)
+                                                : try c.decodeIfPresent(String.self, forKey: .cashETH) ?? "0"
+            self.init(belowHealthFactor: try c.decode(Double.self, forKey: .belowHealthFactor),
+                      restoreHealthFactor: try c.decodeIfPresent(Double.self, forKey: .restoreHealthFactor), cashETH: cash,
+                      actions: actions, reserveTokens: try c.decodeIfPresent([Collateral].self, forKey: .reserveTokens) ?? [])
+        }
+
+        /// Writes `actions` and `reserveTokens` only when they are not the defaults, so a policy
+        /// without them keeps the canonical JSON (and the ledger origin) it always had.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(belowHealthFactor, forKey: .belowHealthFactor)
+            try c.encodeIfPresent(restoreHealthFactor, forKey: .restoreHealthFactor)
+            try c.encode(cashETH, forKey: .cashETH)
+            if actions != [.repay] { try c.encode(actions, forKey: .actions) }
+            if !reserveTokens.isEmpty { try c.encode(reserveTokens, forKey: .reserveTokens) }
         }
     }
 
@@ -191,6 +234,18 @@ public struct ReplayPolicy: Codable, Sendable, Hashable {
 }
 
 extension ReplayPolicy {
+    /// The policy without its hedge rule, and so without the buffer's `sell_hedge` (a buffer left
+    /// with no action is dropped): the "no hedge" layer of a comparison or a hedge-off sweep point.
+    public func withoutHedge() -> ReplayPolicy {
+        var policy = self
+        policy.hedge = nil
+        if var buffer = policy.buffer, buffer.actions.contains(.sellHedge) {
+            buffer.actions.removeAll { $0 == .sellHedge }
+            policy.buffer = buffer.actions.isEmpty ? nil : buffer
+        }
+        return policy
+    }
+
     /// Decodes and validates a policy from JSON.
     /// - Throws: ``LedgerError/invalidValue(field:reason:)`` naming the JSON field (`loan.targetLTV`).
     public static func decode(_ data: Data) throws(LedgerError) -> ReplayPolicy {
@@ -235,12 +290,7 @@ extension ReplayPolicy {
         try Validate.text(name, "name", maxLength: 200)
         guard !collateral.isEmpty else { throw .invalidValue(field: "collateral", reason: "name at least one token") }
         var seen: Set<String> = []
-        for (i, token) in collateral.enumerated() {
-            do { _ = try TokenID(token.token) } catch { throw .invalidValue(field: "collateral[\(i)].token", reason: "'\(token.token)' is not a token id") }
-            guard seen.insert(token.token).inserted else { throw .invalidValue(field: "collateral[\(i)].token", reason: "token \(token.token) is listed twice") }
-            if let date = token.boughtAt { _ = try Self.day(date, "collateral[\(i)].boughtAt") }
-            if let price = token.priceETH { _ = try Self.amount(price, "collateral[\(i)].priceETH", allowZero: false) }
-        }
+        for (i, token) in collateral.enumerated() { try Self.validate(token, "collateral[\(i)]", seen: &seen) }
         if let loan {
             try Self.fraction(loan.targetLTV, "loan.targetLTV")
             try Self.fraction(loan.liquidationThreshold, "loan.liquidationThreshold")
@@ -258,17 +308,7 @@ extension ReplayPolicy {
         }
         if let buffer {
             guard let loan else { throw .invalidValue(field: "buffer", reason: "a buffer rule needs a loan") }
-            // Blend-style liens are repaid whole; a partial repayment is not a move the protocol offers.
-            guard loan.model != .continuous else {
-                throw .invalidValue(field: "buffer", reason: "a continuous (Blend-style) loan is repaid only in full; the buffer's partial repayment needs an aave_index loan")
-            }
-            guard buffer.belowHealthFactor.isFinite, buffer.belowHealthFactor > 1 else {
-                throw .invalidValue(field: "buffer.belowHealthFactor", reason: "\(buffer.belowHealthFactor) must be above 1")
-            }
-            if let restore = buffer.restoreHealthFactor, !(restore.isFinite && restore >= buffer.belowHealthFactor) {
-                throw .invalidValue(field: "buffer.restoreHealthFactor", reason: "\(restore) is below belowHealthFactor \(buffer.belowHealthFactor)")
-            }
-            _ = try Self.amount(buffer.cashETH, "buffer.cashETH", allowZero: true)
+            try Self.validate(buffer, loan: loan, collateral: collateral, hasHedge: hedge != nil)
         }
         if let hedge {
             guard loan != nil else { throw .invalidValue(field: "hedge", reason: "the hedge is sized from the loan; it needs a loan") }
@@ -294,6 +334,46 @@ extension ReplayPolicy {
                 throw .invalidValue(field: field, reason: "\(value) is not a rate in (−1, 1)")
             }
         }
+    }
+
+    private static func validate(_ buffer: Buffer, loan: Loan, collateral: [Collateral], hasHedge: Bool) throws(LedgerError) {
+        guard !buffer.actions.isEmpty else { throw .invalidValue(field: "buffer.actions", reason: "name at least one of repay, add_collateral, sell_hedge") }
+        guard Set(buffer.actions).count == buffer.actions.count else {
+            throw .invalidValue(field: "buffer.actions", reason: "\(buffer.actions.map(\.rawValue)) lists an action twice")
+        }
+        // Blend-style liens are repaid whole; a partial repayment is not a move the protocol offers.
+        if loan.model == .continuous, let partial = buffer.actions.first(where: { $0 != .addCollateral }) {
+            throw .invalidValue(field: "buffer", reason: "its action \(partial.rawValue) repays part of the loan, but a continuous (Blend-style) loan is repaid only in full; it needs an aave_index loan")
+        }
+        guard buffer.belowHealthFactor.isFinite, buffer.belowHealthFactor > 1 else {
+            throw .invalidValue(field: "buffer.belowHealthFactor", reason: "\(buffer.belowHealthFactor) must be above 1")
+        }
+        if let restore = buffer.restoreHealthFactor, !(restore.isFinite && restore >= buffer.belowHealthFactor) {
+            throw .invalidValue(field: "buffer.restoreHealthFactor", reason: "\(restore) is below belowHealthFactor \(buffer.belowHealthFactor)")
+        }
+        _ = try Self.amount(buffer.cashETH, "buffer.cashETH", allowZero: true)
+        if buffer.actions.contains(.sellHedge), !hasHedge {
+            throw .invalidValue(field: "buffer.actions", reason: "sell_hedge needs a hedge rule to sell")
+        }
+        if buffer.actions.contains(.addCollateral) {
+            guard !buffer.reserveTokens.isEmpty else {
+                throw .invalidValue(field: "buffer.reserveTokens", reason: "add_collateral needs at least one reserve token to pledge")
+            }
+        } else if !buffer.reserveTokens.isEmpty {
+            throw .invalidValue(field: "buffer.reserveTokens", reason: "reserve tokens are pledged only by add_collateral, which buffer.actions does not list")
+        }
+        var seen = Set(collateral.map(\.token))
+        for (i, token) in buffer.reserveTokens.enumerated() {
+            try Self.validate(token, "buffer.reserveTokens[\(i)]", seen: &seen)
+        }
+    }
+
+    /// A token of `collateral` or `buffer.reserveTokens`: a token id, listed once across both, a date and a price.
+    private static func validate(_ token: Collateral, _ field: String, seen: inout Set<String>) throws(LedgerError) {
+        do { _ = try TokenID(token.token) } catch { throw .invalidValue(field: "\(field).token", reason: "'\(token.token)' is not a token id") }
+        guard seen.insert(token.token).inserted else { throw .invalidValue(field: "\(field).token", reason: "token \(token.token) is listed twice") }
+        if let date = token.boughtAt { _ = try Self.day(date, "\(field).boughtAt") }
+        if let price = token.priceETH { _ = try Self.amount(price, "\(field).priceETH", allowZero: false) }
     }
 
     static func fraction(_ value: Double, _ field: String) throws(LedgerError) {

@@ -39,9 +39,13 @@ struct ReplaySimulator {
     private var path: [ReplayDay] = []
     private var notes: [String] = []
     private var flows: [XIRR.Flow] = []
+    /// Tokens backing the loan (or, without one, every collateral token held).
     private var held: [String] = []
+    /// Reserve tokens held outside the loan, for the buffer's `add_collateral`.
+    private var spare: [String] = []
     private var loan: OpenLoan?
-    private var condor: (legs: [OptionLeg], expiry: Instant)?
+    /// The open condor and the cash it brought in at the sale (premium − fees, USD).
+    private var condor: (legs: [OptionLeg], expiry: Instant, openingCash: ExactDecimal)?
     private var nextHedgeAt = Instant(unixSeconds: 0)
     private var reserve: ExactDecimal = .zero
     private var liquidation: ReplayLiquidation?
@@ -51,6 +55,9 @@ struct ReplaySimulator {
     private var condorCycles = 0
     private var bufferRepayments = 0
     private var bufferCashUsed: ExactDecimal = .zero
+    private var collateralPledges = 0
+    private var hedgeSales = 0
+    private var hedgeRepaid: ExactDecimal = .zero
     private var minimumHF: (Double, Instant)?
 
     private struct OpenLoan {
@@ -89,7 +96,7 @@ struct ReplaySimulator {
         while day <= lastDay {
             try marketClose(on: day)
             let mark = day.adding(seconds: Self.markSeconds)
-            for (token, price) in purchases[day] ?? [] { try acquire(token, price: price, at: mark) }
+            for purchase in purchases[day] ?? [] { try acquire(purchase, at: mark) }
             if day == borrowDay, liquidation == nil, loan == nil { try borrow(at: mark, refinancing: nil) }
             try dailyRules(at: mark)
             day = day.adding(seconds: 86_400)
@@ -102,30 +109,41 @@ struct ReplaySimulator {
         let outcome = ReplayOutcome(
             liquidation: liquidation, minimumHealthFactor: minimumHF?.0, minimumHealthFactorAt: minimumHF?.1,
             borrowingCostETH: borrowingCostETH, borrowingCostUSD: borrowingCostUSD, hedgePnLUSD: hedgePnL, condorCycles: condorCycles,
-            bufferRepayments: bufferRepayments, bufferCashUsedETH: bufferCashUsed, flowsUSD: flows, terminalValueUSD: terminal,
+            bufferRepayments: bufferRepayments, bufferCashUsedETH: bufferCashUsed, collateralPledges: collateralPledges,
+            hedgeSales: hedgeSales, hedgeRepaidETH: hedgeRepaid, flowsUSD: flows, terminalValueUSD: terminal,
             xirr: XIRR.solve(flows), moneyMultiple: paid > 0 ? received / paid : nil, notes: notes)
         return ReplayRun(policy: policy, from: firstDay, to: end, bookings: bookings, path: path, outcome: outcome)
     }
 
     // MARK: - Schedule
 
-    /// Purchase days (00:00 UTC) → tokens and explicit prices; tokens held from the start are bought on the first day.
-    private func purchaseDays() throws(LedgerError) -> [Instant: [(String, ExactDecimal?)]] {
-        var days: [Instant: [(String, ExactDecimal?)]] = [:]
-        for (i, token) in policy.collateral.enumerated() {
-            let day = try token.boughtAt.map { (d) throws(LedgerError) in try ReplayPolicy.day(d, "collateral[\(i)].boughtAt") } ?? firstDay
+    /// A token bought on a day: collateral, or a buffer reserve token held outside the loan.
+    private struct Purchase {
+        var token: String
+        var price: ExactDecimal?
+        var reserve: Bool
+    }
+
+    /// Purchase days (00:00 UTC) → tokens and explicit prices; tokens held from the start are bought
+    /// on the first day. Collateral first, then reserve tokens, each in the policy's order.
+    private func purchaseDays() throws(LedgerError) -> [Instant: [Purchase]] {
+        var days: [Instant: [Purchase]] = [:]
+        let listed = policy.collateral.enumerated().map { ($1, "collateral[\($0)]", false) }
+            + (policy.buffer?.reserveTokens ?? []).enumerated().map { ($1, "buffer.reserveTokens[\($0)]", true) }
+        for (token, field, reserve) in listed {
+            let day = try token.boughtAt.map { (d) throws(LedgerError) in try ReplayPolicy.day(d, "\(field).boughtAt") } ?? firstDay
             guard day >= firstDay, day <= lastDay else {
-                throw .invalidValue(field: "collateral[\(i)].boughtAt", reason: "\(ISO8601.formatDate(day)) is outside the replay")
+                throw .invalidValue(field: "\(field).boughtAt", reason: "\(ISO8601.formatDate(day)) is outside the replay")
             }
-            let price = try token.priceETH.map { (p) throws(LedgerError) in try ReplayPolicy.amount(p, "collateral[\(i)].priceETH", allowZero: false) }
-            days[day, default: []].append((token.token, price))
+            let price = try token.priceETH.map { (p) throws(LedgerError) in try ReplayPolicy.amount(p, "\(field).priceETH", allowZero: false) }
+            days[day, default: []].append(Purchase(token: token.token, price: price, reserve: reserve))
         }
         return days
     }
 
-    private func loanDay(after purchases: [Instant: [(String, ExactDecimal?)]]) throws(LedgerError) -> Instant? {
+    private func loanDay(after purchases: [Instant: [Purchase]]) throws(LedgerError) -> Instant? {
         guard let loan = policy.loan else { return nil }
-        let lastPurchase = purchases.keys.max() ?? firstDay
+        let lastPurchase = purchases.filter { $0.value.contains { !$0.reserve } }.keys.max() ?? firstDay
         guard let text = loan.borrowAt else { return lastPurchase }
         let day = try ReplayPolicy.day(text, "loan.borrowAt")
         guard day >= lastPurchase, day <= lastDay else {
@@ -152,11 +170,16 @@ struct ReplaySimulator {
 
     // MARK: - Collateral and loan
 
-    private mutating func acquire(_ token: String, price explicit: ExactDecimal?, at mark: Instant) throws {
-        let price = try explicit ?? ExactDecimal(try floor(at: mark), scale: 6, mode: .halfEven)
-        held.append(token)
-        bookings.append(.acquire(at: mark, token: token, price: price))
-        try flowETH(-price, at: mark)
+    private mutating func acquire(_ purchase: Purchase, at mark: Instant) throws {
+        let price = try purchase.price ?? ExactDecimal(try floor(at: mark), scale: 6, mode: .halfEven)
+        bookings.append(.acquire(at: mark, token: purchase.token, price: price))
+        // A reserve token, like the cash reserve, enters the stack's flows only when the buffer commits it (pledgeReserveTokens).
+        if purchase.reserve {
+            spare.append(purchase.token)
+        } else {
+            held.append(purchase.token)
+            try flowETH(-price, at: mark)
+        }
     }
 
     private func collateralValue(at mark: Instant) throws(LedgerError) -> Double {
@@ -210,7 +233,7 @@ struct ReplaySimulator {
             loan = nil
             try borrow(at: mark, refinancing: repaid)
         }
-        let value = try collateralValue(at: mark)
+        var value = try collateralValue(at: mark)
         guard let terms = policy.loan, let open = loan else {
             if recordPath { path.append(ReplayDay(at: mark, floor: try floor(at: mark), collateralValue: value, debt: 0, healthFactor: nil)) }
             return
@@ -221,16 +244,19 @@ struct ReplaySimulator {
         if recordPath {
             path.append(ReplayDay(at: mark, floor: try floor(at: mark), collateralValue: value, debt: debt.doubleValue, healthFactor: hf))
         }
-        if let buffer = policy.buffer, hf < buffer.belowHealthFactor, reserve.signum > 0 {
+        if let buffer = policy.buffer, hf < buffer.belowHealthFactor {
             let restore = buffer.restoreHealthFactor ?? max(terms.liquidationThreshold / terms.targetLTV, buffer.belowHealthFactor)
-            let wanted = debt - (try ExactDecimal(value * terms.liquidationThreshold / restore, scale: 6, mode: .down))
-            let amount = min(wanted, reserve)
-            if amount.signum > 0 {
-                let repaid = try pay(amount, at: mark)
-                reserve -= amount
-                bufferCashUsed += amount
-                bufferRepayments += 1
-                bookings.append(.repay(at: mark, repaid))
+            for action in buffer.actions {
+                // Tried in order until the health factor is back at `restore`.
+                guard value * terms.liquidationThreshold / debt.doubleValue < restore else { break }
+                // The repayment that would bring the health factor back to `restore` (target debt rounded down to 10⁻⁶ ETH).
+                let wanted = debt - (try ExactDecimal(value * terms.liquidationThreshold / restore, scale: 6, mode: .down))
+                switch action {
+                case .repay: try repayFromReserve(wanted, at: mark)
+                case .addCollateral: try pledgeReserveTokens(until: restore, debt: debt, terms: terms, at: mark)
+                case .sellHedge: try sellHedge(repaying: wanted, at: mark)
+                }
+                value = try collateralValue(at: mark)
                 debt = try loan!.model.debt(at: mark)
             }
         }
@@ -238,6 +264,96 @@ struct ReplaySimulator {
         if debt.doubleValue > value * terms.liquidationThreshold {
             try liquidate(at: mark, debt: debt, value: value, terms: terms)
         }
+    }
+
+    // MARK: - Buffer actions
+
+    /// `repay`: pays up to `wanted` from the cash reserve, interest first.
+    private mutating func repayFromReserve(_ wanted: ExactDecimal, at mark: Instant) throws {
+        let amount = min(wanted, reserve)
+        guard amount.signum > 0 else { return }
+        let repaid = try pay(amount, at: mark)
+        reserve -= amount
+        bufferCashUsed += amount
+        bufferRepayments += 1
+        bookings.append(.repay(at: mark, repaid))
+    }
+
+    /// `add_collateral`: pledges held reserve tokens, in the policy's order, one at a time until
+    /// the health factor reaches `restore` (a token is indivisible: the last one may overshoot).
+    private mutating func pledgeReserveTokens(until restore: Double, debt: ExactDecimal, terms: ReplayPolicy.Loan, at mark: Instant) throws {
+        for token in (policy.buffer?.reserveTokens ?? []).map(\.token) where spare.contains(token) {
+            guard (try collateralValue(at: mark)) * terms.liquidationThreshold / debt.doubleValue < restore else { return }
+            spare.removeAll { $0 == token }
+            held.append(token)
+            collateralPledges += 1
+            // Committed to the stack at its value then (as cash is when it repays); kept in the terminal value from here.
+            try flowETH(-(try ExactDecimal(try floor(at: mark), scale: 6, mode: .halfEven)), at: mark)
+            bookings.append(.pledge(at: mark, token: token))
+        }
+    }
+
+    /// `sell_hedge`: closes the open condor at the day's price and repays up to `wanted` from its net
+    /// proceeds — the opening credit net of fees minus the cost of buying the condor back (a short
+    /// condor has no sale value of its own; what it has earned so far is the cash there is). A
+    /// condor whose closing would cost more than it brought in is kept to expiry (closing it would
+    /// take cash from the defence, not add to it), and so is one on a day without an SPX session.
+    private mutating func sellHedge(repaying wanted: ExactDecimal, at mark: Instant) throws {
+        guard let open = condor, let hedge = policy.hedge else { return }
+        let day = Instant(unixSeconds: mark.unixSeconds - mark.unixSeconds % 86_400)
+        guard let (close, spot) = market.spx.asOf(mark), close >= day else {
+            notes.append("\(ISO8601.formatDate(mark)): sell_hedge skipped; no SPX session that day")
+            return
+        }
+        guard let prices = try closingPrices(open.legs, hedge: hedge, spot: spot, at: close) else { return }
+        let contracts = open.legs.map { abs($0.quantity) }.max() ?? 0
+        let feesPerLeg = try ReplayPolicy.amount(hedge.feesPerContractUSD, "hedge.feesPerContractUSD", allowZero: true) * ExactDecimal(contracts)
+        var closingCash = feesPerLeg * -4
+        for (leg, price) in zip(open.legs, prices) { closingCash += ExactDecimal(leg.quantity) * price * 100 }
+        let proceeds = open.openingCash + closingCash
+        guard proceeds.signum > 0 else {
+            notes.append("\(ISO8601.formatDate(mark)): sell_hedge skipped; closing the condor would cost \((-closingCash).formatted(fractionDigits: 2)) USD, more than the \(open.openingCash.formatted(fractionDigits: 2)) USD it brought in")
+            return
+        }
+        hedgePnL += closingCash
+        hedgeSales += 1
+        flows.append(XIRR.Flow(mark, closingCash.doubleValue))
+        bookings.append(.closeCondor(at: mark, legs: zip(open.legs, prices).map { leg, price in
+            OptionLeg(leg.optionType, strike: leg.strike, quantity: -leg.quantity, premium: price, expiry: leg.expiry)
+        }, feesPerLeg: feesPerLeg))
+        condor = nil
+        let fx = try usdPerETH(at: mark)
+        let amount = min(wanted, try ExactDecimal(proceeds.doubleValue / fx, scale: 6, mode: .down))
+        guard amount.signum > 0 else { return }
+        let repaid = try pay(amount, at: mark)
+        hedgeRepaid += amount
+        bookings.append(.repayFromHedge(at: mark, repaid, proceedsUSD: proceeds, usdPerETH: fx))
+    }
+
+    /// The price per unit of each leg at the SPX close `close`: the stored quotes' mid when the
+    /// session quotes all four contracts, else Black–Scholes at that day's VIX (tick-rounded);
+    /// nil (noted) without a VIX close within 4 days.
+    private mutating func closingPrices(_ legs: [OptionLeg], hedge: ReplayPolicy.Hedge, spot: Double, at close: Instant) throws -> [ExactDecimal]? {
+        if let chain = market.optionQuotes?.chain(on: close) {
+            let quoted = legs.compactMap { leg in leg.expiry.flatMap { chain.quote(leg.optionType, strike: leg.strike, expiry: $0)?.mid } }
+            if quoted.count == legs.count {
+                notes.append("\(ISO8601.formatDate(close)): condor closed at the stored quotes (mid of bid and ask)")
+                return quoted
+            }
+        }
+        guard let vix = market.vix.asOf(close.adding(seconds: 900)), vix.at.seconds(to: close) < 4 * 86_400 else {
+            notes.append("\(ISO8601.formatDate(close)): sell_hedge skipped; no VIX close within 4 days to price the condor")
+            return nil
+        }
+        var prices: [ExactDecimal] = []
+        for leg in legs {
+            guard let expiry = leg.expiry else { return nil }
+            let price = try BlackScholes.price(leg.optionType, spot: spot, strike: leg.strike.doubleValue, volatility: vix.value / 100,
+                                               rate: hedge.riskFreeRate, dividendYield: hedge.dividendYield,
+                                               timeToExpiry: close.yearFraction(to: expiry))
+            prices.append(try SPXTick.rounded(price))
+        }
+        return prices
     }
 
     private mutating func liquidate(at mark: Instant, debt: ExactDecimal, value: Double, terms: ReplayPolicy.Loan) throws {
@@ -254,6 +370,7 @@ struct ReplaySimulator {
 
     private mutating func terminalValue(at end: Instant) throws -> Double {
         let fx = try usdPerETH(at: end)
+        // Reserve tokens never pledged stay outside the stack, like unspent reserve cash.
         var value = (try collateralValue(at: end)) * fx
         if let open = loan {
             let debt = try open.model.debt(at: end)
@@ -301,15 +418,27 @@ struct ReplaySimulator {
             notes.append("\(ISO8601.formatDate(close)): no condor sold; the loan is too small for one contract")
             return
         }
-        let years = close.yearFraction(to: expiry), vol = vix.value / 100
-        let (shortPut, shortCall) = try Self.shortStrikes(hedge, spot: spot, volatility: vol, years: years)
-        let plan: [(OptionType, Double, Int)] = [(.put, shortPut - width, contracts), (.put, shortPut, -contracts),
-                                                 (.call, shortCall, -contracts), (.call, shortCall + width, contracts)]
+        let vol = vix.value / 100
         var legs: [OptionLeg] = []
-        for (type, k, quantity) in plan {
-            let price = try BlackScholes.price(type, spot: spot, strike: k, volatility: vol, rate: hedge.riskFreeRate,
-                                               dividendYield: hedge.dividendYield, timeToExpiry: years)
-            legs.append(OptionLeg(type, strike: ExactDecimal(Int(k)), quantity: quantity, premium: try SPXTick.rounded(price), expiry: expiry))
+        if let chain = market.optionQuotes?.chain(on: close) {
+            if let quoted = try quotedLegs(chain, hedge, contracts: contracts, spot: spot, volatility: vol, earliest: earliest, at: close) {
+                legs = quoted
+                nextHedgeAt = quoted[0].expiry ?? expiry
+                notes.append("\(ISO8601.formatDate(close)): condor priced from the stored quotes (mid of bid and ask, strikes snapped to quoted ones)")
+            } else {
+                notes.append("\(ISO8601.formatDate(close)): the stored quotes lack the condor's expiry or strikes; priced by the model")
+            }
+        }
+        if legs.isEmpty {
+            let years = close.yearFraction(to: expiry)
+            let (shortPut, shortCall) = try Self.shortStrikes(hedge, spot: spot, volatility: vol, years: years)
+            let plan: [(OptionType, Double, Int)] = [(.put, shortPut - width, contracts), (.put, shortPut, -contracts),
+                                                     (.call, shortCall, -contracts), (.call, shortCall + width, contracts)]
+            for (type, k, quantity) in plan {
+                let price = try BlackScholes.price(type, spot: spot, strike: k, volatility: vol, rate: hedge.riskFreeRate,
+                                                   dividendYield: hedge.dividendYield, timeToExpiry: years)
+                legs.append(OptionLeg(type, strike: ExactDecimal(Int(k)), quantity: quantity, premium: try SPXTick.rounded(price), expiry: expiry))
+            }
         }
         guard let built = try? IronCondor(legs: legs), built.kind == .credit else {
             notes.append("\(ISO8601.formatDate(close)): no condor sold; the model premiums give no credit at these strikes")
@@ -322,7 +451,42 @@ struct ReplaySimulator {
         condorCycles += 1
         flows.append(XIRR.Flow(close, cash.doubleValue))
         bookings.append(.openCondor(at: close, legs: legs, feesPerLeg: feesPerLeg))
-        condor = (legs, expiry)
+        condor = (legs, legs[0].expiry ?? expiry, cash)
+    }
+
+    /// The condor from a session's stored quotes: the first quoted expiry at least `tenorDays` out
+    /// that is an SPX close within the replay; the model's short strikes snapped to the nearest
+    /// quoted strike (a tie goes further from spot); the wings the nearest quoted strikes to
+    /// `wingWidthPoints` beyond them; every leg at the mid of its bid and ask. nil when the
+    /// session lacks any of it (the caller falls back to the model).
+    private func quotedLegs(_ chain: ReplayOptionQuotes.Chain, _ hedge: ReplayPolicy.Hedge, contracts: Int, spot: Double, volatility: Double,
+                            earliest: Instant, at close: Instant) throws -> [OptionLeg]? {
+        let end = lastDay.adding(seconds: Self.markSeconds)
+        guard let expiry = chain.expiries.first(where: { $0 >= earliest && $0 <= end && market.spx.instants.contains($0.unixSeconds) }) else {
+            return nil
+        }
+        let target = try Self.shortStrikes(hedge, spot: spot, volatility: volatility, years: close.yearFraction(to: expiry))
+        let width = Double(hedge.wingWidthPoints)
+        func nearest(_ type: OptionType, to k: Double, where allowed: (Double) -> Bool, tieOutward outward: Double) -> ExactDecimal? {
+            chain.strikes(type, expiry: expiry).filter { allowed($0.doubleValue) }
+                .min { a, b in
+                    let da = abs(a.doubleValue - k), db = abs(b.doubleValue - k)
+                    return da != db ? da < db : (a.doubleValue - b.doubleValue) * outward > 0
+                }
+        }
+        guard let shortPut = nearest(.put, to: target.put, where: { $0 < spot }, tieOutward: -1),
+              let shortCall = nearest(.call, to: target.call, where: { $0 > spot }, tieOutward: 1),
+              let longPut = nearest(.put, to: shortPut.doubleValue - width, where: { $0 < shortPut.doubleValue }, tieOutward: -1),
+              let longCall = nearest(.call, to: shortCall.doubleValue + width, where: { $0 > shortCall.doubleValue }, tieOutward: 1) else {
+            return nil
+        }
+        var legs: [OptionLeg] = []
+        for (type, strike, quantity) in [(OptionType.put, longPut, contracts), (.put, shortPut, -contracts), (.call, shortCall, -contracts),
+                                         (.call, longCall, contracts)] {
+            guard let quote = chain.quote(type, strike: strike, expiry: expiry) else { return nil }
+            legs.append(OptionLeg(type, strike: strike, quantity: quantity, premium: quote.mid, expiry: expiry))
+        }
+        return legs
     }
 
     /// Short strikes on the 5-point grid: spot × moneyness, or by delta — walking out from the

@@ -14,8 +14,9 @@ struct ReplayCommand: ParsableCommand {
             Without --sweep: the policy beside the same collateral unlevered, levered without the hedge and levered \
             without the buffer. --out writes the policy's replay as an ordinary ledger (marked simulated) that every \
             report, chart and export reads; --chart writes the health factor with and without the buffer. \
-            With --sweep: every --ltv × --buffer-hf × --hedge point on all cores (progress on stderr), and --chart \
-            writes the grid. Data: the bundled CryptoPunks daily sales (2017-06-23…2021-04-05), ETH/USD, SPX, VIX.
+            With --sweep: every --ltv × --buffer-hf × --buffer-actions × --hedge point on all cores (progress on stderr), and \
+            --chart writes the grid. Data: the bundled CryptoPunks daily sales (2017-06-23…2021-04-05), ETH/USD, SPX, VIX; \
+            --option-quotes adds stored SPX option quotes that price the condors on the sessions they cover.
             """
     )
 
@@ -31,30 +32,42 @@ struct ReplayCommand: ParsableCommand {
     var bufferHF: GridRange = GridRange(low: 1.1, high: 2.0, step: 0.1)
     @Flag(name: .customLong("with-no-buffer"), help: "Add a no-buffer point for every LTV to the sweep.") var withNoBuffer = false
     @Option(help: "Sweep the hedge: on, off or on,off (default on,off).") var hedge: HedgeChoice = .both
+    @Option(name: .customLong("buffer-actions"),
+            help: "Sweep the buffer's actions: comma-separated lists, each an ordered '+'-chain of repay, add_collateral, sell_hedge (e.g. repay,sell_hedge+add_collateral+repay; default: the policy's).")
+    var bufferActions: BufferActionsChoice?
+    @Option(name: .customLong("option-quotes"),
+            help: "Stored SPX option quotes (the CSV of shared/data/real/options/spx_option_chain_snapshots.csv): condors sold or closed on a session they cover are priced at their mid.")
+    var optionQuotes: String?
 
-    @Option(name: .customLong("write-point"), help: "With --sweep and --out: write this grid point's replay as a ledger, LTV,HF|off,on|off (e.g. 0.5,1.5,on).")
+    @Option(name: .customLong("write-point"), help: "With --sweep and --out: write this grid point's replay as a ledger, LTV,HF|off,on|off[,ACTIONS] (e.g. 0.5,1.5,on or 0.5,1.5,on,sell_hedge+repay).")
     var writePoint: SweepPointChoice?
 
     func validate() throws {
         if sweep && (out != nil) != (writePoint != nil) { throw ValidationError("with --sweep, --out needs --write-point LTV,HF|off,on|off (and the reverse)") }
         if !sweep && writePoint != nil { throw ValidationError("--write-point picks a point of a --sweep") }
+        if !sweep && bufferActions != nil { throw ValidationError("--buffer-actions is an axis of a --sweep; a single replay takes the policy's buffer.actions") }
     }
 
     func run() throws {
         let policy = try readPolicy()
         let start = try ReplayCommand.day(from, option: "--from"), end = try ReplayCommand.day(to, option: "--to")
-        let market = try ReplayCommand.bundledMarket()
+        var market = try ReplayCommand.bundledMarket()
+        if let optionQuotes { market.optionQuotes = try ReplayCommand.readQuotes(optionQuotes) }
         if sweep {
             var triggers: [Double?] = bufferHF.isOff ? [] : ReplayGrid.steps(bufferHF.low, bufferHF.high, by: bufferHF.step)
             if withNoBuffer || bufferHF.isOff { triggers.insert(nil, at: 0) }
-            let grid = ReplayGrid(ltvs: ReplayGrid.steps(ltv.low, ltv.high, by: ltv.step), bufferHealthFactors: triggers, hedge: hedge.values)
+            let grid = ReplayGrid(ltvs: ReplayGrid.steps(ltv.low, ltv.high, by: ltv.step), bufferHealthFactors: triggers,
+                                  bufferActions: bufferActions?.lists, hedge: hedge.values)
             let progress = SweepProgress(total: grid.count)
             let points = try ReplaySweep.run(policy, grid: grid, market: market, from: start, to: end) { done, total in progress.report(done, total) }
             progress.finish()
-            printLine(format == .json ? ReplayOutput.sweepJSON(points).rendered : ReplayOutput.sweepTable(points))
+            let showActions = bufferActions != nil
+            printLine(format == .json ? ReplayOutput.sweepJSON(points, showActions: showActions).rendered
+                                      : ReplayOutput.sweepTable(points, showActions: showActions))
             if let chart { try ReplayOutput.write(SweepChart(title: "Sweep: \(policy.name)", from: start, to: end, points: points).svg(), to: chart) }
             if let out, let point = writePoint {
-                let variant = try ReplaySweep.policy(policy, ltv: point.ltv, bufferHealthFactor: point.bufferHealthFactor, hedge: point.hedge)
+                let variant = try ReplaySweep.policy(policy, ltv: point.ltv, bufferHealthFactor: point.bufferHealthFactor,
+                                                     bufferActions: point.bufferActions, hedge: point.hedge)
                 try writeLedger(variant, market: market, from: start, to: end, to: out)
             }
             return
@@ -81,6 +94,17 @@ struct ReplayCommand: ParsableCommand {
         }
         do { return try ReplayPolicy.decode(data) } catch {
             throw CLIFailure(message: "\(policy): \(error.description)", exitCode: CLIFailure.invalidInput)
+        }
+    }
+
+    /// `--option-quotes FILE`: the chain snapshots CSV; a bad row names its line (exit 65).
+    static func readQuotes(_ path: String) throws -> ReplayOptionQuotes {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw CLIFailure(message: "cannot read \(path): \(error.localizedDescription)", exitCode: CLIFailure.missingData)
+        }
+        do { return try ReplayOptionQuotes(csv: text, file: URL(fileURLWithPath: path).lastPathComponent) } catch {
+            throw CLIFailure(message: error.description, exitCode: CLIFailure.invalidInput)
         }
     }
 
@@ -126,15 +150,43 @@ struct GridRange: ExpressibleByArgument {
     var defaultValueDescription: String { isOff ? "off" : "\(low):\(high):\(step)" }
 }
 
-/// One sweep point, `LTV,HF|off,on|off`.
+/// `--buffer-actions`: comma-separated alternatives, each an ordered `+`-chain of actions.
+struct BufferActionsChoice: ExpressibleByArgument {
+    var lists: [[ReplayPolicy.BufferAction]]
+
+    init?(argument: String) {
+        guard let lists = Self.parse(argument, separator: ","), !lists.isEmpty else { return nil }
+        self.lists = lists
+    }
+
+    /// `repay+sell_hedge` → [repay, sell_hedge]; nil for an unknown or repeated action.
+    static func chain(_ text: Substring) -> [ReplayPolicy.BufferAction]? {
+        let actions = text.split(separator: "+").map { ReplayPolicy.BufferAction(rawValue: String($0)) }
+        guard !actions.isEmpty, actions.allSatisfy({ $0 != nil }) else { return nil }
+        let chain = actions.compactMap { $0 }
+        return Set(chain).count == chain.count ? chain : nil
+    }
+
+    private static func parse(_ text: String, separator: Character) -> [[ReplayPolicy.BufferAction]]? {
+        let lists = text.split(separator: separator, omittingEmptySubsequences: false).map(chain)
+        return lists.allSatisfy { $0 != nil } ? lists.compactMap { $0 } : nil
+    }
+}
+
+/// One sweep point, `LTV,HF|off,on|off[,ACTIONS]`.
 struct SweepPointChoice: ExpressibleByArgument {
     var ltv: Double
     var bufferHealthFactor: Double?
     var hedge: Bool
+    var bufferActions: [ReplayPolicy.BufferAction]?
 
     init?(argument: String) {
         let parts = argument.split(separator: ",").map(String.init)
-        guard parts.count == 3, let ltv = Double(parts[0]), ["on", "off"].contains(parts[2]) else { return nil }
+        guard (3...4).contains(parts.count), let ltv = Double(parts[0]), ["on", "off"].contains(parts[2]) else { return nil }
+        if parts.count == 4 {
+            guard let actions = BufferActionsChoice.chain(Substring(parts[3])) else { return nil }
+            bufferActions = actions
+        }
         if parts[1] == "off" {
             bufferHealthFactor = nil
         } else {

@@ -5,16 +5,20 @@ import PortfolioLedger
 /// Tables, JSON and the health chart of `replay` (the sweep grid is ``SweepChart``).
 enum ReplayOutput {
     static func comparisonTable(_ comparison: ReplayComparison, from: Instant, to: Instant) -> String {
-        let header = ["layer", "outcome", "min HF", "borrowing cost ETH", "cost USD", "hedge P&L USD", "condors", "buffer ETH", "XIRR", "multiple"]
+        let extended = hasOtherActions(comparison.layers[0].policy)
+        var header = ["layer", "outcome", "min HF", "borrowing cost ETH", "cost USD", "hedge P&L USD", "condors", "buffer ETH", "XIRR", "multiple"]
+        if extended { header.insert(contentsOf: ["pledged", "hedge sold → ETH"], at: 8) }
         let rows = comparison.layers.map { layer -> [String] in
             let o = layer.outcome
-            return [layer.name, outcome(o), o.minimumHealthFactor.map { fixed($0, 3) + " " + date(o.minimumHealthFactorAt) } ?? "-",
-                    o.borrowingCostETH.formatted(fractionDigits: 4), fixed(o.borrowingCostUSD, 2), o.hedgePnLUSD.formatted(fractionDigits: 2),
-                    String(o.condorCycles), o.bufferRepayments == 0 ? "-" : "\(o.bufferCashUsedETH.formatted(fractionDigits: 4)) (\(o.bufferRepayments)×)",
-                    xirr(o.xirr), o.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+            var row = [layer.name, outcome(o), o.minimumHealthFactor.map { fixed($0, 3) + " " + date(o.minimumHealthFactorAt) } ?? "-",
+                       o.borrowingCostETH.formatted(fractionDigits: 4), fixed(o.borrowingCostUSD, 2), o.hedgePnLUSD.formatted(fractionDigits: 2),
+                       String(o.condorCycles), o.bufferRepayments == 0 ? "-" : "\(o.bufferCashUsedETH.formatted(fractionDigits: 4)) (\(o.bufferRepayments)×)",
+                       xirr(o.xirr), o.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+            if extended { row.insert(contentsOf: actionColumns(o), at: 8) }
+            return row
         }
         var text = "replay of \"\(comparison.layers[0].policy.name)\" \(ISO8601.formatDate(from))…\(ISO8601.formatDate(to)) (simulated; floor proxy: \(comparison.layers[0].policy.floor.rawValue) daily sale)\n"
-        text += PlainTable.grid(header: header, rows: rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9])
+        text += PlainTable.grid(header: header, rows: rows, rightAligned: Set(2..<header.count))
         for note in comparison.layers[0].outcome.notes { text += "\nnote: \(note)" }
         return text
     }
@@ -22,37 +26,71 @@ enum ReplayOutput {
     static func comparisonJSON(_ comparison: ReplayComparison, from: Instant, to: Instant) -> OutputJSON {
         .object([("policy", .string(comparison.layers[0].policy.name)), ("from", .string(ISO8601.formatDate(from))),
                  ("to", .string(ISO8601.formatDate(to))), ("simulated", .bool(true)),
-                 ("layers", .array(comparison.layers.map { .object([("layer", .string($0.name))] + outcomeJSON($0.outcome)) }))])
+                 ("layers", .array(comparison.layers.map {
+                     .object([("layer", .string($0.name))] + outcomeJSON($0.outcome, actions: hasOtherActions(comparison.layers[0].policy)))
+                 }))])
     }
 
-    static func sweepTable(_ points: [ReplaySweepPoint]) -> String {
+    /// `showActions` (a `--buffer-actions` axis) adds the point's actions and what they did.
+    static func sweepTable(_ points: [ReplaySweepPoint], showActions: Bool = false) -> String {
         let rows = points.map { p -> [String] in
-            [fixed(p.ltv, 2), p.bufferHealthFactor.map { fixed($0, 2) } ?? "off", p.hedge ? "on" : "off", outcome(p.outcome),
-             p.outcome.minimumHealthFactor.map { fixed($0, 3) } ?? "-", xirr(p.outcome.xirr), p.outcome.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+            var row = [fixed(p.ltv, 2), p.bufferHealthFactor.map { fixed($0, 2) } ?? "off", p.hedge ? "on" : "off", outcome(p.outcome),
+                       p.outcome.minimumHealthFactor.map { fixed($0, 3) } ?? "-", xirr(p.outcome.xirr), p.outcome.moneyMultiple.map { fixed($0, 3) + "x" } ?? "-"]
+            if showActions {
+                row.insert(p.bufferActions.map(actionNames) ?? "-", at: 2)
+                row.insert(contentsOf: [p.outcome.bufferRepayments == 0 ? "-" : p.outcome.bufferCashUsedETH.formatted(fractionDigits: 4)]
+                           + actionColumns(p.outcome), at: 6)
+            }
+            return row
         }
         let survived = points.filter(\.outcome.survived).count
-        return PlainTable.grid(header: ["LTV", "buffer HF", "hedge", "outcome", "min HF", "XIRR", "multiple"], rows: rows, rightAligned: [0, 1, 4, 5, 6])
+        let header = showActions ? ["LTV", "buffer HF", "actions", "hedge", "outcome", "min HF", "repaid ETH", "pledged", "hedge sold → ETH", "XIRR", "multiple"]
+                                 : ["LTV", "buffer HF", "hedge", "outcome", "min HF", "XIRR", "multiple"]
+        return PlainTable.grid(header: header, rows: rows, rightAligned: showActions ? [0, 1, 5, 6, 7, 8, 9, 10] : [0, 1, 4, 5, 6])
             + "\n\(survived) of \(points.count) points survived"
     }
 
-    static func sweepJSON(_ points: [ReplaySweepPoint]) -> OutputJSON {
+    static func sweepJSON(_ points: [ReplaySweepPoint], showActions: Bool = false) -> OutputJSON {
         .array(points.map { p in
-            .object([("ltv", .number(p.ltv)), ("bufferHealthFactor", .number(p.bufferHealthFactor)), ("hedge", .bool(p.hedge))] + outcomeJSON(p.outcome))
+            let actions: [(key: String, value: OutputJSON)] = showActions
+                ? [("bufferActions", p.bufferActions.map { .array($0.map { .string($0.rawValue) }) } ?? .null)] : []
+            return .object([("ltv", .number(p.ltv)), ("bufferHealthFactor", .number(p.bufferHealthFactor))] + actions + [("hedge", .bool(p.hedge))]
+                           + outcomeJSON(p.outcome, actions: showActions))
         })
     }
 
-    private static func outcomeJSON(_ o: ReplayOutcome) -> [(key: String, value: OutputJSON)] {
+    /// True when the buffer does more than repay from cash (the extra columns and keys are shown only then,
+    /// so a repay-only policy prints what it always did).
+    private static func hasOtherActions(_ policy: ReplayPolicy) -> Bool {
+        policy.buffer.map { $0.actions != [.repay] } ?? false
+    }
+
+    private static func actionNames(_ actions: [ReplayPolicy.BufferAction]) -> String { actions.map(\.rawValue).joined(separator: "+") }
+
+    /// Tokens pledged, and condors sold with the debt they repaid.
+    private static func actionColumns(_ o: ReplayOutcome) -> [String] {
+        [o.collateralPledges == 0 ? "-" : String(o.collateralPledges),
+         o.hedgeSales == 0 ? "-" : "\(o.hedgeRepaidETH.formatted(fractionDigits: 4)) (\(o.hedgeSales)×)"]
+    }
+
+    private static func outcomeJSON(_ o: ReplayOutcome, actions: Bool) -> [(key: String, value: OutputJSON)] {
         let liquidation: OutputJSON = o.liquidation.map {
             .object([("at", .string(ISO8601.format($0.at))), ("floorETH", .number($0.floor)), ("debtETH", .string($0.debt.description)),
                      ("surplusETH", .string($0.surplus.description))])
         } ?? .null
-        return [("survived", .bool(o.survived)), ("liquidation", liquidation), ("minimumHealthFactor", .number(o.minimumHealthFactor)),
-                ("minimumHealthFactorAt", o.minimumHealthFactorAt.map { .string(ISO8601.format($0)) } ?? .null),
-                ("borrowingCostETH", .string(o.borrowingCostETH.description)), ("borrowingCostUSD", .number(o.borrowingCostUSD)),
-                ("hedgePnLUSD", .string(o.hedgePnLUSD.description)), ("condorCycles", .integer(o.condorCycles)),
-                ("bufferRepayments", .integer(o.bufferRepayments)), ("bufferCashUsedETH", .string(o.bufferCashUsedETH.description)),
-                ("terminalValueUSD", .number(o.terminalValueUSD)), ("xirr", .number(o.xirr.rate)), ("moneyMultiple", .number(o.moneyMultiple)),
-                ("notes", .array(o.notes.map(OutputJSON.string)))]
+        let core: [(key: String, value: OutputJSON)] = [
+            ("survived", .bool(o.survived)), ("liquidation", liquidation), ("minimumHealthFactor", .number(o.minimumHealthFactor)),
+            ("minimumHealthFactorAt", o.minimumHealthFactorAt.map { .string(ISO8601.format($0)) } ?? .null),
+            ("borrowingCostETH", .string(o.borrowingCostETH.description)), ("borrowingCostUSD", .number(o.borrowingCostUSD)),
+            ("hedgePnLUSD", .string(o.hedgePnLUSD.description)), ("condorCycles", .integer(o.condorCycles)),
+            ("bufferRepayments", .integer(o.bufferRepayments)), ("bufferCashUsedETH", .string(o.bufferCashUsedETH.description))]
+        let done: [(key: String, value: OutputJSON)] = actions
+            ? [("collateralPledges", .integer(o.collateralPledges)), ("hedgeSales", .integer(o.hedgeSales)),
+               ("hedgeRepaidETH", .string(o.hedgeRepaidETH.description))] : []
+        let result: [(key: String, value: OutputJSON)] = [
+            ("terminalValueUSD", .number(o.terminalValueUSD)), ("xirr", .number(o.xirr.rate)), ("moneyMultiple", .number(o.moneyMultiple)),
+            ("notes", .array(o.notes.map(OutputJSON.string)))]
+        return core + done + result
     }
 
     /// The policy's health factor beside the same policy without its buffer rule.

@@ -68,4 +68,52 @@ import Testing
         early.loan?.borrowAt = "2020-12-31"
         #expect(try field("2021-01-01", "2021-02-01", early) == "loan.borrowAt")
     }
+
+    static let loan = #""loan": { "rateBps": 1, "targetLTV": 0.4, "liquidationThreshold": 0.65 }"#
+
+    @Test(arguments: [
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "cashETH": "1", "actions": [] } }"#, "buffer.actions"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "cashETH": "1", "actions": ["repay", "repay"] } }"#, "buffer.actions"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "cashETH": "1", "actions": ["sell"] } }"#, "buffer.actions[0]"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["repay"] } }"#, "buffer.cashETH"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["sell_hedge"] } }"#, "buffer.actions"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["add_collateral"] } }"#, "buffer.reserveTokens"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "cashETH": "1", "reserveTokens": [{ "token": "2" }] } }"#, "buffer.reserveTokens"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["add_collateral"], "reserveTokens": [{ "token": "1" }] } }"#, "buffer.reserveTokens[0].token"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["add_collateral"], "reserveTokens": [{ "token": "2", "boughtAt": "2021-1-1" }] } }"#, "buffer.reserveTokens[0].boughtAt"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], \#(loan), "buffer": { "belowHealthFactor": 1.5, "actions": ["add_collateral"], "reserveTokens": [{ "token": "2", "priceETH": "0" }] } }"#, "buffer.reserveTokens[0].priceETH"),
+        (#"{ "name": "p", "collateral": [{ "token": "1" }], "loan": { "model": "continuous", "rateBps": 1, "targetLTV": 0.4, "liquidationThreshold": 0.65 }, "buffer": { "belowHealthFactor": 1.5, "actions": ["add_collateral", "sell_hedge"], "reserveTokens": [{ "token": "2" }] }, "hedge": {} }"#, "buffer"),
+    ])
+    func aBadBufferActionNamesItsField(json: String, field: String) {
+        #expect(throws: LedgerError.invalidValue(field: field, reason: "")) {
+            do { _ = try ReplayPolicy.decode(Data(json.utf8)) } catch let LedgerError.invalidValue(found, _) {
+                throw LedgerError.invalidValue(field: found, reason: "")
+            }
+        }
+    }
+
+    @Test func bufferActionsReadAndTheDefaultKeepsTheCanonicalJSON() throws {
+        let plain = try ReplayPolicy.decode(Data(Self.valid.utf8))
+        #expect(plain.buffer?.actions == [.repay])
+        #expect(plain.buffer?.reserveTokens == [])
+        // A repay-only policy writes no `actions` or `reserveTokens`: its recorded origin is what it always was.
+        #expect(!plain.canonicalJSON().contains("actions"))
+        #expect(!plain.canonicalJSON().contains("reserveTokens"))
+        let json = """
+            { "name": "p", "collateral": [{ "token": "6818" }], "loan": { "rateBps": 2000, "targetLTV": 0.4, "liquidationThreshold": 0.65 },
+              "buffer": { "belowHealthFactor": 1.5, "actions": ["sell_hedge", "add_collateral"], "reserveTokens": [{ "token": "1190" }] },
+              "hedge": {} }
+            """
+        let policy = try ReplayPolicy.decode(Data(json.utf8))
+        #expect(policy.buffer?.actions == [.sellHedge, .addCollateral])
+        #expect(policy.buffer?.cashETH == "0")   // no repay: the reserve may be left out
+        #expect(policy.buffer?.reserveTokens == [.init(token: "1190")])
+        #expect(try ReplayPolicy.decode(Data(policy.canonicalJSON().utf8)) == policy)
+        // Without its hedge (the comparison's "no hedge" layer) the buffer keeps only add_collateral.
+        #expect(policy.withoutHedge().buffer?.actions == [.addCollateral])
+        var onlySell = policy
+        onlySell.buffer?.actions = [.sellHedge]
+        onlySell.buffer?.reserveTokens = []
+        #expect(onlySell.withoutHedge().buffer == nil)
+    }
 }
