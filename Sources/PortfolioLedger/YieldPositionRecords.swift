@@ -12,7 +12,7 @@ public enum YieldPositionKind: String, Sendable, Hashable, CaseIterable, Codable
 }
 
 /// How a fixed APR accrues on an accrual-valued position; `t` is in years of 365 days
-/// (``Instant/secondsPerYear``) since each flow.
+/// (`Instant.secondsPerYear`) since each flow.
 public enum YieldAccrualRule: String, Sendable, Hashable, CaseIterable, Codable {
     /// Each flow grows by `1 + APR × t` (simple interest, no compounding).
     case simple

@@ -3,7 +3,7 @@ import LedgerMath
 /// One withdrawal with the cost it took off the position and the yield it realized.
 public struct YieldRealization: Sendable, Hashable {
     public var flow: YieldFlow
-    /// The part of the position's remaining cost the withdrawal relieved (see ``YieldPositionReplay``).
+    /// The part of the position's remaining cost the withdrawal relieved (in proportion; docs/analytics.md §3.1).
     public var costRelieved: ExactDecimal
     /// `amount − costRelieved`: booked yield income (negative: a realized loss).
     public var realized: ExactDecimal { flow.amount - costRelieved }
