@@ -212,6 +212,20 @@ private func x(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
         #expect(throws: LedgerError.self) { try later.write { tx in try tx.supersede(.yieldFlow(deposit), by: .yieldFlow(other), reason: "wrong position") } }
         // Known before the position was booked, the book has none.
         #expect(try later.read(asKnownAt: Instant(unixSeconds: 1_000)) { try $0.yieldPositions() }.isEmpty)
+        // The view other tools read and the snapshot's journal say the same of the yield flows
+        // (CashFlowRulesTests compares the golden books, which have none): the replacement, not the original.
+        let journal = try later.read { try $0.journal(from: Instant(unixSeconds: 0), to: Self.day(90)) }
+            .filter { $0.entryTable == "yield_flow" }.map { "\($0.entryID)|\($0.at.unixSeconds)|\($0.amount.currency)|\($0.amount.amount)|\($0.kind.rawValue)" }
+        let db = try Connection(path: later.path, mode: .readOnly)
+        defer { db.close() }
+        var view: [String] = []
+        try db.query("""
+            SELECT entry_id, flow_at_unix, currency, CASE WHEN direction < 0 THEN '-' || amount ELSE amount END, description
+            FROM v_cash_flow WHERE entry_table = 'yield_flow' AND nft_id IS NULL AND loan_id IS NULL AND hedge_id IS NULL
+            ORDER BY flow_at_unix, entry_id
+            """) { row in view.append(try (0..<row.columnCount).map { try row.column($0, as: String.self) }.joined(separator: "|")) }
+        #expect(view == journal && view.count == 3)
+        #expect(!view.contains { $0.hasPrefix("\(withdrawal.rawValue)|") })
     }
 
     @Test func journalRoundTripRebuildsTheSameBook() throws {
