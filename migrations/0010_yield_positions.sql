@@ -74,7 +74,7 @@ BEGIN SELECT RAISE(ABORT, 'yield_flow: shares are required for a share-price pos
 -- entry_correction gains 'yield_flow' in its CHECK list: rebuilt as in 0009 (copy aside, drop,
 -- create, copy back with the same ids, then its index and triggers exactly as before plus the
 -- yield_flow branch). No table references it by foreign key; views name it as text.
-CREATE TABLE entry_correction_before_0010 AS SELECT * FROM entry_correction;
+CREATE TABLE entry_correction_before_yield AS SELECT * FROM entry_correction;
 DROP TABLE entry_correction;
 CREATE TABLE entry_correction (
     entry_correction_id INTEGER PRIMARY KEY,
@@ -88,8 +88,8 @@ CREATE TABLE entry_correction (
     UNIQUE (entry_table, entry_id)
 ) STRICT;
 INSERT INTO entry_correction (entry_correction_id, entry_table, entry_id, replacement_id, reason, recorded_at)
-SELECT entry_correction_id, entry_table, entry_id, replacement_id, reason, recorded_at FROM entry_correction_before_0010 ORDER BY entry_correction_id;
-DROP TABLE entry_correction_before_0010;
+SELECT entry_correction_id, entry_table, entry_id, replacement_id, reason, recorded_at FROM entry_correction_before_yield ORDER BY entry_correction_id;
+DROP TABLE entry_correction_before_yield;
 CREATE INDEX entry_correction_replacement ON entry_correction (entry_table, replacement_id);
 CREATE TRIGGER entry_correction_no_update BEFORE UPDATE ON entry_correction BEGIN SELECT RAISE(ABORT, 'append-only: entry_correction rows cannot be updated; record a correction instead'); END;
 CREATE TRIGGER entry_correction_no_delete BEFORE DELETE ON entry_correction BEGIN SELECT RAISE(ABORT, 'append-only: entry_correction rows cannot be deleted; record a correction instead'); END;
