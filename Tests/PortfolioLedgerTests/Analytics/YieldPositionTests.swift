@@ -64,6 +64,13 @@ private func x(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
         #expect(close(carryETH.netCarry, YieldCarryFixture.netCarryETH, 1e-9))
         #expect(close(carryUSD.netCarry, YieldCarryFixture.netCarryUSD, 1e-6))
         #expect(carryETH.positions == [position])
+        // The NFT's own stack holds what its loan funded; a book without positions has no yield layer at all.
+        let nftScope = try book.ledger.read { try $0.fullStackReturn(.nft(book.nfts[0]), from: Self.day(0), to: Self.day(60), numeraire: .eth) }
+        #expect(nftScope.perYieldPosition.map(\.position) == [position] && close(nftScope.yieldAlone?.xirr.rate, YieldCarryFixture.rootETH, 1e-12))
+        let plain = try AnalyticsBook(dir: TemporaryDirectory(), ethUSD: Self.risingFX)
+        let none = try plain.ledger.read { try $0.fullStackReturn(.portfolio, from: Self.day(0), to: Self.day(60), numeraire: .eth) }
+        #expect(none.yieldAlone == nil && none.perYieldPosition.isEmpty && none.terminalByLayer[.yield] == nil)
+        #expect(try plain.ledger.read { try $0.weightedBorrowingCost(at: Self.day(60)) }.fundsYield == false)
 
         // Weighted cost of borrowed capital, gross and net of the yield the loan's money earned.
         let cost = try book.ledger.read { try $0.weightedBorrowingCost(at: Self.day(60), numeraire: .eth) }
