@@ -22,3 +22,5 @@ public typealias BalanceAssertionID = EntityID<BalanceAssertion>
 public typealias ImportSourceID = EntityID<ImportSource>
 public typealias BufferPolicyID = EntityID<BufferPolicyRecord>
 public typealias RiskParameterID = EntityID<RiskParameterRecord>
+public typealias YieldPositionID = EntityID<YieldPositionRecord>
+public typealias YieldFlowID = EntityID<YieldFlow>

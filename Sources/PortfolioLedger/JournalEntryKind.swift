@@ -22,6 +22,10 @@ public enum JournalEntryKind: String, Sendable, Hashable, CaseIterable, CustomSt
     case optionCashSettlement = "option cash settlement"
     case deposit
     case withdrawal
+    /// Cash put into a yield position (an asset bought, not an expense).
+    case yieldDeposit = "yield deposit"
+    /// Cash taken back from a yield position (its cost relieved, the rest realized yield).
+    case yieldWithdrawal = "yield withdrawal"
 
     /// The text `v_cash_flow` shows for it.
     public var description: String { rawValue }

@@ -14,6 +14,8 @@ public struct JournalEntry: Sendable, Hashable {
     public var nftID: NFTID?
     public var loanID: LoanID?
     public var hedgeID: HedgeID?
+    /// The yield position a `yield_flow` entry moved cash into or out of.
+    public var yieldPositionID: YieldPositionID? = nil
 
     /// The entry's text as `v_cash_flow` shows it.
     public var description: String { kind.description }
@@ -61,7 +63,8 @@ extension LedgerSnapshot {
         var entries: [JournalEntry] = []
         // v_cash_flow shows current knowledge; rebuild its rows with this snapshot's visibility.
         try db.query("""
-            SELECT f.entry_table, f.entry_id, f.flow_at_unix, f.currency, f.direction, f.amount, f.description, f.nft_id, f.loan_id, f.hedge_id
+            SELECT f.entry_table, f.entry_id, f.flow_at_unix, f.currency, f.direction, f.amount, f.description, f.nft_id, f.loan_id, f.hedge_id,
+                   f.yield_position_id
             FROM (\(Self.cashFlowSQL)) f
             WHERE f.flow_at_unix BETWEEN ?2 AND ?3
             ORDER BY f.flow_at_unix, f.entry_table, f.entry_id, f.description
@@ -72,7 +75,8 @@ extension LedgerSnapshot {
                                         amount: Money(direction < 0 ? -magnitude : magnitude, try StoredValue.currency(s, 3)),
                                         kind: try JournalEntryKind.decode(try s.column(6), field: "journal description"), nftID: try s.column(7, as: Int64?.self).map(NFTID.init),
                                         loanID: try s.column(8, as: Int64?.self).map(LoanID.init),
-                                        hedgeID: try s.column(9, as: Int64?.self).map(HedgeID.init)))
+                                        hedgeID: try s.column(9, as: Int64?.self).map(HedgeID.init),
+                                        yieldPositionID: try s.column(10, as: Int64?.self).map(YieldPositionID.init)))
         }
         return entries
     }
@@ -119,26 +123,27 @@ extension LedgerSnapshot {
         let option = visible("t", "option_trade", "option_trade_id")
         let settlement = visible("s", "option_settlement", "option_settlement_id")
         let external = visible("f", "external_flow", "external_flow_id")
+        let yieldFlow = visible("f", "yield_flow", "yield_flow_id")
         return """
             SELECT 'nft_trade' AS entry_table, t.nft_trade_id AS entry_id, t.traded_at AS flow_at_unix, t.currency,
                    CASE t.side WHEN 'acquire' THEN -1 ELSE 1 END AS direction, t.price AS amount,
                    CASE t.side WHEN 'acquire' THEN 'nft purchase' ELSE 'nft sale' END AS description,
-                   t.nft_id, NULL AS loan_id, NULL AS hedge_id
+                   t.nft_id, NULL AS loan_id, NULL AS hedge_id, NULL AS yield_position_id
             FROM nft_trade t WHERE \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL, NULL
             FROM nft_trade t WHERE t.fees <> '0' AND \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.price, 'opening position contributed', NULL, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.price, 'opening position contributed', NULL, NULL, NULL, NULL
             FROM nft_trade t WHERE t.opening = 1 AND t.price <> '0' AND \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.fees, 'opening position fees contributed', NULL, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.fees, 'opening position fees contributed', NULL, NULL, NULL, NULL
             FROM nft_trade t WHERE t.opening = 1 AND t.fees <> '0' AND \(trade)
             UNION ALL
-            SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL
+            SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL, NULL
             FROM loan l WHERE \(loan)
             UNION ALL
-            SELECT 'loan_event', e.loan_event_id, e.occurred_at, l.currency, x.direction, x.amount, x.description, NULL, e.loan_id, NULL
+            SELECT 'loan_event', e.loan_event_id, e.occurred_at, l.currency, x.direction, x.amount, x.description, NULL, e.loan_id, NULL, NULL
             FROM loan_event e JOIN loan l ON l.loan_id = e.loan_id
             JOIN (SELECT loan_event_id AS id, 1 AS direction, amount, 'loan borrowed more' AS description FROM loan_event WHERE event_kind = 'borrow_more'
                   UNION ALL SELECT loan_event_id, -1, interest_part, 'loan interest paid' FROM loan_event WHERE event_kind = 'repay' AND interest_part <> '0'
@@ -150,19 +155,23 @@ extension LedgerSnapshot {
             WHERE \(event) AND \(loan)
             UNION ALL
             SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', CASE WHEN t.quantity < 0 THEN 1 ELSE -1 END, t.premium,
-                   CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id
+                   CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id, NULL
             FROM option_trade t WHERE t.premium <> '0' AND \(option)
             UNION ALL
-            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', -1, t.fees, 'option fees', NULL, NULL, t.hedge_id
+            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', -1, t.fees, 'option fees', NULL, NULL, t.hedge_id, NULL
             FROM option_trade t WHERE t.fees <> '0' AND \(option)
             UNION ALL
             SELECT 'option_settlement', s.option_settlement_id, s.settled_at, 'USD', CASE WHEN s.cash_amount GLOB '-*' THEN -1 ELSE 1 END,
-                   ltrim(s.cash_amount, '-'), 'option cash settlement', NULL, NULL, s.hedge_id
+                   ltrim(s.cash_amount, '-'), 'option cash settlement', NULL, NULL, s.hedge_id, NULL
             FROM option_settlement s WHERE s.cash_amount <> '0' AND \(settlement)
             UNION ALL
             SELECT 'external_flow', f.external_flow_id, f.flowed_at, f.currency, CASE f.flow_kind WHEN 'deposit' THEN 1 ELSE -1 END,
-                   f.amount, f.flow_kind, NULL, NULL, NULL
+                   f.amount, f.flow_kind, NULL, NULL, NULL, NULL
             FROM external_flow f WHERE \(external)
+            UNION ALL
+            SELECT 'yield_flow', f.yield_flow_id, f.flowed_at, p.currency, CASE f.flow_kind WHEN 'deposit' THEN -1 ELSE 1 END, f.amount,
+                   CASE f.flow_kind WHEN 'deposit' THEN 'yield deposit' ELSE 'yield withdrawal' END, NULL, NULL, NULL, f.yield_position_id
+            FROM yield_flow f JOIN yield_position p ON p.yield_position_id = f.yield_position_id WHERE \(yieldFlow) AND p.recorded_at <= ?1
             """
     }()
 }

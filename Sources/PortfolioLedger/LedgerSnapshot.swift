@@ -40,6 +40,7 @@ public struct LedgerSnapshot {
         case "option_settlement": "SELECT 1 FROM option_settlement e WHERE e.option_settlement_id = ?2 AND " + Self.visible("e", "option_settlement", "option_settlement_id")
         case "external_flow": "SELECT 1 FROM external_flow e WHERE e.external_flow_id = ?2 AND " + Self.visible("e", "external_flow", "external_flow_id")
         case "balance_assertion": "SELECT 1 FROM balance_assertion e WHERE e.balance_assertion_id = ?2 AND " + Self.visible("e", "balance_assertion", "balance_assertion_id")
+        case "yield_flow": "SELECT 1 FROM yield_flow e WHERE e.yield_flow_id = ?2 AND " + Self.visible("e", "yield_flow", "yield_flow_id")
         default: throw LedgerError.invalidValue(field: "entry table", reason: "\(table) (\(idColumn)) cannot be corrected")
         }
         return try db.scalarIfAny(sql, k, id, as: Int64.self) != nil

@@ -6,6 +6,17 @@ final class DeferredHoldingChecks {
     var depth = 0
     var pending: [NFTID] = []
     var seen: Set<NFTID> = []
+    /// Yield positions whose withdrawals must still be covered at the end of the scope.
+    var pendingYield: [YieldPositionID] = []
+
+    func addYield(_ positions: [YieldPositionID]) {
+        for p in positions where !pendingYield.contains(p) { pendingYield.append(p) }
+    }
+
+    func takeYield() -> [YieldPositionID] {
+        defer { pendingYield = [] }
+        return pendingYield
+    }
 
     func add(_ nfts: some Sequence<NFTID>) {
         for nft in nfts where seen.insert(nft).inserted { pending.append(nft) }
@@ -40,7 +51,7 @@ extension LedgerTransaction {
             result = try body()
         } catch {
             holdingChecks.depth -= 1
-            if holdingChecks.depth == 0 { _ = holdingChecks.take() }
+            if holdingChecks.depth == 0 { _ = holdingChecks.take(); _ = holdingChecks.takeYield() }
             throw error
         }
         holdingChecks.depth -= 1
@@ -48,6 +59,7 @@ extension LedgerTransaction {
             for nft in holdingChecks.take() {
                 if let conflict = try current.holdingTimeline(of: nft).firstViolation() { throw conflict }
             }
+            for position in holdingChecks.takeYield() { _ = try current.yieldReplay(position) }
         }
         return result
     }
@@ -75,7 +87,7 @@ extension LedgerTransaction {
             // The event's own NFT too: once voided, the loan's visible events no longer name it.
             let named = try db.scalarIfAny("SELECT nft_id FROM loan_event WHERE loan_event_id = ?", id.rawValue, as: Int64?.self)
             return try current.nftsEverPledged(to: LoanID(loan)) + (named.flatMap { $0 }.map { [NFTID($0)] } ?? [])
-        case .optionTrade, .optionSettlement, .externalFlow, .balanceAssertion:
+        case .optionTrade, .optionSettlement, .externalFlow, .balanceAssertion, .yieldFlow:
             return []
         }
     }

@@ -11,6 +11,8 @@ public enum CorrectableEntry: Sendable, Hashable {
     case optionSettlement(OptionSettlementID)
     case externalFlow(ExternalFlowID)
     case balanceAssertion(BalanceAssertionID)
+    /// A deposit into or withdrawal from a yield position; a replacement must be of the same position.
+    case yieldFlow(YieldFlowID)
 
     var table: String {
         switch self {
@@ -21,6 +23,7 @@ public enum CorrectableEntry: Sendable, Hashable {
         case .optionSettlement: "option_settlement"
         case .externalFlow: "external_flow"
         case .balanceAssertion: "balance_assertion"
+        case .yieldFlow: "yield_flow"
         }
     }
 
@@ -33,6 +36,7 @@ public enum CorrectableEntry: Sendable, Hashable {
         case "option_settlement": self = .optionSettlement(OptionSettlementID(id))
         case "external_flow": self = .externalFlow(ExternalFlowID(id))
         case "balance_assertion": self = .balanceAssertion(BalanceAssertionID(id))
+        case "yield_flow": self = .yieldFlow(YieldFlowID(id))
         default: return nil
         }
     }
@@ -46,6 +50,7 @@ public enum CorrectableEntry: Sendable, Hashable {
         case .optionSettlement(let id): id.rawValue
         case .externalFlow(let id): id.rawValue
         case .balanceAssertion(let id): id.rawValue
+        case .yieldFlow(let id): id.rawValue
         }
     }
 }
@@ -88,6 +93,9 @@ extension LedgerTransaction {
             throw LedgerError.invalidValue(field: "replacement", reason: "a \(entry.table) entry can only be replaced by another \(entry.table) entry")
         }
         if case .loan = entry { throw LedgerError.invalidValue(field: "replacement", reason: "loans can only be voided and booked again") }
+        if case .yieldFlow = entry, try yieldPositionsAffected(by: entry) != yieldPositionsAffected(by: replacement) {
+            throw LedgerError.invalidValue(field: "replacement", reason: "a yield flow can only be replaced by a flow of the same position")
+        }
         try correct(entry, replacement: replacement.rowID, reason: reason)
     }
 
@@ -118,5 +126,6 @@ extension LedgerTransaction {
         var affected = try nftsAffected(by: entry)
         if let replacement, let replaced = CorrectableEntry(table: entry.table, rowID: replacement) { affected += try nftsAffected(by: replaced) }
         try checkHoldings(affected)
+        try checkYieldPositions(try yieldPositionsAffected(by: entry))
     }
 }

@@ -149,6 +149,33 @@ import Testing
                                        collateral: [m3]))
         }
         knowledge.append(clock.read())
+        try clock.set("2021-06-06T00:00:00Z")
+        // 6: yield positions (issue 21): a vault funded by the BendDAO loan, valued by share price, with a
+        // withdrawal booked wrong; a tokenized-bill position at a fixed APR with a deposit that never happened.
+        let (wrongRedeem, twice, vault) = try ledger.write { tx in
+            let pps = try tx.addPriceSeries(name: "vault-pps", kind: .index, quote: ethc)
+            _ = try tx.addObservations([PriceObservation(observedAt: instant("2021-03-01"), price: 1.0),
+                                        PriceObservation(observedAt: instant("2021-05-01"), price: 1.02)], to: pps)
+            let apeLoan = try #require(try tx.current.loans(lendingProtocol: .benddao).first { $0.externalRef == "B-8" }).id
+            let vault = try tx.openYieldPosition(named: "ETH vault", kind: .vault, currency: ethc, valuation: .sharePrice(pps), fundedBy: apeLoan,
+                                                 note: "half the BendDAO loan")
+            _ = try tx.recordYieldFlow(.deposit, position: vault, at: instant("2021-03-06"), amount: dec("15"), shares: dec("15"))
+            let wrong = try tx.recordYieldFlow(.withdrawal, position: vault, at: instant("2021-04-15"), amount: dec("10.1"), shares: dec("10"))
+            let bill = try tx.openYieldPosition(named: "T-bill token", kind: .rwa, currency: usd, valuation: .accrual(apr: 0.05, rule: .continuous))
+            _ = try tx.recordYieldFlow(.deposit, position: bill, at: instant("2021-03-02"), amount: dec("1000"), note: "from cash")
+            let twice = try tx.recordYieldFlow(.deposit, position: bill, at: instant("2021-03-03"), amount: dec("100"))
+            return (wrong, twice, vault)
+        }
+        knowledge.append(clock.read())
+        try clock.set("2021-06-07T00:00:00Z")
+        // 7: the yield corrections.
+        try ledger.write { tx in
+            try tx.void(.yieldFlow(twice), reason: "no such deposit")
+            try tx.supersede(.yieldFlow(wrongRedeem), reason: "redeemed 12 shares") {
+                .yieldFlow(try tx.recordYieldFlow(.withdrawal, position: vault, at: instant("2021-04-15"), amount: dec("12.12"), shares: dec("12")))
+            }
+        }
+        knowledge.append(clock.read())
         return (ledger, knowledge)
     }
 
@@ -168,6 +195,11 @@ import Testing
             }
             lines += try book.loans().map { "\($0.lendingProtocol) \($0.principal) \(try book.loanStatus($0.id, at: at))" }
             lines += try book.journal(from: Instant(unixSeconds: 0), to: at).map { "\($0.at) \($0.amount) \($0.description)" }
+            // By name: the rebuilt book numbers the positions in the file's order.
+            lines += try book.yieldPositions().sorted { $0.name < $1.name }.map { p in
+                let h = try book.yieldHolding(p.id, at: at)
+                return "\(p.name) \(p.kind) \(try p.fundingLoan.flatMap { try book.loan($0) }.map { "\($0.lendingProtocol) \($0.externalRef ?? "")" } ?? "-") \(h.shares ?? .zero) \(h.costBasis) \(h.realized) \(h.flows.count)"
+            }
             lines += try book.riskParameterRecords().map { "\($0.effectiveAt) \($0.maxLTV ?? 0) \($0.liquidationThreshold) \($0.note ?? "")" }
             for loan in try book.loans() {
                 for day in ["2021-03-10", "2021-03-25", "2021-04-02"] {

@@ -2,7 +2,7 @@ import LedgerMath
 
 /// The booked balances of one currency at an instant: exact, from booked entries only.
 ///
-/// `assets = cash + NFTs at cost`, `liabilities = outstanding loan principal`,
+/// `assets = cash + NFTs at cost + yield positions at cost`, `liabilities = outstanding loan principal`,
 /// `equity = assets − liabilities`. Option positions are carried at 0 here: premiums, fees and
 /// settlements are booked as income or expense when the cash moves, and the position's value is
 /// the mark-based ``MarkedAdjustments/optionMTM``.
@@ -14,8 +14,10 @@ public struct BookedBalances: Sendable, Hashable {
     public var nftsAtCost: ExactDecimal
     /// Σ outstanding principal (principal + borrowed more − principal repaid) of the loans open at the instant.
     public var loanPrincipal: ExactDecimal
+    /// Σ cost basis of the yield positions in this currency (deposits − cost relieved by withdrawals).
+    public var yieldAtCost: ExactDecimal = .zero
 
-    public var assets: ExactDecimal { cash + nftsAtCost }
+    public var assets: ExactDecimal { cash + nftsAtCost + yieldAtCost }
     public var liabilities: ExactDecimal { loanPrincipal }
     public var equity: ExactDecimal { assets - liabilities }
 
@@ -56,6 +58,13 @@ public struct BalanceSheetLoan: Sendable, Hashable {
     public var debt: ExactDecimal? { accruedInterest.map { outstandingPrincipal + $0 } }
 }
 
+/// A yield position holding something at the instant: booked at cost, and at mark.
+public struct BalanceSheetYield: Sendable, Hashable {
+    public var holding: YieldHolding
+    /// Shares × share price, or the accrued balance, in the position's currency; `nil` until marked.
+    public var value: YieldValue?
+}
+
 /// A hedge with open (unsettled) positions at the instant, at mark.
 public struct BalanceSheetHedge: Sendable, Equatable {
     public var hedge: HedgeID
@@ -75,8 +84,10 @@ public struct MarkedAdjustments: Sendable, Hashable {
     public var optionMTM: Double
     /// Σ accrued-but-unpaid interest of the open loans in this currency (owed: it lowers equity).
     public var accruedInterest: Double
-    /// `unrealized NFT + option MTM − accrued interest`.
-    public var total: Double { unrealizedNFT + optionMTM - accruedInterest }
+    /// Σ (value − cost basis) of the yield positions in this currency: yield earned, not yet withdrawn.
+    public var unrealizedYield: Double = 0
+    /// `unrealized NFT + option MTM − accrued interest + unrealized yield`.
+    public var total: Double { unrealizedNFT + optionMTM - accruedInterest + unrealizedYield }
 
     static func zero(_ currency: Currency) -> MarkedAdjustments {
         MarkedAdjustments(currency: currency, unrealizedNFT: 0, optionMTM: 0, accruedInterest: 0)
@@ -94,7 +105,7 @@ public struct NumeraireRate: Sendable, Hashable {
 
 /// The balance sheet at mark, in the numeraire, every amount converted at the sheet's instant.
 ///
-/// `assets = cash + NFTs at mark + hedges with positive MTM`,
+/// `assets = cash + NFTs at mark + yield positions at mark + hedges with positive MTM`,
 /// `liabilities = Σ (outstanding principal + accrued interest) + hedges with negative MTM`,
 /// `equity = assets − liabilities = Σ_c (booked equity_c + adjustments_c) × rate_c`.
 public struct MarkedBalanceSheet: Sendable, Hashable {
@@ -106,7 +117,9 @@ public struct MarkedBalanceSheet: Sendable, Hashable {
     public var hedgeAssets: Double
     public var loanDebt: Double
     public var hedgeLiabilities: Double
-    public var assets: Double { cash + nftsAtMark + hedgeAssets }
+    /// Σ yield positions at mark (shares × share price, or accrued balance).
+    public var yieldAtMark: Double = 0
+    public var assets: Double { cash + nftsAtMark + yieldAtMark + hedgeAssets }
     public var liabilities: Double { loanDebt + hedgeLiabilities }
     public var equity: Double { assets - liabilities }
     /// Every price used (marks, FX, rates), once.
@@ -132,6 +145,8 @@ public struct BalanceSheet: Sendable, Equatable {
     public var loans: [BalanceSheetLoan]
     /// Hedges with unsettled positions at the instant.
     public var hedges: [BalanceSheetHedge]
+    /// Yield positions with a cost basis or shares at the instant.
+    public var yieldPositions: [BalanceSheetYield] = []
     /// The marked part; `nil` when a price was missing and the policy said `.flag`.
     public var marked: MarkedBalanceSheet?
     /// Why ``marked`` is empty.
@@ -169,8 +184,16 @@ extension LedgerSnapshot {
             loans.append(BalanceSheetLoan(loan: loan.id, lendingProtocol: loan.lendingProtocol, currency: loan.currency,
                                           outstandingPrincipal: principal, accruedInterest: nil))
         }
+        var positions: [BalanceSheetYield] = []
+        for position in try yieldPositions() {
+            let holding = try yieldHolding(position.id, at: at)
+            guard !holding.flows.isEmpty, !holding.isClosed else { continue }
+            add(position.currency) { $0.yieldAtCost += holding.costBasis }
+            positions.append(BalanceSheetYield(holding: holding, value: nil))
+        }
         var sheet = BalanceSheet(at: at, knownAt: knownAt, booked: booked.keys.sorted().compactMap { booked[$0] }, nfts: nfts,
                                  loans: loans, hedges: [], marked: nil, markProblem: nil)
+        sheet.yieldPositions = positions
         do {
             sheet.marked = try mark(&sheet, numeraire: numeraire, policy: policy, market: market)
         } catch let error as AnalyticsError where policy.onMissingPrice == .flag {
@@ -207,6 +230,13 @@ extension LedgerSnapshot {
             sheet.loans[index].accruedInterest = accrued
             adjustments[item.currency, default: .zero(item.currency)].accruedInterest += accrued.doubleValue
         }
+        for index in sheet.yieldPositions.indices {
+            let holding = sheet.yieldPositions[index].holding
+            let value = try yieldValue(holding.position.id, at: at, policy: policy)
+            if let p = value.sharePrice { note([p]) }
+            sheet.yieldPositions[index].value = value
+            adjustments[holding.position.currency, default: .zero(holding.position.currency)].unrealizedYield += value.unrealized
+        }
         for hedge in try hedges() {
             guard try positions(of: hedge.id, at: at).contains(where: { $0.settlement == nil }) else { continue }
             let valuation = try hedgeValuation(hedge.id, at: at, market: market)
@@ -228,6 +258,7 @@ extension LedgerSnapshot {
                                         rates: [], cash: 0, nftsAtMark: 0, hedgeAssets: 0, loanDebt: 0, hedgeLiabilities: 0, prices: [])
         for b in sheet.booked { marked.cash += try value(b.cash.doubleValue, b.currency) }
         for nft in sheet.nfts { marked.nftsAtMark += try value(nft.markValue ?? 0, nft.lot.costBasis.currency) }
+        for position in sheet.yieldPositions { marked.yieldAtMark += try value(position.value?.value ?? 0, position.holding.position.currency) }
         for loan in sheet.loans { marked.loanDebt += try value((loan.debt ?? loan.outstandingPrincipal).doubleValue, loan.currency) }
         for hedge in sheet.hedges {
             let v = try value(hedge.valueUSD, .usd)

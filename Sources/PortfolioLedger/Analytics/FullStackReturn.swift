@@ -2,15 +2,17 @@ import LedgerMath
 
 /// What a return covers.
 public enum ReturnScope: Sendable, Hashable {
-    /// Every NFT, loan and hedge of the book.
+    /// Every NFT, loan, hedge and yield position of the book.
     case portfolio
-    /// One NFT with the loans it backed and the hedges protecting those loans.
+    /// One NFT with the loans it backed, the hedges protecting those loans and the yield positions they funded.
     case nft(NFTID)
 }
 
 /// The layer a flow belongs to.
 public enum ReturnLayer: String, Sendable, Hashable, CaseIterable {
     case nft, loan, hedge
+    /// Yield positions: deposits (−), withdrawals (+), value at mark.
+    case yield
 }
 
 /// One flow of a return, from the investor's side (− invested/paid, + received), converted at its own instant.
@@ -20,6 +22,8 @@ public struct ReturnFlow: Sendable, Hashable {
     public var amount: ConvertedAmount
     /// The loan the flow belongs to (loan-layer flows only).
     public var loan: LoanID?
+    /// The yield position the flow belongs to (yield-layer flows only).
+    public var yieldPosition: YieldPositionID? = nil
 }
 
 /// The returns of one set of flows plus start and terminal values: money-weighted (XIRR),
@@ -38,6 +42,14 @@ public struct LayerReturn: Sendable, Hashable {
     public var timeWeighted: TimeWeightedReturn.Result
     public var moneyMultiple: Double? { money.multiple }
     public var holdingPeriodReturn: Double? { money.holdingPeriodReturn }
+}
+
+/// The return of one yield position on its own (deposits −, withdrawals +, value at the ends).
+public struct YieldPositionReturn: Sendable, Hashable {
+    public var position: YieldPositionID
+    /// The loan that funded it, if any.
+    public var fundingLoan: LoanID?
+    public var layer: LayerReturn
 }
 
 /// The return of one loan on its own, from the borrower's side (proceeds +, payments −, debt owed −).
@@ -73,6 +85,11 @@ public struct FullStackReturnReport: Sendable, Hashable {
     public var nftWithLoans: LayerReturn
     /// The hedge alone.
     public var hedgeAlone: LayerReturn
+    /// The yield positions alone; `nil` when the scope has none (books without yield positions
+    /// report exactly what they did before the layer existed).
+    public var yieldAlone: LayerReturn? = nil
+    /// Each yield position of the scope on its own.
+    public var perYieldPosition: [YieldPositionReturn] = []
     /// Every loan of the scope on its own (the loan layer split per loan).
     public var perLoan: [LoanLayerReturn]
     /// Borrowing cost of the scope's loans over their lives up to t1, numeraire.
@@ -90,6 +107,7 @@ extension LedgerSnapshot {
                                 policy: PricingPolicy = .default, market: OptionMarketInputs = .default) throws -> FullStackReturnReport {
         guard from < to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is not before \(to)") }
         let (allNFTs, loanIDs, hedgeIDs) = try members(of: scope)
+        let yieldIDs = try yieldMembers(of: scope, loans: loanIDs)
         // An opening position of unknown cost has no measurable return: counting it at zero cost
         // would show its whole value as gain, so it is left out and the report says so.
         let unknownCost = try allNFTs.sorted().filter { try hasUnknownCost($0, at: to) }
@@ -98,7 +116,7 @@ extension LedgerSnapshot {
         var prices: [PriceUsed] = [], seen: Set<PriceUsed> = []
         func note(_ ps: [PriceUsed]) { for p in ps where seen.insert(p).inserted { prices.append(p) } }
         let missing = MissingPrices(policy)
-        var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
+        var flows = try scopeFlows(nftIDs, loanIDs, hedgeIDs, yieldIDs, from: from.adding(seconds: 1), to: to, numeraire: numeraire,
                                    policy: policy, note: note, missing: missing)
         // Capital a defined-risk hedge ties up: the margin posted at its opening and released at expiry.
         let margins = try hedgeIDs.sorted().compactMap { try hedgeMargin($0, market: market) }
@@ -114,7 +132,7 @@ extension LedgerSnapshot {
         }
         flows.sort { $0.amount.at < $1.amount.at }
         func value(at instant: Instant, pricedAt: Instant? = nil) throws -> ScopeValue {
-            try scopeValue(nftIDs, loanIDs, hedgeIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
+            try scopeValue(nftIDs, loanIDs, hedgeIDs, yieldIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
                            note: note, missing: missing)
         }
         let start = try value(at: from), end = try value(at: to)
@@ -150,7 +168,8 @@ extension LedgerSnapshot {
         let total = layerReturn(.layers(Set(ReturnLayer.allCases)))
         let perLoan = loanIDs.sorted().filter { id in flows.contains { $0.loan == id } || start.debts[id] != nil || end.debts[id] != nil }
             .map { LoanLayerReturn(loan: $0, layer: layerReturn(.loan($0))) }
-        return FullStackReturnReport(scope: scope, from: from, to: to, numeraire: numeraire, flows: flows,
+        let fundedBy = Dictionary(uniqueKeysWithValues: try yieldIDs.map { ($0, try yieldPosition($0)?.fundingLoan) })
+        var report = FullStackReturnReport(scope: scope, from: from, to: to, numeraire: numeraire, flows: flows,
                                      startValue: total.startValue, terminalValue: total.terminalValue,
                                      startByLayer: start.byLayer, terminalByLayer: end.byLayer, total: total,
                                      nftAlone: layerReturn(.layers([.nft])), nftWithLoans: layerReturn(.layers([.nft, .loan])),
@@ -158,6 +177,22 @@ extension LedgerSnapshot {
                                      // By time, then series: the valuations before each flow note their prices out of order.
                                      prices: prices.sorted { ($0.observedAt, $0.asOf, $0.series) < ($1.observedAt, $1.asOf, $1.series) },
                                      problems: unknownCostProblems + missing.problems)
+        if !yieldIDs.isEmpty {
+            report.yieldAlone = layerReturn(.layers([.yield]))
+            report.perYieldPosition = yieldIDs.sorted().map {
+                YieldPositionReturn(position: $0, fundingLoan: fundedBy[$0] ?? nil, layer: layerReturn(.yieldPosition($0)))
+            }
+        }
+        return report
+    }
+
+    /// The yield positions of a scope: every one for the portfolio; for one NFT, those its loans funded.
+    func yieldMembers(of scope: ReturnScope, loans: Set<LoanID>) throws -> Set<YieldPositionID> {
+        let all = try yieldPositions()
+        switch scope {
+        case .portfolio: return Set(all.map(\.id))
+        case .nft: return Set(all.filter { $0.fundingLoan.map(loans.contains) ?? false }.map(\.id))
+        }
     }
 
     /// The layer's sub-periods split at each of its flow instants: capital at the start = value one
@@ -187,7 +222,8 @@ extension LedgerSnapshot {
 
     /// The journal entries in `[from, to]` that belong to the scope, each tagged with its layer and
     /// converted into the numeraire at its own instant.
-    func scopeFlows(_ nftIDs: Set<NFTID>, _ loanIDs: Set<LoanID>, _ hedgeIDs: Set<HedgeID>, from: Instant, to: Instant,
+    func scopeFlows(_ nftIDs: Set<NFTID>, _ loanIDs: Set<LoanID>, _ hedgeIDs: Set<HedgeID>, _ yieldIDs: Set<YieldPositionID> = [],
+                    from: Instant, to: Instant,
                     numeraire: Numeraire, policy: PricingPolicy, note: ([PriceUsed]) -> Void,
                     missing: MissingPrices? = nil) throws -> [ReturnFlow] {
         var flows: [ReturnFlow] = []
@@ -196,12 +232,14 @@ extension LedgerSnapshot {
             if let n = entry.nftID, nftIDs.contains(n) { layer = .nft }
             else if let l = entry.loanID, loanIDs.contains(l) { layer = .loan }
             else if let h = entry.hedgeID, hedgeIDs.contains(h) { layer = .hedge }
+            else if let y = entry.yieldPositionID, yieldIDs.contains(y) { layer = .yield }
             else { continue }
             guard let c = try missing.attempt("flow '\(entry.description)' at \(entry.at)", {
                 try convert(entry.amount, to: numeraire, at: entry.at, policy: policy)
             }) else { continue }
             note(c.prices)
-            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c, loan: layer == .loan ? entry.loanID : nil))
+            flows.append(ReturnFlow(layer: layer, description: entry.description, amount: c, loan: layer == .loan ? entry.loanID : nil,
+                                    yieldPosition: layer == .yield ? entry.yieldPositionID : nil))
         }
         return flows
     }
@@ -231,7 +269,8 @@ extension LedgerSnapshot {
 
     /// Value of the scope's layers at `at` in the numeraire: NFTs held (not disposed), −debt, hedge MTM.
     /// With `pricedAt`, what was held at `at` is priced (floors, FX) at `pricedAt` instead.
-    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, at: Instant, pricedAt: Instant? = nil,
+    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, _ yields: Set<YieldPositionID>,
+                            at: Instant, pricedAt: Instant? = nil,
                             numeraire: Numeraire, policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void,
                             missing: MissingPrices? = nil) throws -> ScopeValue {
         let priced = pricedAt ?? at
@@ -267,7 +306,18 @@ extension LedgerSnapshot {
             note(c.prices)
             hedgeValue += c.converted
         }
-        return ScopeValue(nft: nftValue, debts: debts, hedge: hedgeValue)
+        var yieldValues: [YieldPositionID: Double] = [:]
+        for id in yields.sorted() {
+            guard let position = try yieldPosition(id) else { continue }
+            guard let c = try missing.attempt("yield position \(id) at \(priced)", { () throws -> ConvertedAmount in
+                let v = try yieldValue(id, at: at, pricedAt: priced, policy: policy)
+                if let p = v.sharePrice { note([p]) }
+                return try convert(Money(exact(v.value), position.currency), to: numeraire, at: priced, policy: policy)
+            }) else { continue }
+            note(c.prices)
+            yieldValues[id] = c.converted
+        }
+        return ScopeValue(nft: nftValue, debts: debts, hedge: hedgeValue, yields: yieldValues)
     }
 
     /// The margin a defined-risk hedge (an iron condor) ties up: its widest wing × multiplier ×
@@ -291,21 +341,30 @@ struct ScopeValue {
     /// Debt per open loan (positive).
     var debts: [LoanID: Double]
     var hedge: Double
+    /// Value per yield position.
+    var yields: [YieldPositionID: Double] = [:]
 
     // Summed in a fixed order (by loan id; layers in declaration order): a Dictionary's or Set's
     // iteration order changes from process to process, and so would the last bits of a Double sum.
-    var byLayer: [ReturnLayer: Double] { [.nft: nft, .loan: -debts.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value }, .hedge: hedge] }
+    var byLayer: [ReturnLayer: Double] {
+        var layers: [ReturnLayer: Double] = [.nft: nft, .loan: -debts.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value }, .hedge: hedge]
+        // Only a scope with yield positions has the layer: the others' totals keep their exact sums.
+        if !yields.isEmpty { layers[.yield] = yields.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value } }
+        return layers
+    }
 }
 
 /// A part of a scope whose return is reported: some layers, or one loan.
 enum ReturnSlice {
     case layers(Set<ReturnLayer>)
     case loan(LoanID)
+    case yieldPosition(YieldPositionID)
 
     func includes(_ flow: ReturnFlow) -> Bool {
         switch self {
         case .layers(let layers): layers.contains(flow.layer)
         case .loan(let id): flow.loan == id
+        case .yieldPosition(let id): flow.yieldPosition == id
         }
     }
 
@@ -315,6 +374,7 @@ enum ReturnSlice {
             let values = v.byLayer
             return ReturnLayer.allCases.filter(layers.contains).reduce(0) { $0 + (values[$1] ?? 0) }
         case .loan(let id): return -(v.debts[id] ?? 0)
+        case .yieldPosition(let id): return v.yields[id] ?? 0
         }
     }
 }

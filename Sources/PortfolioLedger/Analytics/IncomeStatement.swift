@@ -24,6 +24,8 @@ public enum StatementLineKind: String, Sendable, Hashable, CaseIterable {
     case optionSettlement = "option cash settlement"
     case deposit
     case withdrawal
+    /// A yield position's withdrawal − the cost it relieved: yield earned and taken out.
+    case yieldRealized = "yield realized"
 
     /// Deposits and withdrawals move equity without being income.
     public var isExternalFlow: Bool { self == .deposit || self == .withdrawal }
@@ -66,6 +68,8 @@ public struct BookedIncome: Sendable, Hashable {
     public var optionPremiums: ExactDecimal { sum([.premiumReceived, .premiumPaid]) }
     public var optionFees: ExactDecimal { amount(.optionFees) }
     public var optionSettlements: ExactDecimal { amount(.optionSettlement) }
+    /// Yield realized by withdrawals from yield positions.
+    public var yieldIncome: ExactDecimal { amount(.yieldRealized) }
     /// Σ every P&L line (everything but deposits and withdrawals).
     public var profitAndLoss: ExactDecimal { sum(StatementLineKind.allCases.filter { !$0.isExternalFlow }) }
     /// Deposits − withdrawals.
@@ -94,7 +98,9 @@ public struct MarkedChange: Sendable, Hashable {
     public var optionMTM: Double
     /// −(accrued interest at t1 − at t0): more interest owed is an expense.
     public var accruedInterest: Double
-    public var total: Double { unrealizedNFT + optionMTM + accruedInterest }
+    /// Unrealized yield at t1 − at t0 (a withdrawal in the period reverses what it realized).
+    public var unrealizedYield: Double = 0
+    public var total: Double { unrealizedNFT + optionMTM + accruedInterest + unrealizedYield }
     /// Converted at the closing rate.
     public var closingRate: Double
     public var totalInNumeraire: Double { total == 0 ? 0 : total * closingRate }
@@ -147,8 +153,12 @@ public struct MarkedIncome: Sendable, Hashable {
     public var optionMTMChange: Double
     public var accruedInterestChange: Double
     public var fxTranslation: Double
+    /// Δ unrealized yield of the yield positions, at the closing rate.
+    public var unrealizedYieldChange: Double = 0
     /// Booked P&L + marked changes + FX translation.
-    public var totalProfitAndLoss: Double { bookedProfitAndLoss + unrealizedNFTChange + optionMTMChange + accruedInterestChange + fxTranslation }
+    public var totalProfitAndLoss: Double {
+        bookedProfitAndLoss + unrealizedNFTChange + optionMTMChange + accruedInterestChange + unrealizedYieldChange + fxTranslation
+    }
     public var reconciliation: MarkedReconciliation
     /// Every price used for the conversions, once.
     public var prices: [PriceUsed]
@@ -250,6 +260,11 @@ extension LedgerSnapshot {
                 add(.principalReleased, event.occurredAt, Money(released, loan.currency), "loan_event", event.id.rawValue, loan: loan.id)
             }
         }
+        for r in try yieldRealizations(from: from, to: to) {
+            guard let position = try yieldPosition(r.flow.position) else { continue }
+            add(.yieldRealized, r.flow.flowedAt, Money(r.realized, position.currency), "yield_flow", r.flow.id.rawValue,
+                loan: position.fundingLoan)
+        }
         return lines.sorted { ($0.at, $0.entryTable, $0.entryID, $0.kind.rawValue) < ($1.at, $1.entryTable, $1.entryID, $1.kind.rawValue) }
     }
 
@@ -270,6 +285,8 @@ extension LedgerSnapshot {
         case .withdrawal: .withdrawal
         // Balance-sheet movements: NFT trades are covered by the lots, the loan ones by the loans.
         case .nftPurchase, .nftSale, .nftTradeFees, .loanProceeds, .loanBorrowedMore, .loanPrincipalRepaid: nil
+        // Yield deposits buy an asset; a withdrawal's realized yield is its own line, from the positions.
+        case .yieldDeposit, .yieldWithdrawal: nil
         }
     }
 
@@ -307,9 +324,10 @@ extension LedgerSnapshot {
             guard e0 != 0 || e1 != 0 || !currencyLines.isEmpty else { continue }
             let x1 = try rate(currency, at: closing.at, known: m1)
             let x0 = e0 == 0 ? nil : try rate(currency, at: opening.at, known: m0)
-            let change = MarkedChange(currency: currency, unrealizedNFT: a1.unrealizedNFT - a0.unrealizedNFT,
+            var change = MarkedChange(currency: currency, unrealizedNFT: a1.unrealizedNFT - a0.unrealizedNFT,
                                       optionMTM: a1.optionMTM - a0.optionMTM, accruedInterest: -(a1.accruedInterest - a0.accruedInterest),
                                       closingRate: x1)
+            change.unrealizedYield = a1.unrealizedYield - a0.unrealizedYield
             if change.total != 0 { changes.append(change) }
             let onMovements = currencyLines.reduce(0.0) { sum, line in
                 sum + line.amount.amount.doubleValue * (x1 - (line.converted?.rate ?? x1))
@@ -324,10 +342,12 @@ extension LedgerSnapshot {
         let reconciliation = MarkedReconciliation(numeraire: numeraire, openingEquity: m0.equity, externalFlows: flows,
                                                   bookedProfitAndLoss: booked, markedChanges: markedChanges, fxTranslation: fxTotal,
                                                   closingEquity: m1.equity)
-        return MarkedIncome(numeraire: numeraire, changes: changes, fx: translations, bookedProfitAndLoss: booked, externalFlows: flows,
-                            unrealizedNFTChange: changes.reduce(0.0) { $0 + ($1.unrealizedNFT == 0 ? 0 : $1.unrealizedNFT * $1.closingRate) },
-                            optionMTMChange: changes.reduce(0.0) { $0 + ($1.optionMTM == 0 ? 0 : $1.optionMTM * $1.closingRate) },
-                            accruedInterestChange: changes.reduce(0.0) { $0 + ($1.accruedInterest == 0 ? 0 : $1.accruedInterest * $1.closingRate) },
-                            fxTranslation: fxTotal, reconciliation: reconciliation, prices: prices)
+        var income = MarkedIncome(numeraire: numeraire, changes: changes, fx: translations, bookedProfitAndLoss: booked, externalFlows: flows,
+                                  unrealizedNFTChange: changes.reduce(0.0) { $0 + ($1.unrealizedNFT == 0 ? 0 : $1.unrealizedNFT * $1.closingRate) },
+                                  optionMTMChange: changes.reduce(0.0) { $0 + ($1.optionMTM == 0 ? 0 : $1.optionMTM * $1.closingRate) },
+                                  accruedInterestChange: changes.reduce(0.0) { $0 + ($1.accruedInterest == 0 ? 0 : $1.accruedInterest * $1.closingRate) },
+                                  fxTranslation: fxTotal, reconciliation: reconciliation, prices: prices)
+        income.unrealizedYieldChange = changes.reduce(0.0) { $0 + ($1.unrealizedYield == 0 ? 0 : $1.unrealizedYield * $1.closingRate) }
+        return income
     }
 }

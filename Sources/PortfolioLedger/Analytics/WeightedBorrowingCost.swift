@@ -32,6 +32,12 @@ public struct LoanRateWeight: Sendable, Hashable {
     public var weight: Double
     /// ``weight`` converted into the numeraire at the report's end instant.
     public var weightInNumeraire: Double
+    /// What the yield positions this loan funded earned up to the report instant, numeraire
+    /// (``LoanNetCarry/yieldEarned``); 0 when it funded none.
+    public var yieldEarnedInNumeraire: Double = 0
+    /// `(costInNumeraire − yieldEarnedInNumeraire) / receivedInNumeraire`, annualized over the same
+    /// interval as ``effectiveAPRInNumeraire`` (equal to it when the loan funded no yield position).
+    public var netEffectiveAPRInNumeraire: Double?
 }
 
 /// A weighted average APR: `Σ w_i · APR_i / Σ w_i` over the loans with an APR.
@@ -63,6 +69,10 @@ public struct WeightedBorrowingCostReport: Sendable, Hashable {
     public var inNumeraire: WeightedAPR
     /// Per protocol: numeraire weights and numeraire APRs.
     public var byProtocol: [LendingProtocol: WeightedAPR]
+    /// All loans, numeraire, each net of the yield its funded positions earned (``LoanRateWeight/netEffectiveAPRInNumeraire``).
+    public var inNumeraireNetOfYield: WeightedAPR
+    /// True when some loan funded a yield position (otherwise the net figures equal the gross ones).
+    public var fundsYield: Bool
     /// FX used for the weights, once.
     public var prices: [PriceUsed]
 }
@@ -95,12 +105,23 @@ extension LedgerSnapshot {
                                        policy: PricingPolicy) throws -> WeightedBorrowingCostReport {
         var prices: [PriceUsed] = []
         var loans: [LoanRateWeight] = []
+        var fundsYield = false
         for (record, weight) in rows {
             var rate = try loanRate(record, at: to, numeraire: numeraire, policy: policy)
             let fx = try fxRate(from: record.currency, to: numeraire.currency, at: to, policy: policy)
             for p in fx.prices where !prices.contains(p) { prices.append(p) }
             rate.weight = weight
             rate.weightInNumeraire = weight * fx.rate
+            let positions = try yieldPositions(fundedBy: record.id).map(\.id)
+            if !positions.isEmpty {
+                fundsYield = true
+                let earned = try yieldEarned(positions, at: to, numeraire: numeraire, policy: policy)
+                for p in earned.prices where !prices.contains(p) { prices.append(p) }
+                rate.yieldEarnedInNumeraire = earned.value
+                let seconds = record.startedAt.seconds(to: rate.horizon)
+                rate.netEffectiveAPRInNumeraire = (rate.receivedInNumeraire > 0 && seconds > 0)
+                    ? (rate.costInNumeraire - earned.value) / rate.receivedInNumeraire * Double(Instant.secondsPerYear) / Double(seconds) : nil
+            }
             loans.append(rate)
         }
         var byCurrency: [Currency: WeightedAPR] = [:]
@@ -113,7 +134,10 @@ extension LedgerSnapshot {
         }
         return WeightedBorrowingCostReport(from: from, to: to, numeraire: numeraire, loans: loans, byCurrency: byCurrency,
                                            inNumeraire: .of(loans.map { ($0.weightInNumeraire, $0.effectiveAPRInNumeraire) }),
-                                           byProtocol: byProtocol, prices: prices)
+                                           byProtocol: byProtocol,
+                                           inNumeraireNetOfYield: .of(loans.map { ($0.weightInNumeraire, $0.netEffectiveAPRInNumeraire) }),
+                                           fundsYield: fundsYield,
+                                           prices: prices)
     }
 
     /// A loan's all-in APR as known at `at` (see ``APRBasis``); weights left 0.
@@ -143,7 +167,9 @@ extension LedgerSnapshot {
                               costInNumeraire: numCost, receivedInNumeraire: cost.receivedInNumeraire,
                               effectiveAPRInNumeraire: (cost.receivedInNumeraire > 0 && seconds > 0)
                                 ? numCost / cost.receivedInNumeraire * Double(Instant.secondsPerYear) / Double(seconds) : nil,
-                              weight: 0, weightInNumeraire: 0)
+                              weight: 0, weightInNumeraire: 0,
+                              netEffectiveAPRInNumeraire: (cost.receivedInNumeraire > 0 && seconds > 0)
+                                ? numCost / cost.receivedInNumeraire * Double(Instant.secondsPerYear) / Double(seconds) : nil)
     }
 
     /// `∫ outstanding principal dt` (loan currency × seconds) over `[from, to]` ∩ the loan's open life.

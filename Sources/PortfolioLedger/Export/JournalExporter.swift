@@ -53,6 +53,8 @@ struct JournalExporter {
         static let loanEvent = 9, loanEnd = 10, dispose = 11, acquire = 12, transfer = 13, loanStart = 14, eventAtStart = 15, endAtStart = 16
         static let hedge = 17, optionTrade = 18, settlement = 19, externalFlow = 20, balanceAssertion = 21, bufferPolicy = 22
         static let riskParameter = 23
+        /// A yield position before its flows; at one instant its deposits before its withdrawals.
+        static let yieldPosition = 24, yieldDeposit = 25, yieldWithdrawal = 26
     }
 
     /// A line with its position; `line` may hold ref tokens resolved once the order is known.
@@ -88,6 +90,7 @@ struct JournalExporter {
         try exporter.balanceAssertions(&entries)
         try exporter.bufferPolicies(&entries)
         try exporter.riskParameters(&entries)
+        try exporter.yieldPositions(&entries)
         try exporter.corrections(&entries)
         entries.sort { $0.position < $1.position }
         var labels: [String: String] = [:], counts: [String: Int] = [:]
@@ -515,6 +518,58 @@ struct JournalExporter {
             let position = after(loans: row.loan.map { [$0] } ?? [], Position(at: row.at, rank: Rank.riskParameter, id: row.id))
             if let loan = row.loan { dependents["loan:\(loan)", default: []].append(position) }
             add(&out, "risk_parameter", row.id, position, line, ref: false)
+        }
+    }
+
+    /// A yield position at its first flow (after the loan that funded it started), then its
+    /// deposits and withdrawals, each with a `ref` so corrections can name it.
+    private mutating func yieldPositions(_ out: inout [Entry]) throws {
+        var rows: [(id: Int64, name: String, kind: String, currency: String, valuation: String, series: String?, apr: Double?,
+                    rule: String?, loan: Int64?, note: String?, recorded: Int64)] = []
+        try db.query("""
+            SELECT p.yield_position_id, p.position_name, p.position_kind, p.currency, p.valuation, s.series_name, p.accrual_apr, p.accrual_rule,
+                   p.loan_id, p.note, p.recorded_at
+            FROM yield_position p LEFT JOIN price_series s ON s.series_id = p.share_price_series_id ORDER BY p.yield_position_id
+            """) { r in
+            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
+                         try r.column(7), try r.column(8), try r.column(9), try r.column(10)))
+        }
+        for row in rows {
+            var flows: [(id: Int64, kind: String, at: Int64, amount: String, shares: String?, note: String?, recorded: Int64)] = []
+            try db.query("""
+                SELECT yield_flow_id, flow_kind, flowed_at, amount, shares, note, recorded_at FROM yield_flow WHERE yield_position_id = ?
+                ORDER BY yield_flow_id
+                """, row.id) { r in
+                flows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6)))
+            }
+            var line = JournalLine(type: "yield_position")
+            line.add("name", row.name)
+            line.add("kind", row.kind)
+            line.add("currency", row.currency)
+            line.add("valuation", row.valuation)
+            line.add("share_price_series", row.series)
+            line.add("accrual_apr", row.apr)
+            line.add("accrual_rule", row.rule)
+            if let loan = row.loan { line.addRaw("loan", Self.loanRef(loan)) }
+            line.add("note", row.note)
+            Self.recordedAt(&line, row.recorded)
+            let opened = after(loans: row.loan.map { [$0] } ?? [],
+                               Position(at: flows.map(\.at).min() ?? .min, rank: Rank.yieldPosition, id: row.id))
+            if let loan = row.loan { dependents["loan:\(loan)", default: []].append(opened) }
+            add(&out, "yield_position", row.id, opened, line, ref: false)
+            for flow in flows {
+                var line = JournalLine(type: "yield_flow")
+                line.addRaw("ref", "\"" + Self.token("yield_flow", flow.id) + "\"")
+                line.add("position", row.name)
+                line.add("kind", flow.kind)
+                line.add("flowed_at", Instant(unixSeconds: flow.at).description)
+                line.add("amount", flow.amount)
+                line.add("shares", flow.shares)
+                line.add("note", flow.note)
+                Self.recordedAt(&line, flow.recorded)
+                let rank = flow.kind == "deposit" ? Rank.yieldDeposit : Rank.yieldWithdrawal
+                add(&out, "yield_flow", flow.id, max(opened, Position(at: flow.at, rank: rank, id: flow.id)), line, ref: true)
+            }
         }
     }
 

@@ -309,6 +309,10 @@ final class JournalImporter {
             return (true, nil)
         case "risk_parameter":
             return (try bookRiskParameter(try decode(JournalRiskParameter.self, data)), nil)
+        case "yield_position":
+            return (try bookYieldPosition(try decode(JournalYieldPosition.self, data)), nil)
+        case "yield_flow":
+            return try bookYieldFlow(try decode(JournalYieldFlow.self, data))
         case "collection_daily_sales":
             let entry = try decode(JournalDailySales.self, data)
             guard let collection = try tx.current.collection(chain: entry.chain, contractAddress: entry.contractAddress) else {
@@ -324,6 +328,58 @@ final class JournalImporter {
     }
 
     // MARK: - Entry kinds with more to resolve
+
+    /// A yield position, found by name: one of that name already booked is the same position
+    /// (skipped) when it says the same, and a conflict otherwise.
+    private func bookYieldPosition(_ entry: JournalYieldPosition) throws -> Bool {
+        let kind = try enumeration(entry.kind, YieldPositionKind.self, "kind")
+        let currency = try currency(entry.currency, "currency")
+        let valuation: YieldValuation
+        switch entry.valuation {
+        case "share_price":
+            guard let name = entry.sharePriceSeries else { throw LedgerError.invalidValue(field: "share_price_series", reason: "missing for a share_price position") }
+            guard entry.accrualApr == nil, entry.accrualRule == nil else {
+                throw LedgerError.invalidValue(field: "accrual_apr", reason: "a share_price position has no accrual rule")
+            }
+            guard let series = try tx.current.series(named: name) else { throw LedgerError.invalidValue(field: "share_price_series", reason: "no price series '\(name)'") }
+            valuation = .sharePrice(series.id)
+        case "accrual":
+            guard entry.sharePriceSeries == nil else { throw LedgerError.invalidValue(field: "share_price_series", reason: "an accrual position has no share price") }
+            guard let apr = entry.accrualApr else { throw LedgerError.invalidValue(field: "accrual_apr", reason: "missing for an accrual position") }
+            valuation = .accrual(apr: apr, rule: try enumeration(entry.accrualRule ?? "", YieldAccrualRule.self, "accrual_rule"))
+        default:
+            throw LedgerError.invalidValue(field: "valuation", reason: "'\(entry.valuation.prefix(40))' is not share_price or accrual")
+        }
+        let funding = try entry.loan.map { try loan($0, "loan") }
+        if let existing = try tx.current.yieldPosition(named: entry.name) {
+            guard existing.kind == kind, existing.currency == currency, existing.valuation == valuation, existing.fundingLoan == funding else {
+                throw LedgerError.conflict("a yield position named '\(entry.name)' is already booked with other terms")
+            }
+            return false
+        }
+        _ = try tx.openYieldPosition(named: entry.name, kind: kind, currency: currency, valuation: valuation, fundedBy: funding,
+                                     note: entry.note, source: book.source)
+        return true
+    }
+
+    /// A deposit or withdrawal; one identical in every booked field (even a voided one) is the same entry.
+    private func bookYieldFlow(_ entry: JournalYieldFlow) throws -> (Bool, CorrectableEntry?) {
+        guard let position = try tx.current.yieldPosition(named: entry.position) else {
+            throw LedgerError.unknownEntity(kind: "yield position", id: entry.position)
+        }
+        let kind = try enumeration(entry.kind, YieldFlow.Kind.self, "kind")
+        let at = try instant(entry.flowedAt, "flowed_at")
+        let amount = try decimal(entry.amount, "amount")
+        let shares = try entry.shares.map { try decimal($0, "shares") }
+        if let existing = try tx.db.scalarIfAny("""
+            SELECT f.yield_flow_id FROM yield_flow f WHERE f.yield_position_id = ?1 AND f.flow_kind = ?2 AND f.flowed_at = ?3 AND f.amount = ?4
+              AND f.shares IS ?5 AND f.note IS ?6
+            """, position.id.rawValue, kind.rawValue, at.unixSeconds, amount.description, shares?.description, entry.note, as: Int64.self) {
+            return (false, .yieldFlow(YieldFlowID(existing)))
+        }
+        return (true, .yieldFlow(try tx.recordYieldFlow(kind, position: position.id, at: at, amount: amount, shares: shares, note: entry.note,
+                                                        source: book.source)))
+    }
 
     private func bookLoan(_ entry: JournalLoan) throws -> (Bool, CorrectableEntry?) {
         let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
@@ -626,6 +682,11 @@ struct JournalQuote: Decodable {
         contract = try JournalContract(from: decoder)
     }
 }
+struct JournalYieldPosition: Decodable {
+    let name: String, kind: String, currency: String, valuation: String, sharePriceSeries: String?, accrualApr: Double?, accrualRule: String?
+    let loan: JournalLoanRef?, note: String?
+}
+struct JournalYieldFlow: Decodable { let position: String, kind: String, flowedAt: String, amount: String, shares: String?, note: String? }
 struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, currency: String, amount: String, note: String? }
 struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
 struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }

@@ -35,7 +35,20 @@ struct ReportStatement: ReportView {
         return try Self.render(statement).stamped(options, at: at)
     }
 
-    /// The summary rows of the booked P&L: (label, key, amount per currency).
+    /// The summary rows of the booked P&L: (label, key, amount per currency); the yield row only
+    /// for books with yield positions, so the others read as before.
+    static func bookedRows(for s: IncomeStatement) -> [(String, String, (BookedIncome) -> ExactDecimal)] {
+        guard hasYield(s) else { return bookedRows }
+        var rows = bookedRows
+        rows.insert(("yield realized (withdrawals − cost relieved)", "yield_income", \.yieldIncome), at: rows.count - 2)
+        return rows
+    }
+
+    /// True when the period touches a yield position (held at either end, or a withdrawal in it).
+    static func hasYield(_ s: IncomeStatement) -> Bool {
+        !s.opening.yieldPositions.isEmpty || !s.closing.yieldPositions.isEmpty || s.lines.contains { $0.kind == .yieldRealized }
+    }
+
     static var bookedRows: [(String, String, (BookedIncome) -> ExactDecimal)] { [
         ("realized NFT gain", "realized_nft_gain", \.realizedNFTGain),
         ("interest paid", "interest_paid", \.interestExpense),
@@ -53,7 +66,7 @@ struct ReportStatement: ReportView {
         var text = "Income statement (\(s.from), \(s.to)]" + (s.knownAt.map { ", as known at \($0)" } ?? "") + "\n\n"
         text += "Booked (exact, per currency)\n"
         text += PlainTable.grid(header: ["line"] + s.booked.map(\.currency.code),
-                                rows: bookedRows.map { row in [row.0] + s.booked.map { row.2($0).description } },
+                                rows: bookedRows(for: s).map { row in [row.0] + s.booked.map { row.2($0).description } },
                                 rightAligned: Set(1...max(1, s.booked.count)))
         text += "\n\nBooked reconciliation: opening equity + flows + P&L = closing equity\n"
         let recHeader = ["currency", "opening equity", "flows", "P&L", "closing equity", "residual"]
@@ -69,6 +82,7 @@ struct ReportStatement: ReportView {
                 ("Δ unrealized NFT gain (closing rate)", .string(Fmt.num(m.unrealizedNFTChange, 2))),
                 ("Δ option MTM (closing rate)", .string(Fmt.num(m.optionMTMChange, 2))),
                 ("Δ accrued interest, models (closing rate)", .string(Fmt.num(m.accruedInterestChange, 2))),
+            ] + (hasYield(s) ? [("Δ unrealized yield (closing rate)", .string(Fmt.num(m.unrealizedYieldChange, 2)))] : []) + [
                 ("FX translation (current-rate method)", .string(Fmt.num(m.fxTranslation, 2))),
                 ("= total P&L", .string(Fmt.num(m.totalProfitAndLoss, 2))),
                 ("external flows", .string(Fmt.num(m.externalFlows, 2))),
@@ -105,18 +119,17 @@ struct ReportStatement: ReportView {
     }
 
     static func json(_ s: IncomeStatement) -> OutputJSON {
-        .object([
+        let marked: OutputJSON = s.marked.map { (m: MarkedIncome) -> OutputJSON in markedJSON(m, yield: hasYield(s)) } ?? .null
+        return .object([
             ("report", .string("statement")), ("from", .string(s.from.description)), ("to", .string(s.to.description)),
             ("as_known_at", s.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(s.numeraire.rawValue)),
-            ("booked", .array(s.booked.map { b in
-                .object([("currency", .string(b.currency.code))] + bookedRows.map { ($0.1, .string($0.2(b).description)) })
-            })),
+            ("booked", .array(s.booked.map { b in bookedJSON(b, rows: bookedRows(for: s)) })),
             ("booked_reconciliation", .array(s.bookedReconciliation.map { r in .object([
                 ("currency", .string(r.currency.code)), ("opening_equity", .string(r.openingEquity.description)),
                 ("external_flows", .string(r.externalFlows.description)), ("profit_and_loss", .string(r.profitAndLoss.description)),
                 ("closing_equity", .string(r.closingEquity.description)), ("residual", .string(r.residual.description)),
                 ("holds", .bool(r.holds))]) })),
-            ("marked", s.marked.map(markedJSON) ?? .null),
+            ("marked", marked),
             ("mark_problem", s.markProblem.map { .string($0.description) } ?? .null),
             ("lines", .array(s.lines.map { l in .object([
                 ("at", .string(l.at.description)), ("kind", .string(l.kind.rawValue)), ("amount", .string(l.amount.amount.description)),
@@ -132,11 +145,17 @@ struct ReportStatement: ReportView {
         ])
     }
 
-    static func markedJSON(_ m: MarkedIncome) -> OutputJSON {
+    static func bookedJSON(_ b: BookedIncome, rows: [(String, String, (BookedIncome) -> ExactDecimal)]) -> OutputJSON {
+        let members: [(key: String, value: OutputJSON)] = rows.map { ($0.1, .string($0.2(b).description)) }
+        return .object([("currency", .string(b.currency.code))] + members)
+    }
+
+    static func markedJSON(_ m: MarkedIncome, yield: Bool) -> OutputJSON {
         let r = m.reconciliation
         return .object([
             ("booked_profit_and_loss", .number(m.bookedProfitAndLoss)), ("unrealized_nft_change", .number(m.unrealizedNFTChange)),
             ("option_mtm_change", .number(m.optionMTMChange)), ("accrued_interest_change", .number(m.accruedInterestChange)),
+        ] + (yield ? [("unrealized_yield_change", .number(m.unrealizedYieldChange))] : []) + [
             ("fx_translation", .number(m.fxTranslation)), ("total_profit_and_loss", .number(m.totalProfitAndLoss)),
             ("external_flows", .number(m.externalFlows)),
             ("fx", .array(m.fx.map { f in .object([
@@ -174,12 +193,24 @@ struct ReportBalanceSheet: ReportView {
     static func render(_ b: BalanceSheet, numeraire: Numeraire) -> ReportOutput {
         let unit = numeraire.rawValue
         var text = "Balance sheet at \(b.at)" + (b.knownAt.map { ", as known at \($0)" } ?? "") + "\n\nBooked (exact, per currency)\n"
-        let header = ["currency", "cash", "NFTs at cost", "assets", "loan principal", "liabilities", "equity"]
+        // The yield column only for books with yield positions, so the others read as before.
+        let hasYield = !b.yieldPositions.isEmpty
+        let header = ["currency", "cash", "NFTs at cost"] + (hasYield ? ["yield at cost"] : []) + ["assets", "loan principal", "liabilities", "equity"]
         let rows = b.booked.map { x in
-            [x.currency.code, x.cash.description, x.nftsAtCost.description, x.assets.description, x.loanPrincipal.description,
-             x.liabilities.description, x.equity.description]
+            [x.currency.code, x.cash.description, x.nftsAtCost.description] + (hasYield ? [x.yieldAtCost.description] : [])
+                + [x.assets.description, x.loanPrincipal.description, x.liabilities.description, x.equity.description]
         }
-        text += PlainTable.grid(header: header, rows: rows, rightAligned: [1, 2, 3, 4, 5, 6])
+        text += PlainTable.grid(header: header, rows: rows, rightAligned: Set(1..<header.count))
+        if hasYield {
+            text += "\n\nYield positions\n" + PlainTable.grid(
+                header: ["position", "kind", "funded by", "shares", "cost basis", "value", "unrealized", "priced by"],
+                rows: b.yieldPositions.map { y in
+                    let p = y.holding.position
+                    return ["\(p.name) (\(p.id))", p.kind.rawValue, p.fundingLoan.map { "loan \($0)" } ?? "-", y.holding.shares?.description ?? "-",
+                            Fmt.money(Money(y.holding.costBasis, p.currency)), Fmt.num(y.value?.value, 4), Fmt.num(y.value?.unrealized, 4),
+                            y.value?.sharePrice.map { "\(Fmt.num($0.price, 6)) (\($0.series))" } ?? (y.value == nil ? "-" : "accrual")]
+                }, rightAligned: [3, 4, 5, 6])
+        }
         if !b.nfts.isEmpty {
             text += "\n\nNFTs\n" + PlainTable.grid(
                 header: ["nft", "acquired", "cost basis", "pledged to", "mark", "mark value", "unrealized"],
@@ -206,6 +237,7 @@ struct ReportBalanceSheet: ReportView {
         if let m = b.marked {
             text += "\n\nAt mark, in \(unit)\n" + PlainTable.keyValue([
                 ("cash", .string(Fmt.num(m.cash, 2))), ("NFTs at mark", .string(Fmt.num(m.nftsAtMark, 2))),
+            ] + (hasYield ? [("yield positions at mark", .string(Fmt.num(m.yieldAtMark, 2)))] : []) + [
                 ("option positions (assets)", .string(Fmt.num(m.hedgeAssets, 2))), ("= assets", .string(Fmt.num(m.assets, 2))),
                 ("loan debt (principal + accrued)", .string(Fmt.num(m.loanDebt, 2))),
                 ("option positions (liabilities)", .string(Fmt.num(m.hedgeLiabilities, 2))),
@@ -225,6 +257,7 @@ struct ReportBalanceSheet: ReportView {
             ("as_known_at", b.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(numeraire.rawValue)),
             ("booked", .array(b.booked.map { x in .object([
                 ("currency", .string(x.currency.code)), ("cash", .string(x.cash.description)), ("nfts_at_cost", .string(x.nftsAtCost.description)),
+            ] + (b.yieldPositions.isEmpty ? [] : [("yield_at_cost", .string(x.yieldAtCost.description))]) + [
                 ("assets", .string(x.assets.description)), ("loan_principal", .string(x.loanPrincipal.description)),
                 ("liabilities", .string(x.liabilities.description)), ("equity", .string(x.equity.description))]) })),
             ("nfts", .array(b.nfts.map { n in .object([
@@ -241,8 +274,17 @@ struct ReportBalanceSheet: ReportView {
                 ("debt", l.debt.map { .string($0.description) } ?? .null)]) })),
             ("hedges", .array(b.hedges.map { h in .object([
                 ("hedge_id", .integer(Int(h.hedge.rawValue))), ("name", .string(h.name)), ("value_usd", .number(h.valueUSD))]) })),
+        ] + (b.yieldPositions.isEmpty ? [] : [("yield_positions", .array(b.yieldPositions.map { y in .object([
+                ("yield_position_id", .integer(Int(y.holding.position.id.rawValue))), ("name", .string(y.holding.position.name)),
+                ("kind", .string(y.holding.position.kind.rawValue)), ("currency", .string(y.holding.position.currency.code)),
+                ("funding_loan_id", y.holding.position.fundingLoan.map { .integer(Int($0.rawValue)) } ?? .null),
+                ("shares", y.holding.shares.map { .string($0.description) } ?? .null), ("cost_basis", .string(y.holding.costBasis.description)),
+                ("value", .number(y.value?.value)), ("unrealized", .number(y.value?.unrealized)),
+                ("share_price", y.value?.sharePrice.map(Fmt.priceJSON) ?? .null)]) }))]) + [
             ("marked", b.marked.map { m in .object([
-                ("cash", .number(m.cash)), ("nfts_at_mark", .number(m.nftsAtMark)), ("hedge_assets", .number(m.hedgeAssets)),
+                ("cash", .number(m.cash)), ("nfts_at_mark", .number(m.nftsAtMark)),
+            ] + (b.yieldPositions.isEmpty ? [] : [("yield_at_mark", .number(m.yieldAtMark))]) + [
+                ("hedge_assets", .number(m.hedgeAssets)),
                 ("assets", .number(m.assets)), ("loan_debt", .number(m.loanDebt)), ("hedge_liabilities", .number(m.hedgeLiabilities)),
                 ("liabilities", .number(m.liabilities)), ("equity", .number(m.equity)),
                 ("rates", .array(m.rates.map { r in .object([("currency", .string(r.currency.code)), ("rate", .number(r.rate))]) })),

@@ -40,6 +40,11 @@ struct ReportReturns: ReportView {
         var layers: [(String, LayerReturn)] = [("whole stack", r.total), ("NFT alone (unlevered)", r.nftAlone),
                                                ("NFT + loans", r.nftWithLoans), ("hedge alone", r.hedgeAlone)]
         layers += r.perLoan.map { ("loan \($0.loan) alone", $0.layer) }
+        // Only a scope with yield positions shows the layer, so other books read as before.
+        if let yieldLayer = r.yieldAlone {
+            layers.append(("yield alone", yieldLayer))
+            layers += r.perYieldPosition.map { ("yield position \($0.position) alone" + ($0.fundingLoan.map { " (funded by loan \($0))" } ?? ""), $0.layer) }
+        }
         text += PlainTable.grid(header: ["layer", "start \(unit)", "terminal \(unit)", "gain \(unit)", "multiple", "holding-period",
                                          "TWR", "TWR p.a.", "XIRR p.a."],
                                 rows: layers.map { [$0.0, Fmt.num($0.1.startValue, 2), Fmt.num($0.1.terminalValue, 2),
@@ -61,12 +66,20 @@ struct ReportReturns: ReportView {
                      ("money_multiple", .number(l.moneyMultiple)), ("holding_period_return", .number(l.holdingPeriodReturn)),
                      ("time_weighted_return", Fmt.twrJSON(l.timeWeighted)), ("xirr", Fmt.xirrJSON(l.xirr))])
         }
+        var yieldJSON: [(key: String, value: OutputJSON)] = []
+        if let yieldLayer = r.yieldAlone {
+            yieldJSON = [("yield_alone", layerJSON(yieldLayer)),
+                         ("per_yield_position", .array(r.perYieldPosition.map { p in .object([
+                            ("yield_position_id", .integer(Int(p.position.rawValue))),
+                            ("funding_loan_id", p.fundingLoan.map { .integer(Int($0.rawValue)) } ?? .null), ("return", layerJSON(p.layer))]) }))]
+        }
         let json: OutputJSON = .object([
             ("report", .string("returns")), ("scope", .string(scope)), ("from", .string(r.from.description)),
             ("to", .string(r.to.description)), ("numeraire", .string(unit)),
         ] + Fmt.completenessJSON(r.problems) + [
             ("total", layerJSON(r.total)), ("nft_alone", layerJSON(r.nftAlone)), ("nft_with_loans", layerJSON(r.nftWithLoans)),
             ("hedge_alone", layerJSON(r.hedgeAlone)),
+        ] + yieldJSON + [
             ("per_loan", .array(r.perLoan.map { .object([("loan_id", .integer(Int($0.loan.rawValue))), ("return", layerJSON($0.layer))]) })),
             ("borrowing_cost", .number(r.borrowingCost)),
             ("flows", .array(r.flows.map { f in .object([
@@ -113,14 +126,21 @@ struct ReportCost: ReportView {
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
-        let report = try options.read { try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy) }
+        let (report, carry) = try options.read {
+            (try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy),
+             try $0.netCarry(at: at, numeraire: numeraire, policy: options.policy))
+        }
         let unit = numeraire.rawValue
-        let header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
+        var header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
                       "cost \(unit)", "APR \(unit)"]
+        // Loans that funded yield positions add their yield and net carry (books without any read as before).
+        let carryByLoan = Dictionary(uniqueKeysWithValues: carry.map { ($0.loan, $0) })
+        if !carry.isEmpty { header += ["yield earned \(unit)", "net carry \(unit)"] }
         let rows = report.loans.map { c in
             [String(c.loan.rawValue), c.currency.code, c.received.description, c.interestPaid.description, c.feesPaid.description,
              c.interestAccrued.description, c.cost.description, Fmt.pct(c.effectiveAPR), Fmt.num(c.costInNumeraire, 2),
              Fmt.pct(c.effectiveAPRInNumeraire)]
+                + (carry.isEmpty ? [] : [Fmt.num(carryByLoan[c.loan]?.yieldEarned, 2), Fmt.num(carryByLoan[c.loan]?.netCarry, 2)])
         }
         var text = "Borrowing cost at \(at)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
         text += "\n\nCost in \(unit), split (each flow at its own instant)\n\n" + Self.splitTable(report.loans, unit: unit)
@@ -128,6 +148,16 @@ struct ReportCost: ReportView {
             + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
             + "currency effect \(Fmt.num(report.currencyEffectInNumeraire, 2))), "
             + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))" + Fmt.incomplete(report.problems)
+        if !carry.isEmpty {
+            text += "\n\nNet carry in \(unit): yield earned by the positions each loan funded (withdrawals − deposits + value held) − its borrowing cost\n\n"
+                + PlainTable.grid(header: ["loan", "yield positions", "yield earned", "borrowing cost", "net carry"],
+                                  rows: carry.map { c in
+                                      [String(c.loan.rawValue), c.positions.map(\.description).joined(separator: ", "), Fmt.num(c.yieldEarned, 2),
+                                       Fmt.num(c.borrowingCost, 2), Fmt.num(c.netCarry, 2)] }, rightAligned: [2, 3, 4])
+        }
+        let carryJSON: [(key: String, value: OutputJSON)] = carry.isEmpty ? [] : [("net_carry", .array(carry.map { c in .object([
+            ("loan_id", .integer(Int(c.loan.rawValue))), ("yield_position_ids", .array(c.positions.map { .integer(Int($0.rawValue)) })),
+            ("yield_earned", .number(c.yieldEarned)), ("borrowing_cost", .number(c.borrowingCost)), ("net_carry", .number(c.netCarry))]) }))]
         let json: OutputJSON = .object([
             ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
         ] + Fmt.completenessJSON(report.problems) + [
@@ -140,7 +170,7 @@ struct ReportCost: ReportView {
                 ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
                 ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
                 ("cost_split_in_numeraire", Self.splitJSON(c.costSplit))]) })),
-        ])
+        ] + carryJSON)
         return try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
     }
 

@@ -110,12 +110,17 @@ struct ReportBorrowingWACC: ReportView {
     static func render(_ r: WeightedBorrowingCostReport) -> ReportOutput {
         let n = r.numeraire.rawValue
         let period = r.from.map { "\($0) → \(r.to) (principal × time)" } ?? "\(r.to) (outstanding principal)"
+        // Net of yield only when some loan funded a yield position: other books read as before.
+        let header = Self.header + (r.fundsYield ? ["yield earned (numeraire)", "APR net of yield (numeraire)"] : [])
         let rows = r.loans.map { l in
             [String(l.loan.rawValue), l.lendingProtocol.rawValue, l.currency.code, l.basis.rawValue, l.horizon.description,
              l.cost.description, l.received.description, Fmt.pct(l.effectiveAPR), Fmt.pct(l.effectiveAPRInNumeraire), Fmt.num(l.weight, 2)]
+                + (r.fundsYield ? [Fmt.num(l.yieldEarnedInNumeraire, 2), Fmt.pct(l.netEffectiveAPRInNumeraire)] : [])
         }
-        var text = "Weighted cost of borrowed capital, \(period)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [5, 6, 7, 8, 9])
+        var text = "Weighted cost of borrowed capital, \(period)\n\n"
+            + PlainTable.grid(header: header, rows: rows, rightAligned: Set(5..<header.count))
         var summary: [(key: String, value: OutputJSON)] = [("all loans, in \(n)", .string(Fmt.pct(r.inNumeraire.apr)))]
+        if r.fundsYield { summary.append(("all loans net of yield, in \(n)", .string(Fmt.pct(r.inNumeraireNetOfYield.apr)))) }
         for c in r.byCurrency.keys.sorted() { summary.append(("in \(c)", .string(Fmt.pct(r.byCurrency[c]?.apr)))) }
         for p in r.byProtocol.keys.sorted(by: { $0.rawValue < $1.rawValue }) { summary.append(("\(p.rawValue), in \(n)", .string(Fmt.pct(r.byProtocol[p]?.apr)))) }
         text += "\n\nWeighted APR\n" + PlainTable.keyValue(summary) + "\n" + Fmt.pricesText(r.prices)
@@ -125,6 +130,7 @@ struct ReportBorrowingWACC: ReportView {
         let json: OutputJSON = .object([
             ("report", .string("borrowing-wacc")), ("from", r.from.map { .string($0.description) } ?? .null), ("to", .string(r.to.description)),
             ("numeraire", .string(n)), ("in_numeraire", weighted(r.inNumeraire)),
+        ] + (r.fundsYield ? [("in_numeraire_net_of_yield", weighted(r.inNumeraireNetOfYield))] : []) + [
             ("by_currency", .object(r.byCurrency.keys.sorted().map { ($0.code, weighted(r.byCurrency[$0])) })),
             ("by_protocol", .object(r.byProtocol.keys.sorted(by: { $0.rawValue < $1.rawValue }).map { ($0.rawValue, weighted(r.byProtocol[$0])) })),
             ("loans", .array(r.loans.map { l in .object([
@@ -132,7 +138,9 @@ struct ReportBorrowingWACC: ReportView {
                 ("basis", .string(l.basis.rawValue)), ("horizon", .string(l.horizon.description)), ("cost", .string(l.cost.description)),
                 ("received", .string(l.received.description)), ("effective_apr", .number(l.effectiveAPR)),
                 ("cost_in_numeraire", .number(l.costInNumeraire)), ("effective_apr_in_numeraire", .number(l.effectiveAPRInNumeraire)),
-                ("weight", .number(l.weight)), ("weight_in_numeraire", .number(l.weightInNumeraire))]) })),
+                ("weight", .number(l.weight)), ("weight_in_numeraire", .number(l.weightInNumeraire))]
+                + (r.fundsYield ? [("yield_earned_in_numeraire", .number(l.yieldEarnedInNumeraire)),
+                                   ("net_effective_apr_in_numeraire", .number(l.netEffectiveAPRInNumeraire))] : [])) })),
             ("prices", .array(r.prices.map(Fmt.priceJSON))),
         ])
         return ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows)
