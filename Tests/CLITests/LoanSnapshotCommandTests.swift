@@ -29,5 +29,7 @@ import Testing
         // up to USDC's 6 decimals as Gondi rounds.
         let first = cost.stdout.split(separator: "\n").first { $0.hasPrefix("1 ") }
         #expect(first?.contains("USDC") == true && first?.contains("58000") == true && first?.contains("10404.134857") == true, "\(first ?? "")")
+        // No USDC/USD series is stored: the USD column takes USDC at 1 USD and says so (USDC-1).
+        #expect(cost.stdout.contains("Assumed rates (not observations)\n  USDC taken as 1 USD: no USDC/USD series stored"))
     }
 }

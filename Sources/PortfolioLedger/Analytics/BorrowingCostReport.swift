@@ -45,6 +45,8 @@ public struct LoanBorrowingCost: Sendable, Hashable {
     public var costSplit: BorrowingCostSplit
     /// Seconds from `start` to `end`.
     public var seconds: Int64 { start.seconds(to: end) }
+    /// Rates the flows' conversions took by rule (a stablecoin at 1 USD with no series stored), once each.
+    public var assumptions: [RateAssumption] { RateAssumption.unique(flows.flatMap { $0.amount.prices.compactMap(\.assumption) }) }
 }
 
 /// A loan's cost in the numeraire, split so that a USD figure for an ETH loan explains itself:
@@ -77,6 +79,8 @@ public struct PortfolioBorrowingCost: Sendable, Hashable {
     /// Loans left out for a missing price under `.flag`: the totals are incomplete when not empty.
     public var problems: [String] = []
     public var isComplete: Bool { problems.isEmpty }
+    /// Rates any loan's conversions took by rule (see ``LoanBorrowingCost/assumptions``), once each.
+    public var assumptions: [RateAssumption] { RateAssumption.unique(loans.flatMap(\.assumptions)) }
     public var costInNumeraire: Double { loans.reduce(0) { $0 + $1.costInNumeraire } }
     public var receivedInNumeraire: Double { loans.reduce(0) { $0 + $1.receivedInNumeraire } }
     public var interestInNumeraire: Double { loans.reduce(0) { $0 + $1.costSplit.interest } }

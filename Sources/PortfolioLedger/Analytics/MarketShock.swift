@@ -48,15 +48,19 @@ public struct MarketShock: Sendable, Hashable {
 
     public static let none = MarketShock()
 
-    /// FX with the ETH/USD shock applied to the ETH→USD rate.
+    /// FX with the ETH/USD shock applied to the ETH→USD leg; a stablecoin's own USD leg (its series
+    /// or the flagged peg) is not shocked.
     func convert(_ snapshot: LedgerSnapshot, from: Currency, to: Currency, at: Instant, policy: PricingPolicy) throws -> Conversion {
-        var c = try snapshot.fxRate(from: from, to: to, at: at, policy: policy)
-        guard ethUSD != .none, !c.prices.isEmpty else { return c }
+        guard ethUSD != .none else { return try snapshot.fxRate(from: from, to: to, at: at, policy: policy) }
         if TokenDecimals.isEtherLike(from) && TokenDecimals.isDollarLike(to) {
-            c.rate = ethUSD.apply(to: c.rate)
+            var leg = try snapshot.fxRate(from: from, to: .usd, at: at, policy: policy)
+            if !leg.prices.isEmpty { leg.rate = ethUSD.apply(to: leg.rate) }
+            return leg.then(try snapshot.fxRate(from: .usd, to: to, at: at, policy: policy))
         } else if TokenDecimals.isDollarLike(from) && TokenDecimals.isEtherLike(to) {
-            c.rate = 1 / ethUSD.apply(to: 1 / c.rate)
+            var leg = try snapshot.fxRate(from: .usd, to: to, at: at, policy: policy)
+            if !leg.prices.isEmpty { leg.rate = 1 / ethUSD.apply(to: 1 / leg.rate) }
+            return try snapshot.fxRate(from: from, to: .usd, at: at, policy: policy).then(leg)
         }
-        return c
+        return try snapshot.fxRate(from: from, to: to, at: at, policy: policy)
     }
 }

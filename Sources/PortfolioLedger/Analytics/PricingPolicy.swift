@@ -30,12 +30,45 @@ public struct PricingPolicy: Sendable, Hashable {
     public static let `default` = PricingPolicy()
 }
 
-/// One price a report used: which series (and of which kind), the observation and its age.
+/// A rate a conversion took by rule rather than from a stored observation: a stablecoin taken as
+/// 1 USD because no series quotes it in USD (``LedgerSnapshot/fxRate(from:to:at:policy:)``).
+///
+/// It travels with the prices a report used (``PriceUsed/assumption``) so that every report that
+/// converted the amount says so; it is never an observation.
+public struct RateAssumption: Sendable, Hashable, CustomStringConvertible {
+    /// The stablecoin taken at its peg (USDC, USDT or DAI).
+    public var currency: Currency
+    /// The currency it is pegged to (USD).
+    public var peggedTo: Currency
+    /// The assumed rate: `1 currency = rate peggedTo` (1).
+    public var rate: Double
+
+    public init(currency: Currency, peggedTo: Currency, rate: Double = 1) {
+        self.currency = currency
+        self.peggedTo = peggedTo
+        self.rate = rate
+    }
+
+    /// `assumptions` in order, each once.
+    public static func unique(_ assumptions: [RateAssumption]) -> [RateAssumption] {
+        var seen = Set<RateAssumption>()
+        return assumptions.filter { seen.insert($0).inserted }
+    }
+
+    /// E.g. `USDC taken as 1 USD: no USDC/USD series stored`.
+    public var description: String {
+        "\(currency.code) taken as \(rate == 1 ? "1" : String(rate)) \(peggedTo.code): no \(currency.code)/\(peggedTo.code) series stored"
+    }
+}
+
+/// One price a report used: which series (and of which kind), the observation and its age — or,
+/// when ``assumption`` is set, a rate assumed by rule with no observation behind it.
 public struct PriceUsed: Sendable, Hashable {
     public var series: String
     public var kind: PriceSeriesKind
     /// `1 base = price quote` for fx; the level or price otherwise.
     public var price: Double
+    /// When the price was observed; for an assumed rate, the instant it was assumed for (= ``asOf``).
     public var observedAt: Instant
     /// The instant the report asked for.
     public var asOf: Instant
@@ -43,14 +76,25 @@ public struct PriceUsed: Sendable, Hashable {
     public var ageSeconds: Int64 { observedAt.seconds(to: asOf) }
     /// True when the value was inverted from a `quote/base` series.
     public var inverted: Bool
+    /// Set when the price is not an observation but a rate taken by rule (a stablecoin's peg with
+    /// no series stored); reports print it as a flag, never as an observation.
+    public var assumption: RateAssumption?
 
-    public init(series: String, kind: PriceSeriesKind, price: Double, observedAt: Instant, asOf: Instant, inverted: Bool = false) {
+    public init(series: String, kind: PriceSeriesKind, price: Double, observedAt: Instant, asOf: Instant, inverted: Bool = false,
+                assumption: RateAssumption? = nil) {
         self.series = series
         self.kind = kind
         self.price = price
         self.observedAt = observedAt
         self.asOf = asOf
         self.inverted = inverted
+        self.assumption = assumption
+    }
+
+    /// The assumed peg `currency`/`peggedTo` at `asOf` (inverted when the conversion goes the other way).
+    static func assumedPeg(_ assumption: RateAssumption, asOf: Instant, inverted: Bool) -> PriceUsed {
+        PriceUsed(series: "\(assumption.currency.code)/\(assumption.peggedTo.code)", kind: .fx, price: assumption.rate,
+                  observedAt: asOf, asOf: asOf, inverted: inverted, assumption: assumption)
     }
 }
 
@@ -58,8 +102,15 @@ public struct PriceUsed: Sendable, Hashable {
 public struct Conversion: Sendable, Hashable {
     /// Units of the target currency per unit of the source currency (1 when they are the same).
     public var rate: Double
-    /// Empty when no conversion was needed.
+    /// Empty when no conversion was needed; includes any assumed peg (see ``assumptions``).
     public var prices: [PriceUsed]
+    /// The rates taken by rule rather than observed (a stablecoin at 1 USD with no series stored).
+    public var assumptions: [RateAssumption] { RateAssumption.unique(prices.compactMap(\.assumption)) }
+
+    /// `self` then `next`: rates multiplied, prices concatenated.
+    func then(_ next: Conversion) -> Conversion {
+        Conversion(rate: rate * next.rate, prices: prices + next.prices)
+    }
 }
 
 extension LedgerSnapshot {
@@ -94,32 +145,60 @@ extension LedgerSnapshot {
     }
 
     /// Units of `to` per unit of `from` at `at`, from an `fx` series `from/to`, or inverted from `to/from`.
+    ///
+    /// ETH and WETH are one unit (1:1, no series). A stablecoin (USDC, USDT, DAI; see
+    /// ``TokenDecimals``) always converts through USD: `USDC → ETH` is `USDC → USD` × `USD → ETH`.
+    /// Its USD leg is the stored `fx` series with exactly that base and quote (`USDC`/`USD`, or
+    /// `USD`/`USDC` inverted), looked up as of `at` under the policy like every other price; with no
+    /// such series the stablecoin is taken as 1 USD and the conversion carries a
+    /// ``RateAssumption`` in its prices (``Conversion/assumptions``), which reports print as a flag.
     public func fxRate(from: Currency, to: Currency, at: Instant, policy: PricingPolicy = .default) throws -> Conversion {
-        if from == to || (TokenDecimals.isEtherLike(from) && TokenDecimals.isEtherLike(to)) || (TokenDecimals.isDollarLike(from) && TokenDecimals.isDollarLike(to)) {
+        if from == to || (TokenDecimals.isEtherLike(from) && TokenDecimals.isEtherLike(to)) {
             return Conversion(rate: 1, prices: [])
         }
         let all = try allSeries().filter { $0.kind == .fx }
+        if TokenDecimals.isStablecoin(from) || TokenDecimals.isStablecoin(to) {
+            if from == .usd { return try stablecoinLeg(to, inUSD: false, series: all, at: at, policy: policy) }
+            if to == .usd { return try stablecoinLeg(from, inUSD: true, series: all, at: at, policy: policy) }
+            return try fxRate(from: from, to: .usd, at: at, policy: policy).then(fxRate(from: .usd, to: to, at: at, policy: policy))
+        }
         if let name = policy.fxSeriesName, let s = all.first(where: { $0.name == name }) {
-            if Self.matches(s, from, to) { return Conversion(rate: try priceUsed(s, at: at, policy: policy).price, prices: [try priceUsed(s, at: at, policy: policy)]) }
-            if Self.matches(s, to, from) {
-                var p = try priceUsed(s, at: at, policy: policy)
-                p.inverted = true
-                return Conversion(rate: 1 / p.price, prices: [p])
-            }
+            if Self.matches(s, from, to) { return try direct(s, at: at, policy: policy) }
+            if Self.matches(s, to, from) { return try inverted(s, at: at, policy: policy) }
         }
-        if let direct = all.first(where: { Self.matches($0, from, to) }) {
-            let p = try priceUsed(direct, at: at, policy: policy)
-            return Conversion(rate: p.price, prices: [p])
-        }
-        if let inverse = all.first(where: { Self.matches($0, to, from) }) {
-            var p = try priceUsed(inverse, at: at, policy: policy)
-            p.inverted = true
-            return Conversion(rate: 1 / p.price, prices: [p])
-        }
+        if let s = all.first(where: { Self.matches($0, from, to) }) { return try direct(s, at: at, policy: policy) }
+        if let s = all.first(where: { Self.matches($0, to, from) }) { return try inverted(s, at: at, policy: policy) }
         throw AnalyticsError.noFXSeries(from: from, to: to)
     }
 
-    /// An fx series quoting `base` in `quote`, treating WETH as ETH and USDC/USDT/DAI as USD.
+    /// `coin → USD` (`inUSD`) or `USD → coin` from the series quoting exactly `coin`/`USD` (or
+    /// `USD`/`coin`); with none stored, the peg 1:1 as a ``RateAssumption``.
+    private func stablecoinLeg(_ coin: Currency, inUSD: Bool, series all: [PriceSeries], at: Instant,
+                               policy: PricingPolicy) throws -> Conversion {
+        let (from, to) = inUSD ? (coin, Currency.usd) : (Currency.usd, coin)
+        let exact = { (s: PriceSeries, base: Currency, quote: Currency) in s.base.flatMap({ try? Currency($0) }) == base && s.quote == quote }
+        if let name = policy.fxSeriesName, let s = all.first(where: { $0.name == name }) {
+            if exact(s, from, to) { return try direct(s, at: at, policy: policy) }
+            if exact(s, to, from) { return try inverted(s, at: at, policy: policy) }
+        }
+        if let s = all.first(where: { exact($0, from, to) }) { return try direct(s, at: at, policy: policy) }
+        if let s = all.first(where: { exact($0, to, from) }) { return try inverted(s, at: at, policy: policy) }
+        let peg = RateAssumption(currency: coin, peggedTo: .usd)
+        return Conversion(rate: 1, prices: [.assumedPeg(peg, asOf: at, inverted: !inUSD)])
+    }
+
+    private func direct(_ s: PriceSeries, at: Instant, policy: PricingPolicy) throws -> Conversion {
+        let p = try priceUsed(s, at: at, policy: policy)
+        return Conversion(rate: p.price, prices: [p])
+    }
+
+    private func inverted(_ s: PriceSeries, at: Instant, policy: PricingPolicy) throws -> Conversion {
+        var p = try priceUsed(s, at: at, policy: policy)
+        p.inverted = true
+        return Conversion(rate: 1 / p.price, prices: [p])
+    }
+
+    /// An fx series quoting `base` in `quote`, treating WETH as ETH (never a stablecoin as USD).
     private static func matches(_ s: PriceSeries, _ base: Currency, _ quote: Currency) -> Bool {
         guard let b = s.base.flatMap({ try? Currency($0) }), let q = s.quote else { return false }
         return TokenDecimals.sameUnit(b, base) && TokenDecimals.sameUnit(q, quote)

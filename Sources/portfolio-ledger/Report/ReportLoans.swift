@@ -152,7 +152,8 @@ struct ReportLoan: ReportView {
         text += h.liquidatableInstants.isEmpty ? (ReportLoans.caseNone(h.priceLiquidation) == nil ? "never liquidatable in the period" : "")
             : "liquidatable at \(h.liquidatableInstants.count) instant(s): " + h.liquidatableInstants.prefix(10).map(\.description).joined(separator: ", ")
                 + (h.liquidatableInstants.count > 10 ? ", …" : "")
-        text += "\n" + Fmt.pricesText(s.risk?.collateral.pricesUsed ?? [])
+        // The cost's conversions add no observations to list here, but any rate they assumed is flagged.
+        text += "\n" + Fmt.pricesText((s.risk?.collateral.pricesUsed ?? []) + c.flows.flatMap { $0.amount.prices.filter { $0.assumption != nil } })
         let historyRows = h.points.map { p in
             [p.at.description, p.debt.description, Fmt.pct(p.loanToValue), Fmt.hf(p.healthFactor),
              p.liquidationFloorPrice?.description ?? "-", p.isLiquidatable.map { $0 ? "yes" : "no" } ?? "-"]
@@ -172,7 +173,7 @@ struct ReportLoan: ReportView {
                     ("kind", .string(f.kind.rawValue)), ("at", .string(f.amount.at.description)),
                     ("amount", .string(f.amount.amount.amount.description)), ("converted", .number(f.amount.converted)),
                     ("rate", .number(f.amount.rate))]) })),
-            ])),
+            ] + Fmt.assumptionsJSON(c.assumptions))),
             ("history", .object([
                 ("from", .string(h.from.description)), ("to", .string(h.to.description)),
                 ("minimum_health_factor", h.minimumHealthFactor.map { .object([("value", .number($0.value)), ("at", .string($0.at.description))]) } ?? .null),

@@ -89,18 +89,42 @@ enum Fmt {
         }
     }
 
+    /// An observation as before; a rate assumed by rule (a stablecoin's peg) has no observation:
+    /// `observed_at` and `age_seconds` are null and `assumption` says what was assumed and why.
     static func priceJSON(_ p: PriceUsed) -> OutputJSON {
-        .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
-                 ("observed_at", .string(p.observedAt.description)), ("age_seconds", .integer(Int(p.ageSeconds))),
-                 ("inverted", .bool(p.inverted))])
+        if let assumption = p.assumption {
+            return .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
+                            ("observed_at", .null), ("age_seconds", .null), ("inverted", .bool(p.inverted)),
+                            ("assumption", .string(assumption.description))])
+        }
+        return .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
+                         ("observed_at", .string(p.observedAt.description)), ("age_seconds", .integer(Int(p.ageSeconds))),
+                         ("inverted", .bool(p.inverted))])
     }
 
+    /// The observations used, then (apart, never as observations) the rates assumed by rule.
     static func pricesText(_ prices: [PriceUsed]) -> String {
         var seen = Set<String>()
-        let unique = prices.filter { seen.insert("\($0.series)@\($0.observedAt.unixSeconds)").inserted }
+        let unique = prices.filter { $0.assumption == nil && seen.insert("\($0.series)@\($0.observedAt.unixSeconds)").inserted }
+        var text = ""
+        if !unique.isEmpty {
+            let rows = unique.map { [$0.series, Fmt.num($0.price, 6), $0.observedAt.description, Fmt.age($0.ageSeconds)] }
+            text += "\nPrices used\n" + PlainTable.grid(header: ["series", "price", "observed at", "age"], rows: rows, rightAligned: [1, 3])
+        }
+        return text + assumptionsText(prices.compactMap(\.assumption))
+    }
+
+    /// The rates assumed by rule, once each, under their own heading; empty when there are none.
+    static func assumptionsText(_ assumptions: [RateAssumption]) -> String {
+        let unique = RateAssumption.unique(assumptions)
         guard !unique.isEmpty else { return "" }
-        let rows = unique.map { [$0.series, Fmt.num($0.price, 6), $0.observedAt.description, Fmt.age($0.ageSeconds)] }
-        return "\nPrices used\n" + PlainTable.grid(header: ["series", "price", "observed at", "age"], rows: rows, rightAligned: [1, 3])
+        return "\nAssumed rates (not observations)\n" + unique.map { "  " + $0.description }.joined(separator: "\n")
+    }
+
+    /// `[("assumptions", [text…])]` when any rate was assumed, else nothing (outputs without one are unchanged).
+    static func assumptionsJSON(_ assumptions: [RateAssumption]) -> [(String, OutputJSON)] {
+        let unique = RateAssumption.unique(assumptions)
+        return unique.isEmpty ? [] : [("assumptions", .array(unique.map { .string($0.description) }))]
     }
 
     static func xirr(_ result: XIRR.Result) -> String {

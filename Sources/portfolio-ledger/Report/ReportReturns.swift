@@ -148,6 +148,8 @@ struct ReportCost: ReportView {
             + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
             + "currency effect \(Fmt.num(report.currencyEffectInNumeraire, 2))), "
             + "time-weighted effective APR \(Fmt.pct(report.effectiveAPRInNumeraire))" + Fmt.incomplete(report.problems)
+        let assumed = Fmt.assumptionsText(report.assumptions)
+        if !assumed.isEmpty { text += "\n" + assumed }
         if !carry.isEmpty {
             text += "\n\nNet carry in \(unit): yield earned by the positions each loan funded (withdrawals − deposits + value held) − its borrowing cost\n\n"
                 + PlainTable.grid(header: ["loan", "yield positions", "yield earned", "borrowing cost", "net carry"],
@@ -160,7 +162,7 @@ struct ReportCost: ReportView {
             ("yield_earned", .number(c.yieldEarned)), ("borrowing_cost", .number(c.borrowingCost)), ("net_carry", .number(c.netCarry))]) }))]
         let json: OutputJSON = .object([
             ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
-        ] + Fmt.completenessJSON(report.problems) + [
+        ] + Fmt.completenessJSON(report.problems) + Fmt.assumptionsJSON(report.assumptions) + [
             ("cost_in_numeraire", .number(report.costInNumeraire)), ("received_in_numeraire", .number(report.receivedInNumeraire)),
             ("effective_apr_in_numeraire", .number(report.effectiveAPRInNumeraire)),
             ("loans", .array(report.loans.map { c in .object([
