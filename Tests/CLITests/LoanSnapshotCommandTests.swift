@@ -31,5 +31,16 @@ import Testing
         #expect(first?.contains("USDC") == true && first?.contains("58000") == true && first?.contains("10404.134857") == true, "\(first ?? "")")
         // No USDC/USD series is stored: the USD column takes USDC at 1 USD and says so (USDC-1).
         #expect(cost.stdout.contains("Assumed rates (not observations)\n  USDC taken as 1 USD: no USDC/USD series stored"))
+        // One unvalued loan on its own: the state, the cost and a risk history sampled at the
+        // period's ends (no floor series to sample), each saying the collateral is unvalued.
+        let one = try CLIRunner.run(["report", "loan", ledger, "1", "--at", "2025-03-27T07:00:00Z", "--format", "json"])
+        #expect(one.exitCode == 0, "\(one.stderr)")
+        let loan = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+        let history = try #require(loan["history"] as? [String: Any])
+        let points = try #require(history["points"] as? [[String: Any]])
+        #expect(points.map { $0["at"] as? String } == ["2024-03-28T03:22:59Z", "2025-03-27T07:00:00Z"])
+        #expect(points.last?["debt"] as? String == "68404.134857" && points.allSatisfy { $0["loan_to_value"] is NSNull })
+        let oneText = try CLIRunner.run(["report", "loan", ledger, "1", "--at", "2025-03-27T07:00:00Z"])
+        #expect(oneText.stdout.contains("collateral unvalued (no floor series for collection 1"), "\(oneText.stdout)")
     }
 }

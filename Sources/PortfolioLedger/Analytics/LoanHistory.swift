@@ -64,8 +64,16 @@ extension LedgerSnapshot {
         switch sampling {
         case .riskSeriesObservations:
             guard let first = record.collateral.first else { throw AnalyticsError.invalidArgument(name: "loan", reason: "loan \(loan) has no collateral") }
-            let series = try riskSeries(for: first, source: riskSource, lendingProtocol: record.lendingProtocol)
-            try observations(of: series.id, from: from, to: to) { instants.append($0.observedAt) }
+            do {
+                let series = try riskSeries(for: first, source: riskSource, lendingProtocol: record.lendingProtocol)
+                try observations(of: series.id, from: from, to: to) { instants.append($0.observedAt) }
+            } catch let error as AnalyticsError {
+                // Collateral with no floor series at all (vault or wrapped tokens) is unvalued, not an
+                // error: the debt is still known, so the period's two ends are sampled and each point
+                // carries the problem (as `loanState` does for it).
+                guard case .noSeries(.floor, _) = error else { throw error }
+                instants += [max(from, record.startedAt), to]
+            }
         case .every(let step):
             guard step > 0 else { throw AnalyticsError.invalidArgument(name: "step", reason: "must be positive") }
             var t = from

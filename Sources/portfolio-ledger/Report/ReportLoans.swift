@@ -128,6 +128,7 @@ struct ReportLoan: ReportView {
     static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) -> ReportOutput {
         var text = "Loan \(s.loan.id) (\(s.loan.lendingProtocol.rawValue), \(s.loan.currency)) at \(s.at)\n\n"
         text += PlainTable.grid(header: ReportLoans.header, rows: [ReportLoans.row(s)], rightAligned: [5, 6])
+        if let problem = s.priceProblem { text += "\n" + ReportLoans.problemText(problem) }
         text += "\n\nBorrowing cost (\(c.start) → \(c.end))\n" + PlainTable.keyValue([
             ("borrowed", .string(Fmt.money(Money(c.borrowed, c.currency)))), ("received", .string(Fmt.money(Money(c.received, c.currency)))),
             ("interest paid", .string(c.interestPaid.description)), ("fees paid", .string(c.feesPaid.description)),
