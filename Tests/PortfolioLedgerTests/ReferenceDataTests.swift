@@ -65,7 +65,12 @@ import Testing
         try LedgerFile.migrate(at: path)
         let after = Set(try strings(path, objects))
         #expect(before.subtracting(after).isEmpty, "lost in the rebuild: \(before.subtracting(after).sorted())")
-        #expect(after.subtracting(before).sorted() == ["index|loan_by_interest_model|loan", "index|price_series_protocol|price_series",
+        // The objects later migrations add (0010: the derived analytics) are not 0009's.
+        let later: Set = ["index|derived_return_layer_key|derived_return_layer", "view|v_book_version|v_book_version",
+                          "view|v_derived_status|v_derived_status", "view|v_hedge_leg_day|v_hedge_leg_day", "view|v_loan_day|v_loan_day",
+                          "view|v_portfolio_day|v_portfolio_day", "view|v_return_layer|v_return_layer"]
+        #expect(later.isSubset(of: after))
+        #expect(after.subtracting(before).subtracting(later).sorted() == ["index|loan_by_interest_model|loan", "index|price_series_protocol|price_series",
                                                        "trigger|interest_model_no_delete|interest_model", "trigger|interest_model_no_update|interest_model",
                                                        "trigger|lending_protocol_no_delete|lending_protocol",
                                                        "trigger|lending_protocol_no_update|lending_protocol"])
