@@ -257,17 +257,35 @@ extension LedgerSnapshot {
         }
         for id in hedges.sorted() {
             guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
-            guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
+            // A wound-up hedge is worth 0 without valuing its legs (its 0 is still converted below,
+            // so the prices used are the same either way).
+            let valueUSD: Double
+            if try isWoundUp(id, at: at, market: market) {
+                valueUSD = 0
+            } else {
+                guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
+                valueUSD = v.valueUSD
+            }
             // Margin still locked at `at` is part of what the hedge layer holds.
             var locked = 0.0
             if let margin = try hedgeMargin(id, market: market), margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
             guard let c = try missing.attempt("hedge \(id) at \(priced)", {
-                try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
+                try convert(Money(exact(valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
             }) else { continue }
             note(c.prices)
             hedgeValue += c.converted
         }
         return ScopeValue(nft: nftValue, debts: debts, hedge: hedgeValue)
+    }
+
+    /// True when `hedge` holds nothing at `at`: every contract it holds then has settled and its
+    /// margin is released, so its value is 0. Skipping it keeps a valuation at each of many flow
+    /// instants from re-valuing every hedge ever closed (a return over a long history was
+    /// quadratic in it; the derived analytics run one over the whole book).
+    func isWoundUp(_ hedge: HedgeID, at: Instant, market: OptionMarketInputs) throws -> Bool {
+        guard try positions(of: hedge, at: at).allSatisfy({ $0.settlement != nil }) else { return false }
+        if let margin = try hedgeMargin(hedge, market: market), margin.posted <= at, at < margin.released { return false }
+        return true
     }
 
     /// The margin a defined-risk hedge (an iron condor) ties up: its widest wing × multiplier ×

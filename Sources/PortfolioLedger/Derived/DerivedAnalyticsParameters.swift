@@ -49,6 +49,10 @@ public struct DerivedRefreshReport: Sendable, Hashable {
     public var returnLayers = 0
     /// Why the returns were not written, when the full-stack return could not be computed.
     public var returnsProblem: String?
+    /// Seconds spent computing the rows (one read snapshot) and writing them (one write
+    /// transaction), wall time: what `ledger-bench` compares with a plain C insert loop.
+    public var computeSeconds = 0.0
+    public var writeSeconds = 0.0
     /// Total rows written.
     public var rowsWritten: Int { loanDays + hedgeLegDays + portfolioDays + returnLayers }
 }

@@ -17,8 +17,11 @@ extension Ledger {
     @discardableResult
     public func refreshAnalytics(_ parameters: DerivedAnalyticsParameters = DerivedAnalyticsParameters()) throws -> DerivedRefreshReport {
         guard !isReadOnly else { throw LedgerError.conflict("\(path) is open read-only") }
-        let plan = try read { book in try book.derivedRefreshPlan(parameters) }
-        let refreshedAt = clock().unixSeconds
+        let clock = ContinuousClock()
+        let started = clock.now
+        var plan = try read { book in try book.derivedRefreshPlan(parameters) }
+        let computed = clock.now
+        let refreshedAt = self.clock().unixSeconds
         try withConnection { db in
             try db.write { db in
                 let now = try db.scalar("SELECT book_version FROM v_book_version", as: Int64.self)
@@ -44,6 +47,8 @@ extension Ledger {
                     p.settlementSeries, plan.report.mode.rawValue, plan.report.rowsWritten, refreshedAt)
             }
         }
+        plan.report.computeSeconds = Self.seconds(computed - started)
+        plan.report.writeSeconds = Self.seconds(clock.now - computed)
         return plan.report
     }
 
@@ -60,6 +65,10 @@ extension Ledger {
     /// Whether the derived rows describe the book as it is now (`v_derived_status`).
     public func derivedStatus() throws -> DerivedAnalyticsStatus {
         try read { try $0.derivedStatus() }
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 
