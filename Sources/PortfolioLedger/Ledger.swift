@@ -114,7 +114,7 @@ public struct LedgerCheckReport: Sendable, Equatable {
     /// False when the balance assertions were not checked: the file needs migrations, or the
     /// integrity or schema checks found something (the tables may not be what the queries expect).
     public var balanceAssertionsChecked = false
-    /// Whether the derived analytics (``Ledger/refreshAnalytics(_:)-9yxc``) describe the book as it
+    /// Whether the derived analytics (`Ledger.refreshAnalytics(_:)`) describe the book as it
     /// is now: a notice, never a finding (``isClean`` ignores it). `nil` when not looked at (the
     /// file needs migrations, or the integrity or schema checks found something).
     public var derivedAnalytics: DerivedAnalyticsStatus? = nil

@@ -36,22 +36,28 @@ public struct DerivedRefreshReport: Sendable, Hashable {
         /// Nothing was booked since the last refresh with these parameters: nothing rewritten.
         case unchanged
     }
+    /// Full, incremental or unchanged.
     public var mode: Mode
     /// The book version (``LedgerSnapshot/bookVersion()``) the rows were computed from.
     public var bookVersion: Int64
-    /// First and last day covered (`nil` when the book has nothing to value yet).
+    /// First day covered, its first second (`nil` when the book has nothing to value yet).
     public var fromDay: Instant?
+    /// Last day covered, its first second.
     public var throughDay: Instant?
-    /// Rows written per table.
+    /// Rows written to `derived_loan_day`.
     public var loanDays = 0
+    /// Rows written to `derived_hedge_leg_day`.
     public var hedgeLegDays = 0
+    /// Rows written to `derived_portfolio_day`.
     public var portfolioDays = 0
+    /// Rows written to `derived_return_layer`.
     public var returnLayers = 0
     /// Why the returns were not written, when the full-stack return could not be computed.
     public var returnsProblem: String?
-    /// Seconds spent computing the rows (one read snapshot) and writing them (one write
-    /// transaction), wall time: what `ledger-bench` compares with a plain C insert loop.
+    /// Seconds spent computing the rows (one read snapshot), wall time.
     public var computeSeconds = 0.0
+    /// Seconds spent writing them (one write transaction), wall time: what `ledger-bench`
+    /// compares with a plain C insert loop.
     public var writeSeconds = 0.0
     /// Total rows written.
     public var rowsWritten: Int { loanDays + hedgeLegDays + portfolioDays + returnLayers }
@@ -63,6 +69,7 @@ public struct DerivedAnalyticsStatus: Sendable, Hashable {
     public var status: String
     /// True unless the rows were computed from the current book.
     public var isStale: Bool
+    /// The book version now (`v_book_version`).
     public var currentBookVersion: Int64
     /// The book version of the last refresh (`nil` before the first).
     public var refreshedBookVersion: Int64?

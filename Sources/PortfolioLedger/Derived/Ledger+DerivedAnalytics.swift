@@ -52,7 +52,7 @@ extension Ledger {
         return plan.report
     }
 
-    /// ``refreshAnalytics(_:)`` without blocking the calling task's executor (on the ledger's queue,
+    /// `refreshAnalytics(_:)` (the synchronous form) without blocking the calling task's executor (on the ledger's queue,
     /// as the other `async` forms in Ledger+Async.swift).
     @discardableResult
     public func refreshAnalytics(_ parameters: DerivedAnalyticsParameters = DerivedAnalyticsParameters()) async throws -> DerivedRefreshReport {
