@@ -76,6 +76,8 @@ final class SnapshotMemo {
     var optionTrades: [HedgeID: [OptionTrade]] = [:]
     var optionSettlements: [HedgeID: [OptionSettlement]] = [:]
     var optionContracts: [OptionContractID: OptionContract?] = [:]
+    /// Each iron condor's metrics from its opening trades.
+    var condorMetrics: [HedgeID: CondorMetrics?] = [:]
     /// Every series, by name (every NFT price and FX lookup picks its series from them).
     var allSeries: [PriceSeries]?
 
