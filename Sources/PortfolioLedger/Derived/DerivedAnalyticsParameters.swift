@@ -13,8 +13,8 @@ public struct DerivedAnalyticsParameters: Sendable, Hashable {
     public var market: OptionMarketInputs
 
     /// - Parameters:
-    ///   - maxPriceAgeSeconds: oldest accepted observation (default 3 days, as ``PricingPolicy/default``).
-    ///   - market: option inputs (default ``OptionMarketInputs/default``: no series, `r = 0`, `q = 0`).
+    ///   - maxPriceAgeSeconds: oldest accepted observation (default 3 days, as `PricingPolicy.default`).
+    ///   - market: option inputs (default `OptionMarketInputs.default`: no series, `r = 0`, `q = 0`).
     public init(maxPriceAgeSeconds: Int64? = 3 * 86_400, market: OptionMarketInputs = .default) {
         self.maxPriceAgeSeconds = maxPriceAgeSeconds
         self.market = market
