@@ -191,6 +191,14 @@ import Testing
         #expect(viewsSayStale == 1)
         #expect(try ledger.refreshAnalytics(Self.parameters).mode == .incremental)
         #expect(try ledger.derivedStatus().status == "current")
+        // A booking that no analytic reads adds no day: incremental, no daily row, the returns rewritten.
+        let returnRows = "SELECT count(*) FROM derived_return_layer"
+        let layers = try Connection(path: ledger.path, mode: .readOnly).scalar(returnRows, as: Int.self)
+        try ledger.write { tx in _ = try tx.assertBalance(at: try instant("2021-02-01T00:00:00Z"), amount: try eth("1")) }
+        let noNewDay = try ledger.refreshAnalytics(Self.parameters)
+        #expect(noNewDay.mode == .incremental && noNewDay.portfolioDays == 0 && noNewDay.loanDays == 0 && noNewDay.returnLayers == layers)
+        #expect(try Connection(path: ledger.path, mode: .readOnly).scalar(returnRows, as: Int.self) == layers)
+        #expect(try ledger.derivedStatus().status == "current")
         // A correction is a booking too.
         try ledger.write { tx in
             let entry = try #require(try tx.current.journal(from: Instant(unixSeconds: 0), to: try instant("2030-01-01")).first { $0.entryTable == "external_flow" })

@@ -29,8 +29,8 @@ extension LedgerSnapshot {
     /// Every derived row for the days `emitFrom…through` (the return layers over `from…through`).
     func derivedRows(_ parameters: DerivedAnalyticsParameters, from: Int64, through: Int64, emitFrom: Int64) throws -> DerivedRows {
         var rows = DerivedRows()
-        guard emitFrom <= through else { return rows }
-        let dayCount = Int((through - emitFrom) / DerivedDay.seconds) + 1
+        // No new day (an incremental refresh after a booking that adds none): only the returns.
+        let dayCount = max(0, Int((through - emitFrom) / DerivedDay.seconds) + 1)
         var portfolio = (0..<dayCount).map { PortfolioDayRow(dayAt: emitFrom + Int64($0) * DerivedDay.seconds) }
         let policy = parameters.policy
         // Loans: debt and risk per open day; the debt in USD feeds the portfolio's debt layer.
