@@ -81,7 +81,7 @@ public final class Ledger: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive use of the connection; SQLite errors become ``LedgerError``.
-    private func withConnection<R>(_ body: (Connection) throws -> R) throws -> R {
+    func withConnection<R>(_ body: (Connection) throws -> R) throws -> R {
         lock.lock()
         defer { lock.unlock() }
         do {
@@ -95,9 +95,9 @@ public final class Ledger: @unchecked Sendable {
     /// create, and every balance assertion the journal contradicts.
     public func check() throws -> LedgerCheckReport {
         let (integrity, schema) = try withConnection { db in (try db.integrityCheck(), try LedgerFile.schemaCheck(db)) }
-        let failures = try read { try $0.balanceAssertionFailures() }
+        let (failures, derived) = try read { (try $0.balanceAssertionFailures(), try $0.derivedStatus()) }
         return LedgerCheckReport(integrity: IntegrityFindings(integrity), schema: schema, balanceFailures: failures, pendingMigrations: [],
-                                 balanceAssertionsChecked: true)
+                                 balanceAssertionsChecked: true, derivedAnalytics: derived)
     }
 }
 
@@ -114,6 +114,10 @@ public struct LedgerCheckReport: Sendable, Equatable {
     /// False when the balance assertions were not checked: the file needs migrations, or the
     /// integrity or schema checks found something (the tables may not be what the queries expect).
     public var balanceAssertionsChecked = false
+    /// Whether the derived analytics (`Ledger.refreshAnalytics(_:)`) describe the book as it
+    /// is now: a notice, never a finding (``isClean`` ignores it). `nil` when not looked at (the
+    /// file needs migrations, or the integrity or schema checks found something).
+    public var derivedAnalytics: DerivedAnalyticsStatus? = nil
     /// True when nothing was found (schema notes do not count).
     public var isClean: Bool { integrity.isClean && schema.isClean && balanceFailures.isEmpty }
 }

@@ -82,8 +82,11 @@ public enum LedgerFile {
         let pending = try migrationStatus(db, path: path).pending
         var report = LedgerCheckReport(integrity: IntegrityFindings(integrity), schema: schema, balanceFailures: [], pendingMigrations: pending)
         if integrity.isClean, schema.isClean, pending.isEmpty {
-            report.balanceFailures = try wrap {
-                try db.read { try LedgerSnapshot(db: $0, knownAt: nil).balanceAssertionFailures() }
+            (report.balanceFailures, report.derivedAnalytics) = try wrap {
+                try db.read { db in
+                    let book = LedgerSnapshot(db: db, knownAt: nil)
+                    return (try book.balanceAssertionFailures(), try book.derivedStatus())
+                }
             }
             report.balanceAssertionsChecked = true
         }

@@ -51,9 +51,10 @@ extension LedgerSnapshot {
     }
 
     public func optionContract(_ id: OptionContractID) throws -> OptionContract? {
-        try db.withStatement("""
+        if let known = memo?.optionContracts[id] { return known }
+        let contract: OptionContract? = try db.withStatement("""
             SELECT contract_id, root, option_type, strike, expires_at, multiplier FROM option_contract WHERE contract_id = ?1 AND recorded_at <= ?2
-            """) { s in
+            """) { s -> OptionContract? in
             try s.bind(id.rawValue, k)
             guard try s.step() else { return nil }
             return OptionContract(id: OptionContractID(try s.column(0)), root: try StoredValue.enumeration(s, 1, as: OptionRoot.self),
@@ -61,10 +62,13 @@ extension LedgerSnapshot {
                                   strike: try StoredValue.decimal(s, 3, "strike"), expiresAt: try StoredValue.instant(s, 4),
                                   multiplier: try s.column(5))
         }
+        memo?.optionContracts[id] = .some(contract)
+        return contract
     }
 
     /// The visible trades of a hedge in time order.
     public func optionTrades(of hedge: HedgeID) throws -> [OptionTrade] {
+        if let known = memo?.optionTrades[hedge] { return known }
         var result: [OptionTrade] = []
         try db.query("""
             SELECT t.option_trade_id, t.hedge_id, t.contract_id, t.traded_at, t.quantity, t.price, t.premium, t.fees, t.recorded_at
@@ -77,11 +81,13 @@ extension LedgerSnapshot {
                                       premium: try StoredValue.decimal(s, 6, "premium"), fees: try StoredValue.decimal(s, 7, "fees"),
                                       recordedAt: try StoredValue.instant(s, 8)))
         }
+        memo?.optionTrades[hedge] = result
         return result
     }
 
     /// The visible settlements of a hedge.
     public func optionSettlements(of hedge: HedgeID) throws -> [OptionSettlement] {
+        if let known = memo?.optionSettlements[hedge] { return known }
         var result: [OptionSettlement] = []
         try db.query("""
             SELECT s.option_settlement_id, s.hedge_id, s.contract_id, s.settled_at, s.settlement_value, s.quantity, s.cash_amount, s.recorded_at
@@ -93,6 +99,7 @@ extension LedgerSnapshot {
                                            settlementValue: try StoredValue.decimal(s, 4, "settlement_value"), quantity: try s.column(5),
                                            cashAmount: try StoredValue.decimal(s, 6, "cash_amount"), recordedAt: try StoredValue.instant(s, 7)))
         }
+        memo?.optionSettlements[hedge] = result
         return result
     }
 

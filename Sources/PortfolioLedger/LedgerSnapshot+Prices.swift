@@ -32,8 +32,10 @@ extension LedgerSnapshot {
 
     /// Every series, by name.
     public func allSeries() throws -> [PriceSeries] {
+        if let known = memo?.allSeries { return known }
         var result: [PriceSeries] = []
         try db.query(Self.allSeriesSQL, k) { result.append(try Self.series($0)) }
+        memo?.allSeries = result
         return result
     }
 

@@ -71,6 +71,16 @@ final class SnapshotMemo {
     var holdingTimelines: [NFTID: HoldingTimeline] = [:]
     /// Each loan's risk-parameter rows (reports ask for the parameters at every sample).
     var riskParameterTimelines: [LoanID: RiskParameterTimeline] = [:]
+    /// Each hedge's trades and settlements, and option contracts by id (a daily series values
+    /// every hedge's positions each day; reading them again each time made it cost per row what a
+    /// whole hedge's rows cost).
+    var optionTrades: [HedgeID: [OptionTrade]] = [:]
+    var optionSettlements: [HedgeID: [OptionSettlement]] = [:]
+    var optionContracts: [OptionContractID: OptionContract?] = [:]
+    /// Each iron condor's metrics from its opening trades.
+    var condorMetrics: [HedgeID: CondorMetrics?] = [:]
+    /// Every series, by name (every NFT price and FX lookup picks its series from them).
+    var allSeries: [PriceSeries]?
 
     init() {}
 }

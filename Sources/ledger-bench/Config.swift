@@ -18,7 +18,7 @@ struct Config {
     var reportShape: SyntheticLedger.Shape { quick ? .quick : .full }
     var reportScales: [Int] { [1, 2, 4] }
 
-    static let jobs = ["insert", "lookup", "xirr", "theta", "import", "replay", "report", "html"]
+    static let jobs = ["insert", "lookup", "xirr", "theta", "import", "replay", "report", "refresh", "html"]
 
     func runs(_ job: String) -> Bool { only.isEmpty || only.contains(job) }
 

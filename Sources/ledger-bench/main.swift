@@ -45,7 +45,7 @@ do {
     func job(_ name: String, _ body: () throws -> [Comparison]) throws {
         guard config.runs(name) else { return }
         let found = try body()
-        if name != "report" { found.forEach { say(Format.progress($0)) } }
+        if name != "report" && name != "refresh" { found.forEach { say(Format.progress($0)) } }
         results += found
     }
     try job("insert") { [try insertJob(config, scratch)] }
@@ -57,6 +57,10 @@ do {
     try job("report") {
         say("report (synthetic ledgers at 1×, 2×, 4× history)")
         return try reportJob(config, scratch)
+    }
+    try job("refresh") {
+        say("refresh (derived analytics on the synthetic ledgers at 1×, 2×, 4× history)")
+        return try refreshJob(config, scratch)
     }
     try job("html") { try htmlJob(config, scratch) }
     if config.keep { _ = Unmanaged.passRetained(scratch) }   // keep the directory

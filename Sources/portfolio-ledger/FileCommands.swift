@@ -75,6 +75,15 @@ struct CheckCommand: ParsableCommand {
                                              knownVersion: LedgerFile.schemaVersion)
         }
         printLine("ok: \(path) passed integrity_check, foreign_key_check, the schema check and its balance assertions")
+        // Derived analytics are not journal: being out of date is a notice, not a finding.
+        if let derived = report.derivedAnalytics, derived.refreshedBookVersion != nil {
+            let through = derived.throughDay.map { " through \($0)" } ?? ""
+            if derived.isStale {
+                printLine("notice: derived analytics are stale: computed\(through) from book version \(derived.refreshedBookVersion ?? 0), the book is now at \(derived.currentBookVersion); run `portfolio-ledger refresh \(path)`")
+            } else {
+                printLine("derived analytics: current\(through) (book version \(derived.currentBookVersion))")
+            }
+        }
     }
 }
 

@@ -101,6 +101,12 @@ public struct FullStackReturnReport: Sendable, Hashable {
     public var isComplete: Bool { problems.isEmpty }
 }
 
+/// A hedge as a return's valuations see it: its margin, and when it stops holding anything.
+struct HedgeWindow {
+    var margin: (amount: ExactDecimal, posted: Instant, released: Instant)?
+    var woundUpFrom: Instant?
+}
+
 extension LedgerSnapshot {
     /// The full-stack return of `scope` over `[from, to]` in `numeraire`.
     public func fullStackReturn(_ scope: ReturnScope, from: Instant, to: Instant, numeraire: Numeraire = .usd,
@@ -131,8 +137,9 @@ extension LedgerSnapshot {
             }
         }
         flows.sort { $0.amount.at < $1.amount.at }
+        let windows = try hedgeWindows(hedgeIDs, market: market)
         func value(at instant: Instant, pricedAt: Instant? = nil) throws -> ScopeValue {
-            try scopeValue(nftIDs, loanIDs, hedgeIDs, yieldIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
+            try scopeValue(nftIDs, loanIDs, windows, yieldIDs, at: instant, pricedAt: pricedAt, numeraire: numeraire, policy: policy, market: market,
                            note: note, missing: missing)
         }
         let start = try value(at: from), end = try value(at: to)
@@ -269,7 +276,7 @@ extension LedgerSnapshot {
 
     /// Value of the scope's layers at `at` in the numeraire: NFTs held (not disposed), −debt, hedge MTM.
     /// With `pricedAt`, what was held at `at` is priced (floors, FX) at `pricedAt` instead.
-    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: Set<HedgeID>, _ yields: Set<YieldPositionID>,
+    private func scopeValue(_ nfts: Set<NFTID>, _ loans: Set<LoanID>, _ hedges: [HedgeID: HedgeWindow], _ yields: Set<YieldPositionID>,
                             at: Instant, pricedAt: Instant? = nil,
                             numeraire: Numeraire, policy: PricingPolicy, market: OptionMarketInputs, note: ([PriceUsed]) -> Void,
                             missing: MissingPrices? = nil) throws -> ScopeValue {
@@ -294,14 +301,22 @@ extension LedgerSnapshot {
             note(c.prices)
             debts[id] = c.converted
         }
-        for id in hedges.sorted() {
+        for (id, window) in hedges.sorted(by: { $0.key < $1.key }) {
             guard let hedge = try hedge(id), hedge.openedAt <= at else { continue }
-            guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
+            // A wound-up hedge is worth 0 without valuing its legs (its 0 is still converted below,
+            // so the prices used are the same either way).
+            let valueUSD: Double
+            if let from = window.woundUpFrom, at >= from {
+                valueUSD = 0
+            } else {
+                guard let v = try missing.attempt("hedge \(id) at \(at)", { try hedgeValuation(id, at: at, market: market) }) else { continue }
+                valueUSD = v.valueUSD
+            }
             // Margin still locked at `at` is part of what the hedge layer holds.
             var locked = 0.0
-            if let margin = try hedgeMargin(id, market: market), margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
+            if let margin = window.margin, margin.posted <= at, at < margin.released { locked = margin.amount.doubleValue }
             guard let c = try missing.attempt("hedge \(id) at \(priced)", {
-                try convert(Money(exact(v.valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
+                try convert(Money(exact(valueUSD + locked), .usd), to: numeraire, at: priced, policy: policy)
             }) else { continue }
             note(c.prices)
             hedgeValue += c.converted
@@ -318,6 +333,25 @@ extension LedgerSnapshot {
             yieldValues[id] = c.converted
         }
         return ScopeValue(nft: nftValue, debts: debts, hedge: hedgeValue, yields: yieldValues)
+    }
+
+    /// Each hedge's margin and the instant from which it holds nothing (its last trade,
+    /// settlement and margin release are past and every position has settled: worth 0 from then
+    /// on), computed once per return. Valuing each hedge ever opened at each of many flow instants
+    /// — with its margin's condor rebuilt each time — made a return over a long history quadratic
+    /// in it (found by the derived analytics, which run one over the whole book).
+    func hedgeWindows(_ hedges: Set<HedgeID>, market: OptionMarketInputs) throws -> [HedgeID: HedgeWindow] {
+        var windows: [HedgeID: HedgeWindow] = [:]
+        for id in hedges {
+            let margin = try hedgeMargin(id, market: market)
+            var last = try hedge(id)?.openedAt ?? Instant(unixSeconds: 0)
+            for trade in try optionTrades(of: id) { last = max(last, trade.tradedAt) }
+            for settlement in try optionSettlements(of: id) { last = max(last, settlement.settledAt) }
+            if let margin { last = max(last, margin.released) }
+            let settled = try positions(of: id, at: last).allSatisfy { $0.settlement != nil }
+            windows[id] = HedgeWindow(margin: margin, woundUpFrom: settled ? last : nil)
+        }
+        return windows
     }
 
     /// The margin a defined-risk hedge (an iron condor) ties up: its widest wing × multiplier ×

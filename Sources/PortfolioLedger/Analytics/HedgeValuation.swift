@@ -68,6 +68,15 @@ extension LedgerSnapshot {
     /// The condor formed by the first trade in each of the hedge's four contracts, if they form one.
     func condorMetrics(_ hedge: HedgeRecord, trades: [OptionTrade]) throws -> CondorMetrics? {
         guard hedge.strategy == .ironCondor else { return nil }
+        // The opening trades do not change within a read snapshot: a daily series values the
+        // same hedge on every day, so its metrics are computed once.
+        if let known = memo?.condorMetrics[hedge.id] { return known }
+        let metrics = try openingCondorMetrics(trades)
+        memo?.condorMetrics[hedge.id] = .some(metrics)
+        return metrics
+    }
+
+    private func openingCondorMetrics(_ trades: [OptionTrade]) throws -> CondorMetrics? {
         var seen: [OptionContractID: OptionTrade] = [:]
         for t in trades where seen[t.contractID] == nil { seen[t.contractID] = t }
         var legs: [OptionLeg] = []
