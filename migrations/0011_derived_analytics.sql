@@ -99,6 +99,7 @@ CREATE TABLE derived_portfolio_day (
     nft_usd             REAL    NOT NULL,
     debt_usd            REAL    NOT NULL,
     hedge_usd           REAL    NOT NULL,
+    yield_usd           REAL    NOT NULL,
     cash_usd            REAL    NOT NULL,
     net_equity_usd      REAL    NOT NULL,
     external_flow_usd   REAL    NOT NULL,
@@ -109,7 +110,7 @@ CREATE TABLE derived_portfolio_day (
 
 -- The full-stack return of the portfolio over the refreshed period, per layer and per loan (USD).
 CREATE TABLE derived_return_layer (
-    layer           TEXT    NOT NULL CHECK (layer IN ('total', 'nft', 'nft_with_loans', 'hedge', 'loan')),
+    layer           TEXT    NOT NULL CHECK (layer IN ('total', 'nft', 'nft_with_loans', 'hedge', 'yield', 'loan')),
     loan_id         INTEGER,
     from_at         INTEGER NOT NULL,
     to_at           INTEGER NOT NULL,
@@ -156,7 +157,7 @@ CROSS JOIN v_derived_status s;
 
 CREATE VIEW v_portfolio_day AS
 SELECT strftime('%Y-%m-%d', d.day_at, 'unixepoch') AS day, d.day_at + 86399 AS at_unix, d.nft_usd, d.debt_usd, d.hedge_usd,
-       d.cash_usd, d.net_equity_usd, d.external_flow_usd, d.invested_capital_usd, d.complete, d.problems, s.stale
+       d.yield_usd, d.cash_usd, d.net_equity_usd, d.external_flow_usd, d.invested_capital_usd, d.complete, d.problems, s.stale
 FROM derived_portfolio_day d CROSS JOIN v_derived_status s;
 
 CREATE VIEW v_return_layer AS

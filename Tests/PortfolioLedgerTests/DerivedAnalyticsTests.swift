@@ -17,12 +17,12 @@ import Testing
     static let flagging = PricingPolicy(maxAgeSeconds: 3 * 86_400, onMissingPrice: .flag)
     static let derivedTables = ["derived_loan_day", "derived_hedge_leg_day", "derived_portfolio_day", "derived_return_layer"]
 
-    /// The schema-v9 fixture (the realistic golden book and its ETH/USD closes) upgraded by opening
-    /// it, plus the golden book's SPX, VIX and CryptoPunks floor files.
+    /// The schema-v10 fixture (the realistic golden book, its ETH/USD closes and a loan-funded yield
+    /// position) upgraded by opening it, plus the golden book's SPX, VIX and CryptoPunks floor files.
     func book(_ name: String) throws -> Ledger {
         let path = dir.path(name)
-        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v9.ledger").path, toPath: path)
-        let stamp = try instant("2021-04-06T00:00:02Z")
+        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v10.ledger").path, toPath: path)
+        let stamp = try instant("2021-04-06T00:00:03Z")
         let ledger = try Ledger.open(at: path, clock: { stamp })
         for (file, preset) in [("spx_daily_close_fred", "spx-close-fred"), ("vix_daily_cboe", "vix-close-cboe"),
                                ("cryptopunks_daily_punksmarket", "cryptopunks-floor-median")] {
@@ -146,6 +146,7 @@ import Testing
                 close(real(row, "nft_usd"), v.nftUSD, "nft at \(at)")
                 close(real(row, "debt_usd"), v.debtUSD, "debt at \(at)")
                 close(real(row, "hedge_usd"), v.hedgeUSD, "hedges at \(at)")
+                close(real(row, "yield_usd"), v.yieldUSD, "yield positions at \(at)")
                 close(real(row, "cash_usd"), v.cashUSD, "cash at \(at)")
                 close(real(row, "net_equity_usd"), v.netEquityUSD, "equity at \(at)")
                 // Invested capital: deposits − withdrawals up to the day, each at its own instant.
@@ -157,8 +158,12 @@ import Testing
             let returns = try book.fullStackReturn(.portfolio, from: try instant("2021-01-07T00:00:00Z"), to: try instant("2021-04-30T23:59:59Z"),
                                                    policy: Self.flagging, market: Self.market)
             let layers = views["v_return_layer"] ?? []
-            #expect(layers.count == 4 + returns.perLoan.count)
-            for (name, layer) in [("total", returns.total), ("nft", returns.nftAlone), ("nft_with_loans", returns.nftWithLoans), ("hedge", returns.hedgeAlone)] {
+            // The fixture's yield position adds the yield layer (and is held on the days between its flows).
+            let yieldLayer = try #require(returns.yieldAlone)
+            #expect(dayRows.contains { (real($0, "yield_usd") ?? 0) > 0 })
+            #expect(layers.count == 5 + returns.perLoan.count)
+            for (name, layer) in [("total", returns.total), ("nft", returns.nftAlone), ("nft_with_loans", returns.nftWithLoans), ("hedge", returns.hedgeAlone),
+                                  ("yield", yieldLayer)] {
                 let row = try #require(layers.first { $0["layer"] as? String == name })
                 #expect(row["loan_id"] is NSNull)
                 #expect(real(row, "gain") == layer.gain && real(row, "terminal_value") == layer.terminalValue)

@@ -21,9 +21,21 @@ public struct DebtValuation: Sendable, Hashable {
     public var debtETH: Double
 }
 
-/// The book at an instant in USD and ETH: NFTs, debt, hedge mark-to-market, cash (journal), net equity.
+/// One yield position's value at an instant (what it holds: shares × share price, or the accrued
+/// balance), converted at the instant.
+public struct YieldPositionValuation: Sendable, Hashable {
+    public var position: YieldPositionID
+    public var name: String
+    /// In the position's currency.
+    public var value: Double
+    public var currency: Currency
+    public var valueUSD: Double
+    public var valueETH: Double
+}
+
+/// The book at an instant in USD and ETH: NFTs, debt, hedge mark-to-market, yield positions, cash (journal), net equity.
 ///
-/// `net equity = Σ NFT values − Σ debt + Σ hedge MTM + Σ cash`; each converted at the instant with
+/// `net equity = Σ NFT values − Σ debt + Σ hedge MTM + Σ yield positions + Σ cash`; each converted at the instant with
 /// the stored ETH/USD (every price listed with its instant and age in ``prices``).
 public struct PortfolioValuation: Sendable, Equatable {
     public var at: Instant
@@ -36,7 +48,10 @@ public struct PortfolioValuation: Sendable, Equatable {
     public var nftUSD: Double
     public var debtUSD: Double
     public var hedgeUSD: Double
-    public var netEquityUSD: Double { nftUSD - debtUSD + hedgeUSD + cashUSD }
+    /// Yield positions holding something at the instant (a deposit leaves cash and is held here).
+    public var yields: [YieldPositionValuation] = []
+    public var yieldUSD: Double = 0
+    public var netEquityUSD: Double { nftUSD - debtUSD + hedgeUSD + yieldUSD + cashUSD }
     /// ETH per USD used for the ETH column (1 / ETHUSD).
     public var ethPerUSD: Double
     public var netEquityETH: Double { netEquityUSD * ethPerUSD }
@@ -102,6 +117,18 @@ extension LedgerSnapshot {
             if let r = v.rateSource { note([r]) }
             hedges.append(v)
         }
+        var yields: [YieldPositionValuation] = []
+        for position in try yieldPositions() {
+            guard let v = try flagging("yield position \(position.id)", { () throws -> (YieldValue, ConvertedAmount)? in
+                let v = try yieldValue(position.id, at: at, policy: policy)
+                guard v.value != 0 else { return nil }
+                return (v, try convert(Money(exact(v.value), position.currency), to: .usd, at: at, policy: policy))
+            }), let (value, usd) = v else { continue }
+            if let p = value.sharePrice { note([p]) }
+            note(usd.prices)
+            yields.append(YieldPositionValuation(position: position.id, name: position.name, value: value.value, currency: position.currency,
+                                                 valueUSD: usd.converted, valueETH: usd.converted * (usdToEth?.rate ?? .nan)))
+        }
         var balances: [Currency: ExactDecimal] = [:]
         for entry in try journal(from: Instant(unixSeconds: 0), to: at) { balances[entry.amount.currency, default: .zero] += entry.amount.amount }
         let cash = balances.keys.sorted().compactMap { c in balances[c].map { Money($0, c) } }
@@ -111,9 +138,12 @@ extension LedgerSnapshot {
             note(c.prices)
             cashUSD += c.converted
         }
-        return PortfolioValuation(at: at, nfts: nfts, debts: debts, hedges: hedges, cash: cash, cashUSD: cashUSD,
-                                  nftUSD: nfts.reduce(0) { $0 + ($1.valueUSD ?? 0) }, debtUSD: debts.reduce(0) { $0 + $1.debtUSD },
-                                  hedgeUSD: hedges.reduce(0) { $0 + $1.valueUSD }, ethPerUSD: usdToEth?.rate ?? .nan, prices: prices,
-                                  problems: missing.problems)
+        var valuation = PortfolioValuation(at: at, nfts: nfts, debts: debts, hedges: hedges, cash: cash, cashUSD: cashUSD,
+                                           nftUSD: nfts.reduce(0) { $0 + ($1.valueUSD ?? 0) }, debtUSD: debts.reduce(0) { $0 + $1.debtUSD },
+                                           hedgeUSD: hedges.reduce(0) { $0 + $1.valueUSD }, ethPerUSD: usdToEth?.rate ?? .nan, prices: prices,
+                                           problems: missing.problems)
+        valuation.yields = yields
+        valuation.yieldUSD = yields.reduce(0) { $0 + $1.valueUSD }
+        return valuation
     }
 }

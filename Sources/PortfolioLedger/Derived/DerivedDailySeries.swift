@@ -53,6 +53,7 @@ extension LedgerSnapshot {
         }
         try appendHedgeLegDays(parameters, through: through, emitFrom: emitFrom, into: &rows, portfolio: &portfolio)
         try addNFTValues(policy, through: through, emitFrom: emitFrom, to: &portfolio)
+        try addYieldValues(policy, through: through, emitFrom: emitFrom, to: &portfolio)
         try addCashAndFlows(policy, through: through, emitFrom: emitFrom, to: &portfolio)
         rows.portfolioDays = portfolio
         do {
@@ -61,6 +62,7 @@ extension LedgerSnapshot {
             let span = (report.from, report.to)
             rows.returnLayers = [("total", report.total), ("nft", report.nftAlone), ("nft_with_loans", report.nftWithLoans),
                                  ("hedge", report.hedgeAlone)].map { ReturnLayerRow(layer: $0.0, loan: nil, from: span.0, to: span.1, result: $0.1) }
+                + (report.yieldAlone.map { [ReturnLayerRow(layer: "yield", loan: nil, from: span.0, to: span.1, result: $0)] } ?? [])
                 + report.perLoan.map { ReturnLayerRow(layer: "loan", loan: $0.loan, from: span.0, to: span.1, result: $0.layer) }
         } catch let error as AnalyticsError {
             rows.returnsProblem = error.description
@@ -152,6 +154,28 @@ extension LedgerSnapshot {
     }
 
     /// Cash per currency and external flows, walking the journal once, forward.
+    /// Each yield position's value (shares × the as-of share price, or the accrued balance) on
+    /// every day from its first flow, as the portfolio valuation counts it.
+    private func addYieldValues(_ policy: PricingPolicy, through: Int64, emitFrom: Int64, to portfolio: inout [PortfolioDayRow]) throws {
+        for position in try yieldPositions() {
+            guard let first = try yieldFlows(of: position.id).map(\.flowedAt).min() else { continue }
+            var day = max(DerivedDay.start(of: first), emitFrom)
+            while day <= through {
+                let at = DerivedDay.valuationInstant(day)
+                let index = Int((day - emitFrom) / DerivedDay.seconds)
+                do {
+                    let value = try yieldValue(position.id, at: at, policy: policy).value
+                    if value != 0 {
+                        portfolio[index].yieldUSD += try convert(Money(exact(value), position.currency), to: .usd, at: at, policy: policy).converted
+                    }
+                } catch let error as AnalyticsError where error.isPriceProblem {
+                    portfolio[index].problems.append("yield position \(position.id): \(error)")
+                }
+                day += DerivedDay.seconds
+            }
+        }
+    }
+
     private func addCashAndFlows(_ policy: PricingPolicy, through: Int64, emitFrom: Int64, to portfolio: inout [PortfolioDayRow]) throws {
         let journal = try self.journal(from: Instant(unixSeconds: 0), to: DerivedDay.valuationInstant(through))
         var balances: [Currency: ExactDecimal] = [:]

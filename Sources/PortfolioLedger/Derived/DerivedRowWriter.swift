@@ -47,12 +47,12 @@ struct DerivedRowWriter {
             }
         }
         try db.withStatement("""
-            INSERT INTO derived_portfolio_day (day_at, nft_usd, debt_usd, hedge_usd, cash_usd, net_equity_usd, external_flow_usd,
+            INSERT INTO derived_portfolio_day (day_at, nft_usd, debt_usd, hedge_usd, yield_usd, cash_usd, net_equity_usd, external_flow_usd,
                 invested_capital_usd, complete, problems)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """) { insert in
             for r in rows.portfolioDays {
-                try insert.bind(r.dayAt, r.nftUSD, r.debtUSD, r.hedgeUSD, r.cashUSD, r.netEquityUSD, r.externalFlowUSD, r.investedCapitalUSD,
+                try insert.bind(r.dayAt, r.nftUSD, r.debtUSD, r.hedgeUSD, r.yieldUSD, r.cashUSD, r.netEquityUSD, r.externalFlowUSD, r.investedCapitalUSD,
                     r.problems.isEmpty, r.problems.isEmpty ? nil : r.problems.joined(separator: "; "))
                 try run(insert)
             }

@@ -37,11 +37,12 @@ struct PortfolioDayRow: Equatable {
     var nftUSD = 0.0
     var debtUSD = 0.0
     var hedgeUSD = 0.0
+    var yieldUSD = 0.0
     var cashUSD = 0.0
     var externalFlowUSD = 0.0
     var investedCapitalUSD = 0.0
     var problems: [String] = []
-    var netEquityUSD: Double { nftUSD - debtUSD + hedgeUSD + cashUSD }
+    var netEquityUSD: Double { nftUSD - debtUSD + hedgeUSD + yieldUSD + cashUSD }
 }
 
 /// One row of `derived_return_layer`.

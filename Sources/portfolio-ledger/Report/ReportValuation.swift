@@ -31,15 +31,21 @@ struct ReportValuation: ReportView {
         }
         let debtRows = v.debts.map { d in ["loan \(d.loan)", "debt", "", Fmt.money(d.debt), Fmt.usd(-d.debtUSD), Fmt.num(-d.debtETH, 4)] }
         let hedgeRows = v.hedges.map { h in ["hedge \(h.hedge.id)", h.hedge.name, "mark", "", Fmt.usd(h.valueUSD), Fmt.num(h.valueUSD * v.ethPerUSD, 4)] }
+        // Books without yield positions print as before (no yield row, total or key).
+        let yieldRows = v.yields.map { y in
+            ["yield \(y.position)", y.name, "held", Fmt.num(y.value, 6) + " " + y.currency.code, Fmt.usd(y.valueUSD), Fmt.num(y.valueETH, 4)]
+        }
         let cashRows = v.cash.map { c in ["cash", c.currency.code, "", Fmt.money(c), "", ""] }
         var text = "Valuation at \(v.at)\n\n"
         text += PlainTable.grid(header: ["item", "what", "state", "price / amount", "USD", "ETH"],
-                                rows: nftRows + debtRows + hedgeRows + cashRows, rightAligned: [4, 5])
+                                rows: nftRows + debtRows + hedgeRows + yieldRows + cashRows, rightAligned: [4, 5])
         // A partial sum is never printed as if whole: each total says when it leaves items out.
         let partial = v.isComplete ? "" : " (INCOMPLETE)"
         text += "\n\n" + PlainTable.keyValue([
             ("NFTs (USD)", .string(Fmt.usd(v.nftUSD) + partial)), ("debt (USD)", .string(Fmt.usd(v.debtUSD) + partial)),
-            ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD) + partial)), ("cash (USD)", .string(Fmt.usd(v.cashUSD) + partial)),
+            ("hedges (USD)", .string(Fmt.usd(v.hedgeUSD) + partial)),
+        ] + (v.yields.isEmpty ? [] : [("yield positions (USD)", .string(Fmt.usd(v.yieldUSD) + partial))]) + [
+            ("cash (USD)", .string(Fmt.usd(v.cashUSD) + partial)),
             ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD) + partial)), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4) + partial)),
         ])
         let walletRows = (byWallet ?? [:]).sorted { ($0.key ?? "") < ($1.key ?? "") }.map { [$0.key ?? "(no wallet named)", Fmt.usd($0.value)] }
@@ -62,14 +68,18 @@ struct ReportValuation: ReportView {
             ("hedges", .array(v.hedges.map { h in .object([
                 ("hedge_id", .integer(Int(h.hedge.id.rawValue))), ("name", .string(h.hedge.name)), ("value_usd", .number(h.valueUSD))]) })),
             ("cash", .array(v.cash.map { c in .object([("currency", .string(c.currency.code)), ("amount", .string(c.amount.description))]) })),
-        ] + Fmt.completenessJSON(v.problems) + [
-            ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD)),
+        ] + (v.yields.isEmpty ? [] : [("yield_positions", OutputJSON.array(v.yields.map { y in .object([
+            ("yield_position_id", .integer(Int(y.position.rawValue))), ("name", .string(y.name)), ("currency", .string(y.currency.code)),
+            ("value", .number(y.value)), ("value_usd", .number(y.valueUSD)), ("value_eth", .number(y.valueETH))]) }))])
+        + Fmt.completenessJSON(v.problems) + [
+            ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD))]
+                               + (v.yields.isEmpty ? [] : [("yield_usd", OutputJSON.number(v.yieldUSD))]) + [
                                 ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
                                 ("net_equity_eth", .number(v.netEquityETH))])),
             ("prices", .array(v.prices.map(Fmt.priceJSON))),
         ] + (byWallet.map { split in [("nft_usd_by_wallet", OutputJSON.array(split.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { entry in
             .object([("wallet", entry.key.map(OutputJSON.string) ?? .null), ("value_usd", .number(entry.value))]) }))] } ?? []))
-        let csvRows = (nftRows + debtRows + hedgeRows + cashRows)
+        let csvRows = (nftRows + debtRows + hedgeRows + yieldRows + cashRows)
         return ReportOutput(json: json, text: text, csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
     }
 }

@@ -108,6 +108,27 @@ private func x(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
         #expect(journal.map(\.amount.amount) == [x("-9.03"), x("4.048")])
     }
 
+    /// The portfolio valuation holds what the vault holds: a deposit moves value from cash into the
+    /// position, so it is not a loss of equity. Hand numbers: at day 20, 9 shares × 1.006 = 9.054 ETH
+    /// at ETH/USD 2,200 = 19,918.80 USD; at day 60, 5 × 1.018 = 5.09 ETH × 2,600 = 13,234 USD.
+    @Test func portfolioValuationHoldsTheVault() throws {
+        let (book, _, position, _, _) = try fundedVault()
+        let (day20, day60, day5) = try book.ledger.read { s in
+            (try s.portfolioValuation(at: Self.day(20)), try s.portfolioValuation(at: Self.day(60)), try s.portfolioValuation(at: Self.day(5)))
+        }
+        #expect(day5.yields.isEmpty && day5.yieldUSD == 0)
+        let vault = try #require(day20.yields.first)
+        #expect(day20.yields.count == 1 && vault.position == position && vault.name == "stETH vault" && vault.currency == .eth)
+        #expect(close(vault.value, 9.054, 1e-12) && close(vault.valueUSD, 19_918.8, 1e-8) && close(vault.valueETH, 9.054, 1e-12))
+        #expect(close(day20.yieldUSD, 19_918.8, 1e-8) && close(day60.yieldUSD, 13_234, 1e-8))
+        #expect(close(day20.netEquityUSD, day20.nftUSD - day20.debtUSD + day20.hedgeUSD + day20.cashUSD + 19_918.8, 1e-8))
+        // Booking the deposit again at day 20 (a second 9.03 ETH for 9 shares) moves 9.03 ETH of cash
+        // into 9 × 1.006 = 9.054 ETH of shares: equity changes by the difference only.
+        _ = try book.ledger.write { tx in try tx.recordYieldFlow(.deposit, position: position, at: Self.day(20), amount: dec("9.03"), shares: dec("9")) }
+        let again = try book.ledger.read { try $0.portfolioValuation(at: Self.day(20)) }
+        #expect(close(again.netEquityUSD - day20.netEquityUSD, (9.054 - 9.03) * 2_200, 1e-6))
+    }
+
     @Test func accrualRulesValueAFixedAPR() throws {
         let book = try AnalyticsBook(dir: dir)
         let (simple, continuous) = try book.ledger.write { tx in
