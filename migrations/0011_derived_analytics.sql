@@ -108,6 +108,17 @@ CREATE TABLE derived_portfolio_day (
     problems            TEXT
 ) STRICT, WITHOUT ROWID;
 
+-- Held NFTs per UTC day by the wallet they are kept in (the acquisition's wallet, moved by
+-- transfers between own wallets; '' = no wallet named): their count and value (USD, the NFTs the
+-- portfolio day could price). Sums over a day's wallets equal derived_portfolio_day.nft_usd.
+CREATE TABLE derived_wallet_day (
+    day_at      INTEGER NOT NULL CHECK (day_at % 86400 = 0),
+    wallet      TEXT    NOT NULL,
+    nft_count   INTEGER NOT NULL CHECK (nft_count > 0),
+    nft_usd     REAL    NOT NULL,
+    PRIMARY KEY (day_at, wallet)
+) STRICT, WITHOUT ROWID;
+
 -- The full-stack return of the portfolio over the refreshed period, per layer and per loan (USD).
 CREATE TABLE derived_return_layer (
     layer           TEXT    NOT NULL CHECK (layer IN ('total', 'nft', 'nft_with_loans', 'hedge', 'yield', 'loan')),
@@ -159,6 +170,11 @@ CREATE VIEW v_portfolio_day AS
 SELECT strftime('%Y-%m-%d', d.day_at, 'unixepoch') AS day, d.day_at + 86399 AS at_unix, d.nft_usd, d.debt_usd, d.hedge_usd,
        d.yield_usd, d.cash_usd, d.net_equity_usd, d.external_flow_usd, d.invested_capital_usd, d.complete, d.problems, s.stale
 FROM derived_portfolio_day d CROSS JOIN v_derived_status s;
+
+CREATE VIEW v_wallet_day AS
+SELECT strftime('%Y-%m-%d', d.day_at, 'unixepoch') AS day, d.day_at + 86399 AS at_unix, NULLIF(d.wallet, '') AS wallet,
+       d.nft_count, d.nft_usd, s.stale
+FROM derived_wallet_day d CROSS JOIN v_derived_status s;
 
 CREATE VIEW v_return_layer AS
 SELECT d.layer, d.loan_id, strftime('%Y-%m-%dT%H:%M:%SZ', d.from_at, 'unixepoch') AS from_at,

@@ -54,8 +54,14 @@ extension LedgerSnapshot {
     /// The wallet `nft` is kept in at `at`: the latest transfer at or before `at` since its latest
     /// acquisition, else the wallet that acquisition names; `nil` when none is named.
     public func wallet(of nft: NFTID, at: Instant) throws -> String? {
-        guard let acquisition = try holdingTimeline(of: nft).state(at: at).acquisition else { return nil }
-        let moved = try transfers(of: nft).last { $0.transferredAt >= acquisition.tradedAt && $0.transferredAt <= at }
+        Self.wallet(keptSince: try holdingTimeline(of: nft).state(at: at).acquisition, transfers: try transfers(of: nft), at: at)
+    }
+
+    /// The rule of ``wallet(of:at:)`` on an NFT's own acquisition and transfers (in time order),
+    /// for callers that walk many instants of one NFT.
+    static func wallet(keptSince acquisition: NFTTrade?, transfers: [NFTTransfer], at: Instant) -> String? {
+        guard let acquisition else { return nil }
+        let moved = transfers.last { $0.transferredAt >= acquisition.tradedAt && $0.transferredAt <= at }
         return moved?.toWallet ?? acquisition.wallet
     }
 

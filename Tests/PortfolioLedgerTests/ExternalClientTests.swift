@@ -86,7 +86,7 @@ import Testing
         let documented = ["v_book_version", "v_cash_flow", "v_current_external_flow", "v_current_loan", "v_current_loan_event", "v_current_nft_trade",
                           "v_current_option_settlement", "v_current_option_trade", "v_current_yield_flow", "v_derived_status", "v_hedge_leg_day", "v_holding",
                           "v_latest_price", "v_loan", "v_loan_collateral", "v_loan_day", "v_option_position", "v_portfolio_day",
-                          "v_reserve_index", "v_return_layer", "v_yield_position"]
+                          "v_reserve_index", "v_return_layer", "v_wallet_day", "v_yield_position"]
         #expect(views.keys.sorted() == documented)
         let loanRows = views["v_loan"]?["rows"] as? [[Any]] ?? []
         let loanColumns = views["v_loan"]?["columns"] as? [String] ?? []

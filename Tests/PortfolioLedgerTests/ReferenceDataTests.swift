@@ -78,7 +78,8 @@ import Testing
                                      "view|v_current_yield_flow|v_current_yield_flow", "view|v_yield_position|v_yield_position"]
         let addedByDerivedAnalytics: Set = ["index|derived_return_layer_key|derived_return_layer", "view|v_book_version|v_book_version",
                                             "view|v_derived_status|v_derived_status", "view|v_hedge_leg_day|v_hedge_leg_day", "view|v_loan_day|v_loan_day",
-                                            "view|v_portfolio_day|v_portfolio_day", "view|v_return_layer|v_return_layer"]
+                                            "view|v_portfolio_day|v_portfolio_day", "view|v_return_layer|v_return_layer",
+                                            "view|v_wallet_day|v_wallet_day"]
         #expect(addedByDerivedAnalytics.isSubset(of: after))
         #expect(after.subtracting(before).subtracting(addedByDerivedAnalytics).sorted()
                 == (["index|loan_by_interest_model|loan", "index|price_series_protocol|price_series",

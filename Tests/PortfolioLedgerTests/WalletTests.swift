@@ -49,6 +49,28 @@ import Testing
         _ = bought
     }
 
+    /// The derived series split the NFT layer by wallet per day (`v_wallet_day`), following the
+    /// transfer, and the parts sum to the day's `nft_usd`.
+    @Test func derivedWalletDaysFollowTheTransfer() throws {
+        let (ledger, _, _) = try book()
+        _ = try ledger.refreshAnalytics()
+        let db = try Connection(path: ledger.path, mode: .readOnly)
+        defer { db.close() }
+        var rows: [String] = []
+        try db.query("SELECT day, ifnull(wallet, '-'), nft_count, nft_usd FROM v_wallet_day WHERE day IN ('2021-01-03', '2021-01-20', '2021-02-28') ORDER BY day, wallet") {
+            rows.append("\(try $0.column(0, as: String.self)) \(try $0.column(1, as: String.self)) \(try $0.column(2, as: Int.self)) \(try $0.column(3, as: Double.self))")
+        }
+        let lowerA = Self.a.lowercased()
+        // Before the transfer both punks are kept in A (unpriced: the floor's only close is 02-28);
+        // at 02-28 punk 2 is in B, each worth 30 ETH × 1,500.
+        #expect(rows == ["2021-01-03 \(lowerA) 1 0.0", "2021-01-20 \(lowerA) 2 0.0",
+                         "2021-02-28 \(lowerA) 1 45000.0", "2021-02-28 \(Self.b) 1 45000.0"])
+        let mismatched = try db.scalar("""
+            SELECT count(*) FROM v_portfolio_day p WHERE abs(p.nft_usd - (SELECT ifnull(sum(w.nft_usd), 0) FROM v_wallet_day w WHERE w.day = p.day)) > 1e-6
+            """, as: Int.self)
+        #expect(mismatched == 0)
+    }
+
     @Test func transferRefusalsAreTypedAndChangeNothing() throws {
         let (ledger, bought, opened) = try book()
         let before = try count(ledger.path, "nft_transfer")

@@ -115,20 +115,26 @@ extension LedgerSnapshot {
     /// The NFT layer: each NFT's held days counted per valuation series, then one as-of price and
     /// one FX rate per series and day (the portfolio valuation's appraisal-else-floor rule).
     private func addNFTValues(_ policy: PricingPolicy, through: Int64, emitFrom: Int64, to portfolio: inout [PortfolioDayRow]) throws {
-        var heldBySeries: [PriceSeriesID: (series: PriceSeries, days: [Int])] = [:]
+        // Held NFTs per valuation series, per wallet they are kept in ("" = none named), per day.
+        var heldBySeries: [PriceSeriesID: (series: PriceSeries, days: [String: [Int]])] = [:]
         var unpriced: [Int: [String]] = [:]
         for holding in try nfts(at: DerivedDay.valuationInstant(through)) {
             let timeline = try holdingTimeline(of: holding.nft.id)
+            let transfers = try self.transfers(of: holding.nft.id)
             let series: Result<PriceSeries, AnalyticsError>
             do { series = .success(try valuationSeries(for: holding.nft.id)) } catch let error as AnalyticsError { series = .failure(error) }
             var day = max(DerivedDay.start(of: holding.acquisition.tradedAt), emitFrom)
             while day <= through {
                 let index = Int((day - emitFrom) / DerivedDay.seconds)
-                switch timeline.state(at: DerivedDay.valuationInstant(day)).state {
+                let at = DerivedDay.valuationInstant(day)
+                let (state, acquisition) = timeline.state(at: at)
+                switch state {
                 case .held, .pledged:
+                    let wallet = Self.wallet(keptSince: acquisition, transfers: transfers, at: at) ?? ""
+                    portfolio[index].nftCountByWallet[wallet, default: 0] += 1
                     switch series {
                     case .success(let s):
-                        heldBySeries[s.id, default: (s, Array(repeating: 0, count: portfolio.count))].days[index] += 1
+                        heldBySeries[s.id, default: (s, [:])].days[wallet, default: Array(repeating: 0, count: portfolio.count)][index] += 1
                     case .failure(let error):
                         unpriced[index, default: []].append("nft \(holding.nft.id): \(error)")
                     }
@@ -140,12 +146,16 @@ extension LedgerSnapshot {
         for (index, problems) in unpriced { portfolio[index].problems += problems }
         for (_, entry) in heldBySeries.sorted(by: { $0.key < $1.key }) {
             let quote = entry.series.quote ?? .eth
-            for (index, count) in entry.days.enumerated() where count > 0 {
+            for index in portfolio.indices {
+                let counts = entry.days.compactMap { wallet, days in days[index] > 0 ? (wallet, days[index]) : nil }.sorted { $0.0 < $1.0 }
+                let count = counts.reduce(0) { $0 + $1.1 }
+                guard count > 0 else { continue }
                 let at = DerivedDay.valuationInstant(portfolio[index].dayAt)
                 do {
                     let price = try priceUsed(entry.series, at: at, policy: policy)
                     let usd = try fxRate(from: quote, to: .usd, at: at, policy: policy)
                     portfolio[index].nftUSD += Double(count) * price.price * usd.rate
+                    for (wallet, n) in counts { portfolio[index].nftUSDByWallet[wallet, default: 0] += Double(n) * price.price * usd.rate }
                 } catch let error as AnalyticsError where error.isPriceProblem {
                     portfolio[index].problems.append("\(count) NFT(s) valued by '\(entry.series.name)': \(error)")
                 }
@@ -153,7 +163,6 @@ extension LedgerSnapshot {
         }
     }
 
-    /// Cash per currency and external flows, walking the journal once, forward.
     /// Each yield position's value (shares × the as-of share price, or the accrued balance) on
     /// every day from its first flow, as the portfolio valuation counts it.
     private func addYieldValues(_ policy: PricingPolicy, through: Int64, emitFrom: Int64, to portfolio: inout [PortfolioDayRow]) throws {
@@ -176,6 +185,7 @@ extension LedgerSnapshot {
         }
     }
 
+    /// Cash per currency and external flows, walking the journal once, forward.
     private func addCashAndFlows(_ policy: PricingPolicy, through: Int64, emitFrom: Int64, to portfolio: inout [PortfolioDayRow]) throws {
         let journal = try self.journal(from: Instant(unixSeconds: 0), to: DerivedDay.valuationInstant(through))
         var balances: [Currency: ExactDecimal] = [:]

@@ -13,6 +13,7 @@ struct DerivedRowWriter {
             _ = try db.execute("DELETE FROM derived_loan_day")
             _ = try db.execute("DELETE FROM derived_hedge_leg_day")
             _ = try db.execute("DELETE FROM derived_portfolio_day")
+            _ = try db.execute("DELETE FROM derived_wallet_day")
         }
         _ = try db.execute("DELETE FROM derived_return_layer")
     }
@@ -55,6 +56,16 @@ struct DerivedRowWriter {
                 try insert.bind(r.dayAt, r.nftUSD, r.debtUSD, r.hedgeUSD, r.yieldUSD, r.cashUSD, r.netEquityUSD, r.externalFlowUSD, r.investedCapitalUSD,
                     r.problems.isEmpty, r.problems.isEmpty ? nil : r.problems.joined(separator: "; "))
                 try run(insert)
+            }
+        }
+        try db.withStatement("""
+            INSERT INTO derived_wallet_day (day_at, wallet, nft_count, nft_usd) VALUES (?, ?, ?, ?)
+            """) { insert in
+            for r in rows.portfolioDays {
+                for (wallet, count) in r.nftCountByWallet.sorted(by: { $0.key < $1.key }) {
+                    try insert.bind(r.dayAt, wallet, count, r.nftUSDByWallet[wallet] ?? 0)
+                    try run(insert)
+                }
             }
         }
         try db.withStatement("""

@@ -43,6 +43,9 @@ struct PortfolioDayRow: Equatable {
     var investedCapitalUSD = 0.0
     var problems: [String] = []
     var netEquityUSD: Double { nftUSD - debtUSD + hedgeUSD + yieldUSD + cashUSD }
+    /// Held NFTs and their value by the wallet they are kept in ("" = none named): `derived_wallet_day`.
+    var nftCountByWallet: [String: Int] = [:]
+    var nftUSDByWallet: [String: Double] = [:]
 }
 
 /// One row of `derived_return_layer`.
