@@ -17,6 +17,9 @@ public final class Statement {
     /// True while a caller holds it; the cache hands out a fresh statement for re-entrant use.
     var isInUse = false
     private(set) var isFinalized = false
+    /// Result-column positions by name, built on the first by-name read. A prepared statement's
+    /// columns never change, and cached statements are reused, so this is built once per SQL text.
+    @usableFromInline var columnIndexByName: [String: Int32]?
 
     init(connection: Connection, sql: String) throws {
         var handle: OpaquePointer?
@@ -90,6 +93,41 @@ public final class Statement {
 
     /// True when column `index` of the current row is NULL.
     @inlinable public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
+    /// The 0-based position of the result column called `name` (its `AS` alias, or the column's
+    /// own name). Reading by name means a column added to a SELECT cannot shift the others.
+    ///
+    /// - Throws: ``SQLiteError`` (`SQLITE_RANGE`) naming the column and the SQL when the
+    ///   statement has no such column, or has two columns of that name.
+    @inlinable public func columnIndex(_ name: String) throws -> Int32 {
+        if let index = columnIndexByName?[name] { return index }
+        return try resolveColumn(name)
+    }
+
+    @usableFromInline func resolveColumn(_ name: String) throws -> Int32 {
+        if columnIndexByName == nil {
+            var byName: [String: Int32] = [:]
+            for index in 0..<columnCount {
+                let columnName = columnName(index)
+                // -1 marks a name two columns share: reading it by name would be ambiguous.
+                byName[columnName] = byName[columnName] == nil ? index : -1
+            }
+            columnIndexByName = byName
+        }
+        guard let index = columnIndexByName?[name], index >= 0 else {
+            let problem = columnIndexByName?[name] == -1 ? "two result columns are named" : "no result column is named"
+            throw SQLiteError(extendedCode: .range, message: "\(problem) \"\(name)\"", sql: sql)
+        }
+        return index
+    }
+
+    /// Reads the column called `name` of the current row as `T` (see ``columnIndex(_:)``).
+    @inlinable public func column<T: SQLiteColumnReadable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try T.read(from: self, at: try columnIndex(name))
+    }
+
+    /// True when the column called `name` of the current row is NULL.
+    @inlinable public func isNull(_ name: String) throws -> Bool { isNull(try columnIndex(name)) }
 
     /// Resets the statement so it can run again and, by default, clears its bindings.
     ///

@@ -31,4 +31,31 @@ enum StoredValue {
     static func enumeration<E: StoredEnum>(_ row: Statement, _ index: Int32, as type: E.Type) throws -> E {
         try E.decode(try row.column(index, as: String.self), field: "stored \(row.columnName(index))")
     }
+
+    // By column name: the record layer's way to read (a column added to a SELECT cannot shift
+    // the others). Errors name the column as stored.
+
+    static func decimal(_ row: Statement, _ column: String) throws -> ExactDecimal {
+        try decimal(row, try row.columnIndex(column), column)
+    }
+
+    static func optionalDecimal(_ row: Statement, _ column: String) throws -> ExactDecimal? {
+        try optionalDecimal(row, try row.columnIndex(column), column)
+    }
+
+    static func currency(_ row: Statement, _ column: String) throws -> Currency {
+        try currency(row, try row.columnIndex(column))
+    }
+
+    static func instant(_ row: Statement, _ column: String) throws -> Instant {
+        try instant(row, try row.columnIndex(column))
+    }
+
+    static func optionalInstant(_ row: Statement, _ column: String) throws -> Instant? {
+        try optionalInstant(row, try row.columnIndex(column))
+    }
+
+    static func enumeration<E: StoredEnum>(_ row: Statement, _ column: String, as type: E.Type) throws -> E {
+        try enumeration(row, try row.columnIndex(column), as: type)
+    }
 }
