@@ -214,7 +214,7 @@ import Testing
         try roundTrips(PriceSeriesKind.self)
         try roundTrips(ExternalFlow.Kind.self)
         // Terms: each model's stored JSON decodes to the same terms through the one decoder.
-        let samples: [LoanTerms] = [.fixedRepayment(repayment: try dec("1.1")), .simpleProRata(rateBps: 1500, roundsUp: true, capAtMaturity: false),
+        let samples: [LoanTerms] = [.fixedRepayment(repayment: try dec("1.1")), .fullTermRate(rateBps: try dec("164.5")), .simpleProRata(rateBps: 1500, roundsUp: true, capAtMaturity: false),
                                     .nftfiProRata(maximumRepayment: try dec("2")), .continuous(rateBps: 900),
                                     .aaveIndex(rateRay: "1", indexRayAtStart: "1000000000000000000000000000"),
                                     .vaultAccrual(aprNumerator: 2, aprDenominator: 100)]

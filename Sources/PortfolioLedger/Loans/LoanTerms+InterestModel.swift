@@ -6,6 +6,7 @@ import LedgerMath
 /// | stored terms | model | notes |
 /// |---|---|---|
 /// | `fixedRepayment(M)` | ``FixedRepaymentLoan`` | duration = maturity − start |
+/// | `fullTermRate(bps)` | ``FixedRepaymentLoan`` (Arcade v3) | interest `⌊P · bps·1e18 / (1e18 · 1e4)⌋` in smallest units |
 /// | `simpleProRata(bps, roundsUp, cap)` | ``SimpleInterestLoan`` | rounding up (Gondi) or down (Arcade); Arcade: full repayment after maturity |
 /// | `nftfiProRata(M)` | ``NFTfiProRataLoan`` | rate truncated to whole bps of `P` |
 /// | `continuous(bps)` | ``ContinuousCompoundingLoan`` | lien amount = principal |
@@ -38,6 +39,10 @@ extension LoanRecord {
         case .fixedRepayment(let repayment):
             return .fixedRepayment(try FixedRepaymentLoan(principal: principal, repayment: repayment, start: start,
                                                           durationSeconds: try duration(), decimals: decimals))
+        case .fullTermRate(let bps):
+            // The contract's rate is bps scaled by 1e18; validation keeps `bps` to 18 decimals, so it is exact.
+            return .fixedRepayment(try FixedRepaymentLoan.arcadeV3(principal: principal, proratedInterestRate: try bps.units(decimals: 18),
+                                                                   start: start, durationSeconds: try duration(), decimals: decimals))
         case let .simpleProRata(bps, roundsUp, cap):
             return .simple(try SimpleInterestLoan(principal: principal, rateBps: BigInt(bps), start: start, maturity: maturity,
                                                   capsAtMaturity: cap, rounding: roundsUp ? .up : .down,

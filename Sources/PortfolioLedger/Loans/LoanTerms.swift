@@ -5,6 +5,10 @@ import LedgerMath
 public enum LoanTerms: Sendable, Hashable {
     /// Repay `repayment` whenever repaid (NFTfi fixed, Arcade v3); interest = repayment − principal.
     case fixedRepayment(repayment: ExactDecimal)
+    /// Arcade v3's full-term rate: interest `⌊P · rateBps / 1e4⌋` in the token's smallest unit, fixed
+    /// whenever repaid. `rateBps` is the whole term's rate in bps with up to 18 decimals (the
+    /// contract's `proratedInterestRate` is `rateBps · 1e18`), not an APR.
+    case fullTermRate(rateBps: ExactDecimal)
     /// Simple interest `B·r·Δt/31,536,000` with `rateBps` APR; rounding down (Arcade) or up (Gondi);
     /// `capAtMaturity`: accrual stops at maturity.
     case simpleProRata(rateBps: Int, roundsUp: Bool, capAtMaturity: Bool)
@@ -23,6 +27,7 @@ public enum LoanTerms: Sendable, Hashable {
     public var model: InterestModelKind {
         switch self {
         case .fixedRepayment: .fixedRepayment
+        case .fullTermRate: .fullTermRate
         case .simpleProRata: .simpleProRata
         case .nftfiProRata: .nftfiProRata
         case .continuous: .continuous
@@ -30,6 +35,9 @@ public enum LoanTerms: Sendable, Hashable {
         case .vaultAccrual: .vaultAccrual
         }
     }
+
+    /// The largest full-term rate accepted, as for APRs: 10,000,000 bps (100,000 %).
+    static let maximumFullTermRateBps = ExactDecimal(10_000_000)
 
     /// The `loan.interest_model` value for these terms (until schema 9 NFTfi pro-rata terms were
     /// stored as `simple_pro_rata`; migration 0009 relabelled them).
@@ -44,6 +52,11 @@ public enum LoanTerms: Sendable, Hashable {
             guard maturity != nil else { throw .invalidValue(field: "maturity_at", reason: "a fixed-repayment loan needs a maturity") }
             guard repayment >= principal else {
                 throw .invalidValue(field: "\(key).repayment", reason: "\(repayment) is less than the principal \(principal)")
+            }
+        case .fullTermRate(let bps):
+            guard maturity != nil else { throw .invalidValue(field: "maturity_at", reason: "a full-term-rate loan needs a maturity") }
+            guard !bps.isNegative, bps <= Self.maximumFullTermRateBps, bps.scale <= 18 else {
+                throw .invalidValue(field: "\(key).rate_bps", reason: "\(bps) is not a rate in bps of 0…10,000,000 with at most 18 decimals")
             }
         case .simpleProRata(let bps, _, let cap):
             guard (0...10_000_000).contains(bps) else { throw .invalidValue(field: "\(key).rate_bps", reason: "\(bps) is out of range 0…10,000,000") }
@@ -77,6 +90,7 @@ public enum LoanTerms: Sendable, Hashable {
 /// the recipe "add an interest model" of docs/architecture.md.
 public enum InterestModelKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case fixedRepayment = "fixed_repayment"
+    case fullTermRate = "full_term_rate"
     case simpleProRata = "simple_pro_rata"
     case nftfiProRata = "nftfi_pro_rata"
     case continuous

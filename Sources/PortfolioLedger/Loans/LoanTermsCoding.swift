@@ -11,6 +11,7 @@ enum LoanTermsCoding {
     static func keys(of model: InterestModelKind) -> [String] {
         switch model {
         case .fixedRepayment: ["repayment"]
+        case .fullTermRate: ["rate_bps"]
         case .simpleProRata: ["rate_bps", "rounding", "cap_at_maturity"]
         case .nftfiProRata: ["maximum_repayment"]
         case .continuous: ["rate_bps"]
@@ -23,6 +24,7 @@ enum LoanTermsCoding {
     static func fields(_ terms: LoanTerms) -> [String: String] {
         switch terms {
         case .fixedRepayment(let repayment): ["repayment": repayment.description]
+        case .fullTermRate(let bps): ["rate_bps": bps.description]
         case .simpleProRata(let bps, let roundsUp, let cap):
             ["rate_bps": String(bps), "rounding": roundsUp ? "up" : "down", "cap_at_maturity": cap ? "true" : "false"]
         case .nftfiProRata(let maximum): ["maximum_repayment": maximum.description]
@@ -65,6 +67,7 @@ enum LoanTermsCoding {
         }
         switch model {
         case .fixedRepayment: return .fixedRepayment(repayment: try decimal("repayment"))
+        case .fullTermRate: return .fullTermRate(rateBps: try decimal("rate_bps"))
         case .simpleProRata:
             let rounding = field("rounding") ?? "down"
             guard rounding == "down" || rounding == "up" else {
