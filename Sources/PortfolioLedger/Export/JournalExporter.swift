@@ -616,7 +616,9 @@ struct JournalExporter {
     /// Positions of the loans that refinance `loan` (their lines name it).
     private func refinancing(_ loan: Int64) throws -> [Position?] {
         var result: [Position?] = []
-        try db.query("SELECT loan_id FROM loan WHERE refinances_loan_id = ?", loan) { result.append(positions["loan:\(try $0.column("loan_id", as: Int64.self))"]) }
+        try db.query("SELECT loan_id FROM loan WHERE refinances_loan_id = ?", loan) {
+            result.append(positions["loan:\(try $0.column("loan_id", as: Int64.self))"])
+        }
         return result
     }
 

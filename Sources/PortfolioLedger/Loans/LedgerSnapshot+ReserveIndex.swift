@@ -30,14 +30,18 @@ extension LedgerSnapshot {
             points.append(ReservePoint(lendingProtocol: lendingProtocol, asset: asset, updatedAt: try StoredValue.instant(s, "updated_at"),
                                        variableBorrowIndexRay: try Self.ray(s, "variable_borrow_index"),
                                        variableBorrowRateRay: try Self.ray(s, "variable_borrow_rate"),
-                                       liquidityIndexRay: try s.column("liquidity_index", as: String?.self).map { try Self.ray($0, "liquidity_index") },
-                                       liquidityRateRay: try s.column("liquidity_rate", as: String?.self).map { try Self.ray($0, "liquidity_rate") }))
+                                       liquidityIndexRay: try Self.optionalRay(s, "liquidity_index"),
+                                       liquidityRateRay: try Self.optionalRay(s, "liquidity_rate")))
         }
         return points
     }
 
     private static func ray(_ s: Statement, _ column: String) throws -> BigInt {
         try ray(try s.column(column, as: String.self), column)
+    }
+
+    private static func optionalRay(_ s: Statement, _ column: String) throws -> BigInt? {
+        try s.column(column, as: String?.self).map { try ray($0, column) }
     }
 
     private static func ray(_ text: String, _ field: String) throws -> BigInt {
