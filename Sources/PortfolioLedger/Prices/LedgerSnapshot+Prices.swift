@@ -62,7 +62,18 @@ extension LedgerSnapshot {
         try db.withStatement(Self.asOfSQL) { s in
             try s.bind(series.rawValue, at.unixSeconds, k)
             guard try s.step() else { return nil }
-            return PriceObservation(observedAt: Instant(unixSeconds: try s.column("observed_at")), price: try s.column("price"))
+            // Called for every day and series: the positions are found by name once per statement.
+            let columns = try s.columns(AsOfColumns.self)
+            return PriceObservation(observedAt: Instant(unixSeconds: try s.column(columns.observedAt)), price: try s.column(columns.price))
+        }
+    }
+
+    /// The columns of ``asOfSQL``, by name.
+    private final class AsOfColumns: StatementColumns {
+        let observedAt: Int32, price: Int32
+        init(resolvingIn s: Statement) throws {
+            observedAt = try s.columnIndex("observed_at")
+            price = try s.columnIndex("price")
         }
     }
 
