@@ -20,6 +20,8 @@ public final class Statement {
     /// Result-column positions by name, built on the first by-name read. A prepared statement's
     /// columns never change, and cached statements are reused, so this is built once per SQL text.
     @usableFromInline var columnIndexByName: [String: Int32]?
+    /// The positions one caller's ``StatementColumns`` type resolved by name (see ``columns(_:)``).
+    @usableFromInline var resolvedColumns: AnyObject?
 
     init(connection: Connection, sql: String) throws {
         var handle: OpaquePointer?
@@ -121,6 +123,19 @@ public final class Statement {
         return index
     }
 
+    /// The positions of the columns `Columns` reads, resolved by name (``columnIndex(_:)``) on the
+    /// first call and kept with this statement, as its name table is: a one-row read called many
+    /// times on a cached statement (an as-of price lookup) then pays a type check per call, not a
+    /// name lookup per column. A statement keeps one such set; another type replaces it.
+    @inlinable public func columns<Columns: StatementColumns>(_ type: Columns.Type) throws -> Columns {
+        if let resolved = resolvedColumns, ObjectIdentifier(Swift.type(of: resolved)) == ObjectIdentifier(Columns.self) {
+            return unsafeDowncast(resolved, to: Columns.self)
+        }
+        let resolved = try Columns(resolvingIn: self)
+        resolvedColumns = resolved
+        return resolved
+    }
+
     /// Reads the column called `name` of the current row as `T` (see ``columnIndex(_:)``).
     @inlinable public func column<T: SQLiteColumnReadable>(_ name: String, as type: T.Type = T.self) throws -> T {
         try T.read(from: self, at: try columnIndex(name))
@@ -157,4 +172,10 @@ public final class Statement {
     @usableFromInline func failNull(_ index: Int32, _ typeName: String) throws -> Never {
         throw SQLiteError(extendedCode: .mismatch, message: "column \(index) (\(columnName(index))) is NULL, expected \(typeName)", sql: sql)
     }
+}
+
+/// A set of result-column positions found by name, for ``Statement/columns(_:)``: a final class
+/// whose initializer calls ``Statement/columnIndex(_:)`` for each column it reads.
+public protocol StatementColumns: AnyObject {
+    init(resolvingIn statement: Statement) throws
 }

@@ -37,4 +37,40 @@ import Testing
         let twice = #expect(throws: SQLiteError.self) { try db.query("SELECT a, a FROM t") { s in _ = try s.column("a", as: Int64.self) } }
         #expect(twice?.message.contains("two result columns are named \"a\"") == true)
     }
+
+    final class AB: StatementColumns {
+        nonisolated(unsafe) static var resolutions = 0
+        let a: Int32, b: Int32
+        init(resolvingIn s: Statement) throws {
+            Self.resolutions += 1
+            a = try s.columnIndex("a")
+            b = try s.columnIndex("b")
+        }
+    }
+
+    final class B: StatementColumns {
+        let b: Int32
+        init(resolvingIn s: Statement) throws { b = try s.columnIndex("b") }
+    }
+
+    @Test func resolvedColumnsAreKeptWithTheStatement() throws {
+        let db = try open()
+        let sql = "SELECT b, 0 AS pad, a FROM t WHERE a = ?"
+        func read(_ a: Int64) throws -> (Int64, String?) {
+            try db.withStatement(sql) { s in
+                try s.bind(a)
+                _ = try s.step()
+                let c = try s.columns(AB.self)
+                return (try s.column(c.a, as: Int64.self), try s.column(c.b, as: String?.self))
+            }
+        }
+        let before = AB.resolutions
+        #expect(try read(1) == (1, "x"))
+        #expect(try read(2) == (2, nil))
+        #expect(AB.resolutions == before + 1, "resolved once for the cached statement")
+        // Another set replaces it on the same statement, and a wrong name is still an error.
+        #expect(try db.withStatement(sql) { s in try s.columns(B.self).b } == 0)
+        let unknown = #expect(throws: SQLiteError.self) { try db.withStatement("SELECT a FROM t") { s in _ = try s.columns(AB.self) } }
+        #expect(unknown?.message.contains("no result column is named \"b\"") == true)
+    }
 }

@@ -89,9 +89,10 @@ extension LedgerSnapshot {
     public func derivedStatus() throws -> DerivedAnalyticsStatus {
         var status: DerivedAnalyticsStatus?
         try db.query("SELECT status, stale, current_book_version, refreshed_book_version, through_day, refreshed_at FROM v_derived_status") { s in
-            status = DerivedAnalyticsStatus(status: try s.column(0), isStale: try s.column(1, as: Int.self) != 0,
-                                            currentBookVersion: try s.column(2), refreshedBookVersion: try s.column(3),
-                                            throughDay: try s.column(4), refreshedAt: try s.column(5))
+            status = DerivedAnalyticsStatus(status: try s.column("status"), isStale: try s.column("stale", as: Int.self) != 0,
+                                            currentBookVersion: try s.column("current_book_version"),
+                                            refreshedBookVersion: try s.column("refreshed_book_version"),
+                                            throughDay: try s.column("through_day"), refreshedAt: try s.column("refreshed_at"))
         }
         guard let status else { throw LedgerError.invalidValue(field: "v_derived_status", reason: "returned no row") }
         return status
@@ -104,11 +105,12 @@ extension LedgerSnapshot {
         try db.query("""
             SELECT book_version, book_counts, through_day_at,
                    rate = ?1 AND dividend_yield = ?2 AND max_price_age_seconds IS ?3 AND max_quote_age_seconds IS ?4
-                   AND underlying_series IS ?5 AND rate_series IS ?6 AND settlement_series IS ?7
+                   AND underlying_series IS ?5 AND rate_series IS ?6 AND settlement_series IS ?7 AS same_parameters
             FROM derived_refresh WHERE refresh_id = 1
             """, p.rate, p.dividendYield, parameters.maxPriceAgeSeconds, p.maxQuoteAgeSeconds, p.underlyingSeries, p.rateSeries,
             p.settlementSeries) { s in
-            last = (try s.column(0), DerivedBookCounts(json: try s.column(1)), try s.column(2), try s.column(3, as: Int.self) == 1)
+            last = (try s.column("book_version"), DerivedBookCounts(json: try s.column("book_counts")), try s.column("through_day_at"),
+                    try s.column("same_parameters", as: Int.self) == 1)
         }
         return last
     }

@@ -141,7 +141,8 @@ struct JournalExporter {
     private mutating func collections(_ out: inout [Entry]) throws {
         var rows: [(Int64, String, String, String, Int64)] = []
         try db.query("SELECT collection_id, chain, contract_address, collection_name, recorded_at FROM collection ORDER BY collection_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+            rows.append((try r.column("collection_id"), try r.column("chain"), try r.column("contract_address"), try r.column("collection_name"),
+                         try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "collection")
@@ -159,13 +160,13 @@ struct JournalExporter {
         try db.withStatement(Self.nftKeySQL) { s in
             try s.bind(id)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "nft", id: String(id)) }
-            return [("chain", try s.column(0)), ("contract_address", try s.column(1)), ("token_id", try s.column(2))]
+            return [("chain", try s.column("chain")), ("contract_address", try s.column("contract_address")), ("token_id", try s.column("token_id"))]
         }
     }
 
     private mutating func nfts(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64)] = []
-        try db.query("SELECT nft_id, recorded_at FROM nft ORDER BY nft_id") { rows.append((try $0.column(0), try $0.column(1))) }
+        try db.query("SELECT nft_id, recorded_at FROM nft ORDER BY nft_id") { rows.append((try $0.column("nft_id"), try $0.column("recorded_at"))) }
         for (id, recordedAt) in rows {
             var line = JournalLine(type: "nft")
             for (key, value) in try nftKey(id) { line.add(key, value) }
@@ -178,7 +179,7 @@ struct JournalExporter {
         try db.withStatement("SELECT chain, contract_address FROM collection WHERE collection_id = ?") { s in
             try s.bind(id)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "collection", id: String(id)) }
-            return [("chain", try s.column(0)), ("contract_address", try s.column(1))]
+            return [("chain", try s.column("chain")), ("contract_address", try s.column("contract_address"))]
         }
     }
 
@@ -187,8 +188,9 @@ struct JournalExporter {
         try db.query("""
             SELECT series_id, series_name, series_kind, base, quote, collection_id, nft_id, protocol, recorded_at FROM price_series ORDER BY series_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8)))
+            rows.append((try r.column("series_id"), try r.column("series_name"), try r.column("series_kind"), try r.column("base"),
+                         try r.column("quote"), try r.column("collection_id"), try r.column("nft_id"), try r.column("protocol"),
+                         try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "price_series")
@@ -208,17 +210,19 @@ struct JournalExporter {
         try db.withStatement("SELECT root, option_type, strike, expires_at, multiplier FROM option_contract WHERE contract_id = ?") { s in
             try s.bind(contract)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "option contract", id: String(contract)) }
-            line.add("root", try s.column(0, as: String.self))
-            line.add("option_type", try s.column(1, as: String.self))
-            line.add("strike", try s.column(2, as: String.self))
-            line.add("expires_at", Instant(unixSeconds: try s.column(3)).description)
-            line.add("multiplier", try s.column(4, as: Int64.self))
+            line.add("root", try s.column("root", as: String.self))
+            line.add("option_type", try s.column("option_type", as: String.self))
+            line.add("strike", try s.column("strike", as: String.self))
+            line.add("expires_at", Instant(unixSeconds: try s.column("expires_at")).description)
+            line.add("multiplier", try s.column("multiplier", as: Int64.self))
         }
     }
 
     private mutating func contracts(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64)] = []
-        try db.query("SELECT contract_id, recorded_at FROM option_contract ORDER BY contract_id") { rows.append((try $0.column(0), try $0.column(1))) }
+        try db.query("SELECT contract_id, recorded_at FROM option_contract ORDER BY contract_id") {
+            rows.append((try $0.column("contract_id"), try $0.column("recorded_at")))
+        }
         for (id, recordedAt) in rows {
             var line = JournalLine(type: "option_contract")
             try addContractKey(&line, id)
@@ -235,9 +239,9 @@ struct JournalExporter {
             SELECT nft_trade_id, nft_id, side, traded_at, currency, price, fees, note, recorded_at, opening, cost_known, wallet
             FROM nft_trade ORDER BY nft_trade_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8), try r.column(9, as: Int.self) == 1, try r.column(10, as: Int.self) == 1,
-                         try r.column(11)))
+            rows.append((try r.column("nft_trade_id"), try r.column("nft_id"), try r.column("side"), try r.column("traded_at"),
+                         try r.column("currency"), try r.column("price"), try r.column("fees"), try r.column("note"), try r.column("recorded_at"),
+                         try r.column("opening", as: Int.self) == 1, try r.column("cost_known", as: Int.self) == 1, try r.column("wallet")))
         }
         for row in rows {
             // An opening position is a line of its own type; its ref stays an nft_trade token, so
@@ -270,7 +274,8 @@ struct JournalExporter {
     private mutating func nftTransfers(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64, String, String, Int64, Int64)] = []
         try db.query("SELECT nft_transfer_id, nft_id, from_wallet, to_wallet, transferred_at, recorded_at FROM nft_transfer ORDER BY nft_transfer_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5)))
+            rows.append((try r.column("nft_transfer_id"), try r.column("nft_id"), try r.column("from_wallet"), try r.column("to_wallet"),
+                         try r.column("transferred_at"), try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "nft_transfer")
@@ -288,7 +293,7 @@ struct JournalExporter {
 
     private mutating func loans(_ out: inout [Entry]) throws {
         var ids: [Int64] = []
-        try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column(0)) }
+        try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column("loan_id")) }
         for id in ids {
             var line = JournalLine(type: "loan")
             var position = Position(at: 0, rank: Rank.loanStart, id: id)
@@ -299,25 +304,25 @@ struct JournalExporter {
                 try r.bind(id)
                 guard try r.step() else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
                 line.addRaw("ref", "\"" + Self.token("loan", id) + "\"")
-                line.add("protocol", try r.column(0, as: String.self))
-                line.add("external_ref", try r.column(1, as: String?.self))
-                line.add("currency", try r.column(2, as: String.self))
-                line.add("principal", try r.column(3, as: String.self))
-                line.add("amount_received", try r.column(4, as: String.self))
-                position.at = try r.column(5)
+                line.add("protocol", try r.column("protocol", as: String.self))
+                line.add("external_ref", try r.column("external_ref", as: String?.self))
+                line.add("currency", try r.column("currency", as: String.self))
+                line.add("principal", try r.column("principal", as: String.self))
+                line.add("amount_received", try r.column("amount_received", as: String.self))
+                position.at = try r.column("started_at")
                 line.add("started_at", Instant(unixSeconds: position.at).description)
-                line.add("maturity_at", try r.column(6, as: Int64?.self).map { Instant(unixSeconds: $0).description })
-                line.addRaw("terms", try r.column(7, as: String.self))
-                line.add("max_ltv", try r.column(8, as: Double?.self))
-                line.add("liquidation_threshold", try r.column(9, as: Double?.self))
+                line.add("maturity_at", try r.column("maturity_at", as: Int64?.self).map { Instant(unixSeconds: $0).description })
+                line.addRaw("terms", try r.column("terms", as: String.self))
+                line.add("max_ltv", try r.column("max_ltv", as: Double?.self))
+                line.add("liquidation_threshold", try r.column("liquidation_threshold", as: Double?.self))
                 var collateral: [String] = []
                 try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ? ORDER BY nft_id", id) {
-                    collateral.append(JournalLine.object(try nftKey(try $0.column(0))))
+                    collateral.append(JournalLine.object(try nftKey(try $0.column("nft_id"))))
                 }
                 line.addRaw("collateral", "[" + collateral.joined(separator: ",") + "]")
                 // Importing `refinances` books the refinanced loan's close too (it is not written).
-                if let refinances = try r.column(10, as: Int64?.self) { line.addRaw("refinances", Self.loanRef(refinances)) }
-                Self.recordedAt(&line, try r.column(11))
+                if let refinances = try r.column("refinances_loan_id", as: Int64?.self) { line.addRaw("refinances", Self.loanRef(refinances)) }
+                Self.recordedAt(&line, try r.column("recorded_at"))
             }
             add(&out, "loan", id, position, line, ref: true)
         }
@@ -338,9 +343,10 @@ struct JournalExporter {
                   AND e.note = 'refinanced by loan ' || n.loan_id))
             ORDER BY e.loan_event_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8), try r.column(9), try r.column(10), try r.column(11), try r.column(12), try r.column(13),
-                         try r.column(14), try r.column(15)))
+            rows.append((try r.column("loan_event_id"), try r.column("loan_id"), try r.column("event_kind"), try r.column("occurred_at"),
+                         try r.column("amount"), try r.column("interest_part"), try r.column("principal_part"), try r.column("fee"),
+                         try r.column("new_rate_bps"), try r.column("index_ray"), try r.column("new_maturity_at"), try r.column("new_terms"),
+                         try r.column("note"), try r.column("recorded_at"), try r.column("started_at"), try r.column("nft_id")))
         }
         for row in rows {
             var line = JournalLine(type: "loan_event")
@@ -380,7 +386,8 @@ struct JournalExporter {
     private mutating func hedges(_ out: inout [Entry]) throws {
         var rows: [(Int64, String, String, Int64, Int64)] = []
         try db.query("SELECT hedge_id, hedge_name, strategy, opened_at, recorded_at FROM hedge ORDER BY hedge_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+            rows.append((try r.column("hedge_id"), try r.column("hedge_name"), try r.column("strategy"), try r.column("opened_at"),
+                         try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "hedge")
@@ -388,7 +395,7 @@ struct JournalExporter {
             line.add("strategy", row.2)
             line.add("opened_at", Instant(unixSeconds: row.3).description)
             var loans: [Int64] = []
-            try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ? ORDER BY loan_id", row.0) { loans.append(try $0.column(0)) }
+            try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ? ORDER BY loan_id", row.0) { loans.append(try $0.column("loan_id")) }
             if !loans.isEmpty { line.addRaw("protects", "[" + loans.map(Self.loanRef).joined(separator: ",") + "]") }
             Self.recordedAt(&line, row.4)
             // At its opening, before its first trade; loans it protects that start later are linked
@@ -404,7 +411,8 @@ struct JournalExporter {
             SELECT t.option_trade_id, h.hedge_name, t.contract_id, t.traded_at, t.quantity, t.price, t.fees, t.recorded_at
             FROM option_trade t JOIN hedge h ON h.hedge_id = t.hedge_id ORDER BY t.option_trade_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6), try r.column(7)))
+            rows.append((try r.column("option_trade_id"), try r.column("hedge_name"), try r.column("contract_id"), try r.column("traded_at"),
+                         try r.column("quantity"), try r.column("price"), try r.column("fees"), try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "option_trade")
@@ -425,9 +433,10 @@ struct JournalExporter {
     private mutating func settlements(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64, Int64, String, Int64)] = []
         try db.query("""
-            SELECT min(option_settlement_id), contract_id, settled_at, settlement_value, min(recorded_at)
+            SELECT min(option_settlement_id) AS option_settlement_id, contract_id, settled_at, settlement_value, min(recorded_at) AS recorded_at
             FROM option_settlement GROUP BY contract_id, settled_at, settlement_value ORDER BY 1
-            """) { r in rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4))) }
+            """) { r in rows.append((try r.column("option_settlement_id"), try r.column("contract_id"), try r.column("settled_at"),
+                                     try r.column("settlement_value"), try r.column("recorded_at"))) }
         for row in rows {
             var line = JournalLine(type: "settlement")
             let single = try db.scalar("SELECT count(*) FROM option_settlement WHERE contract_id = ? AND settled_at = ? AND settlement_value = ?",
@@ -444,7 +453,8 @@ struct JournalExporter {
     private mutating func externalFlows(_ out: inout [Entry]) throws {
         var rows: [(Int64, String, Int64, String, String, String?, Int64)] = []
         try db.query("SELECT external_flow_id, flow_kind, flowed_at, currency, amount, note, recorded_at FROM external_flow ORDER BY external_flow_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6)))
+            rows.append((try r.column("external_flow_id"), try r.column("flow_kind"), try r.column("flowed_at"), try r.column("currency"),
+                         try r.column("amount"), try r.column("note"), try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "external_flow")
@@ -462,7 +472,8 @@ struct JournalExporter {
     private mutating func balanceAssertions(_ out: inout [Entry]) throws {
         var rows: [(Int64, Int64, String, String, Int64)] = []
         try db.query("SELECT balance_assertion_id, asserted_at, currency, amount, recorded_at FROM balance_assertion ORDER BY balance_assertion_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4)))
+            rows.append((try r.column("balance_assertion_id"), try r.column("asserted_at"), try r.column("currency"), try r.column("amount"),
+                         try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "balance_assertion")
@@ -479,7 +490,8 @@ struct JournalExporter {
         var rows: [(Int64, Int64?, Int64, Double?, Double?, String?, Int64)] = []
         try db.query("""
             SELECT buffer_policy_id, loan_id, effective_at, min_health_factor, max_ltv, note, recorded_at FROM buffer_policy ORDER BY buffer_policy_id
-            """) { r in rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6))) }
+            """) { r in rows.append((try r.column("buffer_policy_id"), try r.column("loan_id"), try r.column("effective_at"),
+                                     try r.column("min_health_factor"), try r.column("max_ltv"), try r.column("note"), try r.column("recorded_at"))) }
         for row in rows {
             var line = JournalLine(type: "buffer_policy")
             if let loan = row.1 { line.addRaw("loan", Self.loanRef(loan)) }
@@ -502,8 +514,9 @@ struct JournalExporter {
             SELECT risk_parameter_id, protocol, collection_id, loan_id, effective_at, max_ltv, liquidation_threshold, note, recorded_at
             FROM risk_parameter ORDER BY risk_parameter_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8)))
+            rows.append((try r.column("risk_parameter_id"), try r.column("protocol"), try r.column("collection_id"), try r.column("loan_id"),
+                         try r.column("effective_at"), try r.column("max_ltv"), try r.column("liquidation_threshold"), try r.column("note"),
+                         try r.column("recorded_at")))
         }
         for row in rows {
             var line = JournalLine(type: "risk_parameter")
@@ -531,8 +544,9 @@ struct JournalExporter {
                    p.loan_id, p.note, p.recorded_at
             FROM yield_position p LEFT JOIN price_series s ON s.series_id = p.share_price_series_id ORDER BY p.yield_position_id
             """) { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6),
-                         try r.column(7), try r.column(8), try r.column(9), try r.column(10)))
+            rows.append((try r.column("yield_position_id"), try r.column("position_name"), try r.column("position_kind"), try r.column("currency"),
+                         try r.column("valuation"), try r.column("series_name"), try r.column("accrual_apr"), try r.column("accrual_rule"),
+                         try r.column("loan_id"), try r.column("note"), try r.column("recorded_at")))
         }
         for row in rows {
             var flows: [(id: Int64, kind: String, at: Int64, amount: String, shares: String?, note: String?, recorded: Int64)] = []
@@ -540,7 +554,8 @@ struct JournalExporter {
                 SELECT yield_flow_id, flow_kind, flowed_at, amount, shares, note, recorded_at FROM yield_flow WHERE yield_position_id = ?
                 ORDER BY yield_flow_id
                 """, row.id) { r in
-                flows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5), try r.column(6)))
+                flows.append((try r.column("yield_flow_id"), try r.column("flow_kind"), try r.column("flowed_at"), try r.column("amount"),
+                              try r.column("shares"), try r.column("note"), try r.column("recorded_at")))
             }
             var line = JournalLine(type: "yield_position")
             line.add("name", row.name)
@@ -578,7 +593,8 @@ struct JournalExporter {
     private mutating func corrections(_ out: inout [Entry]) throws {
         var rows: [(Int64, String, Int64, Int64?, String, Int64)] = []
         try db.query("SELECT entry_correction_id, entry_table, entry_id, replacement_id, reason, recorded_at FROM entry_correction ORDER BY entry_correction_id") { r in
-            rows.append((try r.column(0), try r.column(1), try r.column(2), try r.column(3), try r.column(4), try r.column(5)))
+            rows.append((try r.column("entry_correction_id"), try r.column("entry_table"), try r.column("entry_id"), try r.column("replacement_id"),
+                         try r.column("reason"), try r.column("recorded_at")))
         }
         for (id, table, entry, replacement, reason, recordedAt) in rows {
             var line = JournalLine(type: "correction")
@@ -600,7 +616,9 @@ struct JournalExporter {
     /// Positions of the loans that refinance `loan` (their lines name it).
     private func refinancing(_ loan: Int64) throws -> [Position?] {
         var result: [Position?] = []
-        try db.query("SELECT loan_id FROM loan WHERE refinances_loan_id = ?", loan) { result.append(positions["loan:\(try $0.column(0, as: Int64.self))"]) }
+        try db.query("SELECT loan_id FROM loan WHERE refinances_loan_id = ?", loan) {
+            result.append(positions["loan:\(try $0.column("loan_id", as: Int64.self))"])
+        }
         return result
     }
 
@@ -608,17 +626,22 @@ struct JournalExporter {
 
     private func observations(_ write: (String) throws -> Void) throws -> Int {
         var count = 0
-        try db.query("""
+        try db.withStatement("""
             SELECT s.series_name, o.observed_at, o.price, o.recorded_at FROM price_observation o JOIN price_series s ON s.series_id = o.series_id
             ORDER BY o.series_id, o.observed_at
             """) { r in
-            var line = JournalLine(type: "price")
-            line.add("series", try r.column(0, as: String.self))
-            line.add("observed_at", Instant(unixSeconds: try r.column(1)).description)
-            line.add("price", try r.column(2, as: Double.self))
-            Self.recordedAt(&line, try r.column(3))
-            try write(line.rendered)
-            count += 1
+            // Every observation of the book: the columns are found by name once, before the loop.
+            let series = try r.columnIndex("series_name"), observedAt = try r.columnIndex("observed_at")
+            let price = try r.columnIndex("price"), recordedAt = try r.columnIndex("recorded_at")
+            while try r.step() {
+                var line = JournalLine(type: "price")
+                line.add("series", try r.column(series, as: String.self))
+                line.add("observed_at", Instant(unixSeconds: try r.column(observedAt)).description)
+                line.add("price", try r.column(price, as: Double.self))
+                Self.recordedAt(&line, try r.column(recordedAt))
+                try write(line.rendered)
+                count += 1
+            }
         }
         return count
     }
@@ -629,14 +652,14 @@ struct JournalExporter {
             SELECT q.contract_id, q.quoted_at, q.bid, q.ask, q.mark, q.implied_vol, q.underlying, q.recorded_at FROM option_quote q ORDER BY q.contract_id, q.quoted_at
             """) { r in
             var line = JournalLine(type: "quote")
-            try addContractKey(&line, try r.column(0))
-            line.add("quoted_at", Instant(unixSeconds: try r.column(1)).description)
-            line.add("bid", try r.column(2, as: Double?.self))
-            line.add("ask", try r.column(3, as: Double?.self))
-            line.add("mark", try r.column(4, as: Double?.self))
-            line.add("implied_vol", try r.column(5, as: Double?.self))
-            line.add("underlying", try r.column(6, as: Double?.self))
-            Self.recordedAt(&line, try r.column(7))
+            try addContractKey(&line, try r.column("contract_id"))
+            line.add("quoted_at", Instant(unixSeconds: try r.column("quoted_at")).description)
+            line.add("bid", try r.column("bid", as: Double?.self))
+            line.add("ask", try r.column("ask", as: Double?.self))
+            line.add("mark", try r.column("mark", as: Double?.self))
+            line.add("implied_vol", try r.column("implied_vol", as: Double?.self))
+            line.add("underlying", try r.column("underlying", as: Double?.self))
+            Self.recordedAt(&line, try r.column("recorded_at"))
             try write(line.rendered)
             count += 1
         }
@@ -650,14 +673,14 @@ struct JournalExporter {
             FROM reserve_index ORDER BY protocol, asset, updated_at
             """) { r in
             var line = JournalLine(type: "reserve_index")
-            line.add("protocol", try r.column(0, as: String.self))
-            line.add("asset", try r.column(1, as: String.self))
-            line.add("updated_at", Instant(unixSeconds: try r.column(2)).description)
-            line.add("variable_borrow_index", try r.column(3, as: String.self))
-            line.add("variable_borrow_rate", try r.column(4, as: String.self))
-            line.add("liquidity_index", try r.column(5, as: String?.self))
-            line.add("liquidity_rate", try r.column(6, as: String?.self))
-            Self.recordedAt(&line, try r.column(7))
+            line.add("protocol", try r.column("protocol", as: String.self))
+            line.add("asset", try r.column("asset", as: String.self))
+            line.add("updated_at", Instant(unixSeconds: try r.column("updated_at")).description)
+            line.add("variable_borrow_index", try r.column("variable_borrow_index", as: String.self))
+            line.add("variable_borrow_rate", try r.column("variable_borrow_rate", as: String.self))
+            line.add("liquidity_index", try r.column("liquidity_index", as: String?.self))
+            line.add("liquidity_rate", try r.column("liquidity_rate", as: String?.self))
+            Self.recordedAt(&line, try r.column("recorded_at"))
             try write(line.rendered)
             count += 1
         }
@@ -672,18 +695,18 @@ struct JournalExporter {
             FROM collection_daily_sales d JOIN collection c ON c.collection_id = d.collection_id ORDER BY d.collection_id, d.day_at
             """) { r in
             var line = JournalLine(type: "collection_daily_sales")
-            line.add("chain", try r.column(0, as: String.self))
-            line.add("contract_address", try r.column(1, as: String.self))
-            line.add("day", Instant(unixSeconds: try r.column(2)).description)
-            line.add("quote", try r.column(3, as: String.self))
-            line.add("sales_count", try r.column(4, as: Int64.self))
-            line.add("volume", try r.column(5, as: Double.self))
-            line.add("min_price", try r.column(6, as: Double?.self))
-            line.add("median_price", try r.column(7, as: Double?.self))
-            line.add("max_price", try r.column(8, as: Double?.self))
-            if let advancing = try r.column(9, as: Int64?.self) { line.add("advancing", advancing) }
-            if let declining = try r.column(10, as: Int64?.self) { line.add("declining", declining) }
-            Self.recordedAt(&line, try r.column(11))
+            line.add("chain", try r.column("chain", as: String.self))
+            line.add("contract_address", try r.column("contract_address", as: String.self))
+            line.add("day", Instant(unixSeconds: try r.column("day_at")).description)
+            line.add("quote", try r.column("quote", as: String.self))
+            line.add("sales_count", try r.column("sales_count", as: Int64.self))
+            line.add("volume", try r.column("volume", as: Double.self))
+            line.add("min_price", try r.column("min_price", as: Double?.self))
+            line.add("median_price", try r.column("median_price", as: Double?.self))
+            line.add("max_price", try r.column("max_price", as: Double?.self))
+            if let advancing = try r.column("advancing", as: Int64?.self) { line.add("advancing", advancing) }
+            if let declining = try r.column("declining", as: Int64?.self) { line.add("declining", declining) }
+            Self.recordedAt(&line, try r.column("recorded_at"))
             try write(line.rendered)
             count += 1
         }

@@ -37,14 +37,10 @@ extension LedgerSnapshot {
     /// Hedges from one of the constant statements above (`?1` = knowledge cut-off, `?2` = `value`).
     private func hedges(_ sql: String, _ value: Int64) throws -> [HedgeRecord] {
         var result: [HedgeRecord] = []
-        try db.query(sql, k, value) { s in
-            result.append(HedgeRecord(id: HedgeID(try s.column(0)), name: try s.column(1),
-                                      strategy: try StoredValue.enumeration(s, 2, as: HedgeRecord.Strategy.self),
-                                      openedAt: try StoredValue.instant(s, 3), protectedLoans: [], recordedAt: try StoredValue.instant(s, 4)))
-        }
+        try db.query(sql, k, value) { s in result.append(try HedgeRecord(row: s)) }
         for index in result.indices {
             try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ?1 AND recorded_at <= ?2 ORDER BY loan_id", result[index].id.rawValue, k) {
-                result[index].protectedLoans.append(LoanID(try $0.column(0)))
+                result[index].protectedLoans.append(LoanID(try $0.column("loan_id")))
             }
         }
         return result
@@ -57,10 +53,7 @@ extension LedgerSnapshot {
             """) { s -> OptionContract? in
             try s.bind(id.rawValue, k)
             guard try s.step() else { return nil }
-            return OptionContract(id: OptionContractID(try s.column(0)), root: try StoredValue.enumeration(s, 1, as: OptionRoot.self),
-                                  optionType: try StoredValue.enumeration(s, 2, as: OptionType.self),
-                                  strike: try StoredValue.decimal(s, 3, "strike"), expiresAt: try StoredValue.instant(s, 4),
-                                  multiplier: try s.column(5))
+            return try OptionContract(row: s)
         }
         memo?.optionContracts[id] = .some(contract)
         return contract
@@ -75,11 +68,7 @@ extension LedgerSnapshot {
             FROM option_trade t WHERE t.hedge_id = ?2 AND \(Self.visible("t", "option_trade", "option_trade_id"))
             ORDER BY t.traded_at, t.option_trade_id
             """, k, hedge.rawValue) { s in
-            result.append(OptionTrade(id: OptionTradeID(try s.column(0)), hedgeID: HedgeID(try s.column(1)),
-                                      contractID: OptionContractID(try s.column(2)), tradedAt: try StoredValue.instant(s, 3),
-                                      quantity: try s.column(4), price: try StoredValue.decimal(s, 5, "price"),
-                                      premium: try StoredValue.decimal(s, 6, "premium"), fees: try StoredValue.decimal(s, 7, "fees"),
-                                      recordedAt: try StoredValue.instant(s, 8)))
+            result.append(try OptionTrade(row: s))
         }
         memo?.optionTrades[hedge] = result
         return result
@@ -94,10 +83,7 @@ extension LedgerSnapshot {
             FROM option_settlement s WHERE s.hedge_id = ?2 AND \(Self.visible("s", "option_settlement", "option_settlement_id"))
             ORDER BY s.settled_at, s.option_settlement_id
             """, k, hedge.rawValue) { s in
-            result.append(OptionSettlement(id: OptionSettlementID(try s.column(0)), hedgeID: HedgeID(try s.column(1)),
-                                           contractID: OptionContractID(try s.column(2)), settledAt: try StoredValue.instant(s, 3),
-                                           settlementValue: try StoredValue.decimal(s, 4, "settlement_value"), quantity: try s.column(5),
-                                           cashAmount: try StoredValue.decimal(s, 6, "cash_amount"), recordedAt: try StoredValue.instant(s, 7)))
+            result.append(try OptionSettlement(row: s))
         }
         memo?.optionSettlements[hedge] = result
         return result
@@ -126,14 +112,55 @@ extension LedgerSnapshot {
     func openQuantities(of contract: OptionContractID) throws -> [(HedgeID, Int)] {
         var result: [(HedgeID, Int)] = []
         try db.query("""
-            SELECT t.hedge_id, sum(t.quantity) FROM option_trade t
+            SELECT t.hedge_id, sum(t.quantity) AS quantity FROM option_trade t
             WHERE t.contract_id = ?2 AND \(Self.visible("t", "option_trade", "option_trade_id"))
             GROUP BY t.hedge_id ORDER BY t.hedge_id
-            """, k, contract.rawValue) { result.append((HedgeID(try $0.column(0)), try $0.column(1))) }
+            """, k, contract.rawValue) { result.append((HedgeID(try $0.column("hedge_id")), try $0.column("quantity"))) }
         return result
     }
 
     func isSettled(hedge: HedgeID, contract: OptionContractID) throws -> Bool {
         try optionSettlements(of: hedge).contains { $0.contractID == contract }
+    }
+}
+
+extension HedgeRecord {
+    /// Reads a hedge from a row of ``LedgerSnapshot/hedgeByIDSQL`` or ``LedgerSnapshot/allHedgesSQL``,
+    /// by column name; the loans it protects are read separately (empty here).
+    init(row s: Statement) throws {
+        self.init(id: HedgeID(try s.column("hedge_id")), name: try s.column("hedge_name"),
+                  strategy: try StoredValue.enumeration(s, "strategy", as: HedgeRecord.Strategy.self),
+                  openedAt: try StoredValue.instant(s, "opened_at"), protectedLoans: [], recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+}
+
+extension OptionContract {
+    /// Reads a contract from a row of the `option_contract` SELECT in ``LedgerSnapshot/optionContract(_:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: OptionContractID(try s.column("contract_id")), root: try StoredValue.enumeration(s, "root", as: OptionRoot.self),
+                  optionType: try StoredValue.enumeration(s, "option_type", as: OptionType.self),
+                  strike: try StoredValue.decimal(s, "strike"), expiresAt: try StoredValue.instant(s, "expires_at"),
+                  multiplier: try s.column("multiplier"))
+    }
+}
+
+extension OptionTrade {
+    /// Reads a trade from a row of the `option_trade` SELECT in ``LedgerSnapshot/optionTrades(of:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: OptionTradeID(try s.column("option_trade_id")), hedgeID: HedgeID(try s.column("hedge_id")),
+                  contractID: OptionContractID(try s.column("contract_id")), tradedAt: try StoredValue.instant(s, "traded_at"),
+                  quantity: try s.column("quantity"), price: try StoredValue.decimal(s, "price"),
+                  premium: try StoredValue.decimal(s, "premium"), fees: try StoredValue.decimal(s, "fees"),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+}
+
+extension OptionSettlement {
+    /// Reads a settlement from a row of the `option_settlement` SELECT in ``LedgerSnapshot/optionSettlements(of:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: OptionSettlementID(try s.column("option_settlement_id")), hedgeID: HedgeID(try s.column("hedge_id")),
+                  contractID: OptionContractID(try s.column("contract_id")), settledAt: try StoredValue.instant(s, "settled_at"),
+                  settlementValue: try StoredValue.decimal(s, "settlement_value"), quantity: try s.column("quantity"),
+                  cashAmount: try StoredValue.decimal(s, "cash_amount"), recordedAt: try StoredValue.instant(s, "recorded_at"))
     }
 }

@@ -171,7 +171,7 @@ final class ImportBook {
             SELECT l.loan_id FROM loan l WHERE l.protocol = ?2 AND l.external_ref IS NULL AND l.started_at = ?3 AND l.principal = ?4
               AND \(LedgerSnapshot.visible("l", "loan", "loan_id"))
             """, Int64.max, wanted.lendingProtocol.rawValue, wanted.startedAt.unixSeconds, wanted.principal.description) {
-            candidates.append(try $0.column(0))
+            candidates.append(try $0.column("loan_id"))
         }
         for id in candidates {
             if let booked = try tx.current.loan(LoanID(id)), difference(booked, wanted) == nil { return booked.id }

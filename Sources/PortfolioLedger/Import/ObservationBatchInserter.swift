@@ -194,9 +194,9 @@ enum TriggerCheck {
             SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'price_observation'
             UNION ALL SELECT name, sql FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = 'price_observation'
             """) { s in
-            let name: String = try s.column(0)
+            let name: String = try s.column("name")
             names.append(name)
-            if name == "price_observation_no_replace" { insertTriggerSQL = try s.column(1) }
+            if name == "price_observation_no_replace" { insertTriggerSQL = try s.column("sql") }
         }
         return names.count == knownTriggers.count && Set(names) == knownTriggers && insertTriggerSQL == knownInsertTriggerSQL
     }

@@ -69,14 +69,7 @@ extension LedgerSnapshot {
             WHERE f.flow_at_unix BETWEEN ?2 AND ?3
             ORDER BY f.flow_at_unix, f.entry_table, f.entry_id, f.description
             """, k, from.unixSeconds, to.unixSeconds) { s in
-            let magnitude = try StoredValue.decimal(s, 5, "amount")
-            let direction = try s.column(4, as: Int.self)
-            entries.append(JournalEntry(entryTable: try s.column(0), entryID: try s.column(1), at: try StoredValue.instant(s, 2),
-                                        amount: Money(direction < 0 ? -magnitude : magnitude, try StoredValue.currency(s, 3)),
-                                        kind: try JournalEntryKind.decode(try s.column(6), field: "journal description"), nftID: try s.column(7, as: Int64?.self).map(NFTID.init),
-                                        loanID: try s.column(8, as: Int64?.self).map(LoanID.init),
-                                        hedgeID: try s.column(9, as: Int64?.self).map(HedgeID.init),
-                                        yieldPositionID: try s.column(10, as: Int64?.self).map(YieldPositionID.init)))
+            entries.append(try JournalEntry(row: s))
         }
         return entries
     }
@@ -101,9 +94,7 @@ extension LedgerSnapshot {
             SELECT b.balance_assertion_id, b.asserted_at, b.currency, b.amount, b.recorded_at FROM balance_assertion b
             WHERE \(Self.visible("b", "balance_assertion", "balance_assertion_id")) ORDER BY b.asserted_at, b.balance_assertion_id
             """, k) { s in
-            assertions.append(BalanceAssertion(id: BalanceAssertionID(try s.column(0)), assertedAt: try StoredValue.instant(s, 1),
-                                               amount: Money(try StoredValue.decimal(s, 3, "amount"), try StoredValue.currency(s, 2)),
-                                               recordedAt: try StoredValue.instant(s, 4)))
+            assertions.append(try BalanceAssertion(row: s))
         }
         var failures: [BalanceAssertionFailure] = []
         for assertion in assertions {
@@ -193,5 +184,29 @@ extension RandomAccessCollection {
             }
         }
         return low
+    }
+}
+
+extension JournalEntry {
+    /// Reads an entry from a row of the journal SELECT over ``LedgerSnapshot/cashFlowSQL``, by column name.
+    init(row s: Statement) throws {
+        let magnitude = try StoredValue.decimal(s, "amount")
+        let direction = try s.column("direction", as: Int.self)
+        self.init(entryTable: try s.column("entry_table"), entryID: try s.column("entry_id"), at: try StoredValue.instant(s, "flow_at_unix"),
+                  amount: Money(direction < 0 ? -magnitude : magnitude, try StoredValue.currency(s, "currency")),
+                  kind: try JournalEntryKind.decode(try s.column("description"), field: "journal description"),
+                  nftID: try s.column("nft_id", as: Int64?.self).map(NFTID.init),
+                  loanID: try s.column("loan_id", as: Int64?.self).map(LoanID.init),
+                  hedgeID: try s.column("hedge_id", as: Int64?.self).map(HedgeID.init),
+                  yieldPositionID: try s.column("yield_position_id", as: Int64?.self).map(YieldPositionID.init))
+    }
+}
+
+extension BalanceAssertion {
+    /// Reads an assertion from a row of the `balance_assertion` SELECT in ``LedgerSnapshot/balanceAssertionFailures()``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: BalanceAssertionID(try s.column("balance_assertion_id")), assertedAt: try StoredValue.instant(s, "asserted_at"),
+                  amount: Money(try StoredValue.decimal(s, "amount"), try StoredValue.currency(s, "currency")),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
     }
 }

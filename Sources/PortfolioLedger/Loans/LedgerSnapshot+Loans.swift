@@ -75,19 +75,10 @@ extension LedgerSnapshot {
 
     private func loans<V: SQLiteBindable>(_ filter: LoanFilter, _ value: V) throws -> [LoanRecord] {
         var rows: [LoanRecord] = []
-        try db.query(filter.sql, k, value) { s in
-            rows.append(LoanRecord(
-                id: LoanID(try s.column(0)), lendingProtocol: try StoredValue.enumeration(s, 1, as: LendingProtocol.self),
-                externalRef: try s.column(2), currency: try StoredValue.currency(s, 3),
-                principal: try StoredValue.decimal(s, 4, "principal"), amountReceived: try StoredValue.decimal(s, 5, "amount_received"),
-                startedAt: try StoredValue.instant(s, 6), maturityAt: try StoredValue.optionalInstant(s, 7),
-                terms: try LoanTermsCoding.decode(try s.column(8)), maxLTV: try s.column(9), liquidationThreshold: try s.column(10),
-                refinancesLoanID: try s.column(11, as: Int64?.self).map(LoanID.init), collateral: [],
-                recordedAt: try StoredValue.instant(s, 12)))
-        }
+        try db.query(filter.sql, k, value) { s in rows.append(try LoanRecord(row: s)) }
         for index in rows.indices {
             try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ?1 AND recorded_at <= ?2 ORDER BY nft_id", rows[index].id.rawValue, k) {
-                rows[index].collateral.append(NFTID(try $0.column(0)))
+                rows[index].collateral.append(NFTID(try $0.column("nft_id")))
             }
         }
         return rows
@@ -102,27 +93,9 @@ extension LedgerSnapshot {
                    e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, e.nft_id
             FROM loan_event e WHERE e.loan_id = ?2 AND \(Self.visible("e", "loan_event", "loan_event_id"))
             ORDER BY e.occurred_at, e.loan_event_id
-            """, k, loan.rawValue) { s in
-            events.append(LoanEvent(id: LoanEventID(try s.column(0)), loanID: LoanID(try s.column(1)), occurredAt: try StoredValue.instant(s, 3),
-                                    detail: try Self.eventDetail(s), note: try s.column(12), recordedAt: try StoredValue.instant(s, 13)))
-        }
+            """, k, loan.rawValue) { s in events.append(try LoanEvent(row: s)) }
         memo?.loanEvents[loan] = events
         return events
-    }
-
-    private static func eventDetail(_ s: Statement) throws -> LoanEventDetail {
-        let kind = try LoanEventKind.decode(try s.column(2, as: String.self), field: "stored event_kind")
-        return try LoanEventDetail(kind: kind, fields: LoanEventFields(
-            amount: { try StoredValue.optionalDecimal(s, 4, "amount") },
-            interestPart: { try StoredValue.optionalDecimal(s, 5, "interest_part") },
-            principalPart: { try StoredValue.optionalDecimal(s, 6, "principal_part") },
-            fee: { try StoredValue.optionalDecimal(s, 7, "fee") },
-            newRateBps: { try s.column(8) },
-            indexRay: { try s.column(9) },
-            newMaturity: { try StoredValue.optionalInstant(s, 10) },
-            newTerms: { try s.column(11, as: String?.self).map { json throws(LedgerError) in try LoanTermsCoding.decode(json) } },
-            nft: { try s.column(14, as: Int64?.self).map(NFTID.init) },
-            missing: { field, kind in LedgerError.invalidValue(field: "stored \(field)", reason: "NULL in a \(kind) event") }))
     }
 
     /// The loan's status at `at`: not started, open, or ended by its latest terminal event.
@@ -173,5 +146,46 @@ extension LedgerSnapshot {
             }
         }
         return outstanding
+    }
+}
+
+extension LoanRecord {
+    /// Reads a loan from a row of ``LedgerSnapshot/LoanFilter``'s SELECT, by column name; the
+    /// collateral pledged at its start is read separately (it is empty here).
+    init(row s: Statement) throws {
+        self.init(
+            id: LoanID(try s.column("loan_id")), lendingProtocol: try StoredValue.enumeration(s, "protocol", as: LendingProtocol.self),
+            externalRef: try s.column("external_ref"), currency: try StoredValue.currency(s, "currency"),
+            principal: try StoredValue.decimal(s, "principal"), amountReceived: try StoredValue.decimal(s, "amount_received"),
+            startedAt: try StoredValue.instant(s, "started_at"), maturityAt: try StoredValue.optionalInstant(s, "maturity_at"),
+            terms: try LoanTermsCoding.decode(try s.column("terms")), maxLTV: try s.column("max_ltv"),
+            liquidationThreshold: try s.column("liquidation_threshold"),
+            refinancesLoanID: try s.column("refinances_loan_id", as: Int64?.self).map(LoanID.init), collateral: [],
+            recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+}
+
+extension LoanEvent {
+    /// Reads a loan event from a row of the `loan_event` SELECT in ``LedgerSnapshot/loanEvents(of:)``,
+    /// by column name.
+    init(row s: Statement) throws {
+        self.init(id: LoanEventID(try s.column("loan_event_id")), loanID: LoanID(try s.column("loan_id")),
+                  occurredAt: try StoredValue.instant(s, "occurred_at"), detail: try Self.eventDetail(s), note: try s.column("note"),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+
+    private static func eventDetail(_ s: Statement) throws -> LoanEventDetail {
+        let kind = try LoanEventKind.decode(try s.column("event_kind", as: String.self), field: "stored event_kind")
+        return try LoanEventDetail(kind: kind, fields: LoanEventFields(
+            amount: { try StoredValue.optionalDecimal(s, "amount") },
+            interestPart: { try StoredValue.optionalDecimal(s, "interest_part") },
+            principalPart: { try StoredValue.optionalDecimal(s, "principal_part") },
+            fee: { try StoredValue.optionalDecimal(s, "fee") },
+            newRateBps: { try s.column("new_rate_bps") },
+            indexRay: { try s.column("index_ray") },
+            newMaturity: { try StoredValue.optionalInstant(s, "new_maturity_at") },
+            newTerms: { try s.column("new_terms", as: String?.self).map { json throws(LedgerError) in try LoanTermsCoding.decode(json) } },
+            nft: { try s.column("nft_id", as: Int64?.self).map(NFTID.init) },
+            missing: { field, kind in LedgerError.invalidValue(field: "stored \(field)", reason: "NULL in a \(kind) event") }))
     }
 }

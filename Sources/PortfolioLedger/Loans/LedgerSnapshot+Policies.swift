@@ -16,11 +16,7 @@ extension LedgerSnapshot {
             FROM buffer_policy p WHERE p.recorded_at <= ?1 AND (\(filter))
             ORDER BY p.effective_at, p.recorded_at, p.buffer_policy_id
             """, k, scope?.loanID?.rawValue) { s in
-            rows.append(BufferPolicyRecord(id: BufferPolicyID(try s.column(0)),
-                                           scope: try s.column(1, as: Int64?.self).map { .loan(LoanID($0)) } ?? .portfolio,
-                                           effectiveAt: try StoredValue.instant(s, 2),
-                                           target: BufferTarget(minHealthFactor: try s.column(3), maxLTV: try s.column(4)),
-                                           note: try s.column(5), recordedAt: try StoredValue.instant(s, 6)))
+            rows.append(try BufferPolicyRecord(row: s))
         }
         return rows
     }
@@ -44,11 +40,30 @@ extension LedgerSnapshot {
             SELECT day_at, quote, sales_count, volume, min_price, median_price, max_price, advancing, declining
             FROM collection_daily_sales WHERE collection_id = ?1 AND day_at BETWEEN ?2 AND ?3 AND recorded_at <= ?4 ORDER BY day_at
             """, collection.rawValue, from.unixSeconds, to.unixSeconds, k) { s in
-            rows.append(CollectionDailySales(day: try StoredValue.instant(s, 0), quote: try StoredValue.currency(s, 1),
-                                             salesCount: try s.column(2), volume: try s.column(3), minPrice: try s.column(4),
-                                             medianPrice: try s.column(5), maxPrice: try s.column(6), advancing: try s.column(7),
-                                             declining: try s.column(8)))
+            rows.append(try CollectionDailySales(row: s))
         }
         return rows
+    }
+}
+
+extension BufferPolicyRecord {
+    /// Reads a policy from a row of the `buffer_policy` SELECT in ``LedgerSnapshot/bufferPolicies(_:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: BufferPolicyID(try s.column("buffer_policy_id")),
+                  scope: try s.column("loan_id", as: Int64?.self).map { .loan(LoanID($0)) } ?? .portfolio,
+                  effectiveAt: try StoredValue.instant(s, "effective_at"),
+                  target: BufferTarget(minHealthFactor: try s.column("min_health_factor"), maxLTV: try s.column("max_ltv")),
+                  note: try s.column("note"), recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+}
+
+extension CollectionDailySales {
+    /// Reads a day from a row of the `collection_daily_sales` SELECT in
+    /// ``LedgerSnapshot/collectionDailySales(_:from:to:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(day: try StoredValue.instant(s, "day_at"), quote: try StoredValue.currency(s, "quote"),
+                  salesCount: try s.column("sales_count"), volume: try s.column("volume"), minPrice: try s.column("min_price"),
+                  medianPrice: try s.column("median_price"), maxPrice: try s.column("max_price"), advancing: try s.column("advancing"),
+                  declining: try s.column("declining"))
     }
 }

@@ -27,17 +27,21 @@ extension LedgerSnapshot {
             SELECT updated_at, variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate
             FROM reserve_index WHERE protocol = ?2 AND asset = ?3 AND recorded_at <= ?1 ORDER BY updated_at
             """, k, lendingProtocol.rawValue, asset.code) { s in
-            points.append(ReservePoint(lendingProtocol: lendingProtocol, asset: asset, updatedAt: try StoredValue.instant(s, 0),
-                                       variableBorrowIndexRay: try Self.ray(s, 1, "variable_borrow_index"),
-                                       variableBorrowRateRay: try Self.ray(s, 2, "variable_borrow_rate"),
-                                       liquidityIndexRay: try s.column(3, as: String?.self).map { try Self.ray($0, "liquidity_index") },
-                                       liquidityRateRay: try s.column(4, as: String?.self).map { try Self.ray($0, "liquidity_rate") }))
+            points.append(ReservePoint(lendingProtocol: lendingProtocol, asset: asset, updatedAt: try StoredValue.instant(s, "updated_at"),
+                                       variableBorrowIndexRay: try Self.ray(s, "variable_borrow_index"),
+                                       variableBorrowRateRay: try Self.ray(s, "variable_borrow_rate"),
+                                       liquidityIndexRay: try Self.optionalRay(s, "liquidity_index"),
+                                       liquidityRateRay: try Self.optionalRay(s, "liquidity_rate")))
         }
         return points
     }
 
-    private static func ray(_ s: Statement, _ index: Int32, _ field: String) throws -> BigInt {
-        try ray(try s.column(index, as: String.self), field)
+    private static func ray(_ s: Statement, _ column: String) throws -> BigInt {
+        try ray(try s.column(column, as: String.self), column)
+    }
+
+    private static func optionalRay(_ s: Statement, _ column: String) throws -> BigInt? {
+        try s.column(column, as: String?.self).map { try ray($0, column) }
     }
 
     private static func ray(_ text: String, _ field: String) throws -> BigInt {

@@ -52,14 +52,7 @@ extension LedgerSnapshot {
             WHERE r.recorded_at <= ?1 AND (?2 = 0 OR (?2 = 1 AND r.protocol = ?3 AND r.collection_id = ?4) OR (?2 = 2 AND r.loan_id = ?4))
             ORDER BY r.effective_at, r.recorded_at, r.risk_parameter_id
             """, k, kind, protocolName, id) { s in
-            let scope: RiskParameterScope = if let loan = try s.column(3, as: Int64?.self) {
-                .loan(LoanID(loan))
-            } else {
-                .collection(try StoredValue.enumeration(s, 1, as: LendingProtocol.self), CollectionID(try s.column(2)))
-            }
-            rows.append(RiskParameterRecord(id: RiskParameterID(try s.column(0)), scope: scope, effectiveAt: try StoredValue.instant(s, 4),
-                                            maxLTV: try s.column(5), liquidationThreshold: try s.column(6), note: try s.column(7),
-                                            recordedAt: try StoredValue.instant(s, 8)))
+            rows.append(try RiskParameterRecord(row: s))
         }
         return rows
     }
@@ -84,5 +77,19 @@ extension LedgerSnapshot {
         let timeline = RiskParameterTimeline(overrides: try riskParameterRecords(.loan(record.id)), booked: booked, settings: settings)
         memo?.riskParameterTimelines[record.id] = timeline
         return timeline
+    }
+}
+
+extension RiskParameterRecord {
+    /// Reads a setting from a row of the `risk_parameter` SELECT in ``LedgerSnapshot/riskParameterRecords(_:)``, by column name.
+    init(row s: Statement) throws {
+        let scope: RiskParameterScope = if let loan = try s.column("loan_id", as: Int64?.self) {
+            .loan(LoanID(loan))
+        } else {
+            .collection(try StoredValue.enumeration(s, "protocol", as: LendingProtocol.self), CollectionID(try s.column("collection_id")))
+        }
+        self.init(id: RiskParameterID(try s.column("risk_parameter_id")), scope: scope, effectiveAt: try StoredValue.instant(s, "effective_at"),
+                  maxLTV: try s.column("max_ltv"), liquidationThreshold: try s.column("liquidation_threshold"), note: try s.column("note"),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
     }
 }

@@ -81,7 +81,7 @@ extension LedgerSnapshot {
 
     func lotBook(at: Instant) throws -> NFTLotBook {
         var ids: [NFTID] = []
-        try db.query("SELECT nft_id FROM nft WHERE recorded_at <= ?1 ORDER BY nft_id", k) { ids.append(NFTID(try $0.column(0))) }
+        try db.query("SELECT nft_id FROM nft WHERE recorded_at <= ?1 ORDER BY nft_id", k) { ids.append(NFTID(try $0.column("nft_id"))) }
         var book = NFTLotBook()
         for id in ids { try walkLots(of: id, until: at, into: &book) }
         book.lots.sort { ($0.acquisition.tradedAt, $0.nft) < ($1.acquisition.tradedAt, $1.nft) }

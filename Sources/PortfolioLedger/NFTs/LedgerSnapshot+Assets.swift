@@ -28,7 +28,7 @@ extension LedgerSnapshot {
     public func collection(_ id: CollectionID) throws -> CollectionRecord? {
         try db.withStatement("SELECT collection_id, chain, contract_address, collection_name FROM collection WHERE collection_id = ?1 AND recorded_at <= ?2") { s in
             try s.bind(id.rawValue, k)
-            return try s.step() ? try Self.collection(s) : nil
+            return try s.step() ? try CollectionRecord(row: s) : nil
         }
     }
 
@@ -38,7 +38,7 @@ extension LedgerSnapshot {
             WHERE chain = ?1 AND contract_address = ?2 AND recorded_at <= ?3
             """) { s in
             try s.bind(chain, ContractAddress.canonical(contractAddress), k)
-            return try s.step() ? try Self.collection(s) : nil
+            return try s.step() ? try CollectionRecord(row: s) : nil
         }
     }
 
@@ -46,24 +46,16 @@ extension LedgerSnapshot {
     public func collections() throws -> [CollectionRecord] {
         var result: [CollectionRecord] = []
         try db.query("SELECT collection_id, chain, contract_address, collection_name FROM collection WHERE recorded_at <= ?1 ORDER BY collection_id", k) {
-            result.append(try Self.collection($0))
+            result.append(try CollectionRecord(row: $0))
         }
         return result
-    }
-
-    static func collection(_ s: Statement) throws -> CollectionRecord {
-        CollectionRecord(id: CollectionID(try s.column(0)), chain: try s.column(1), contractAddress: try s.column(2), name: try s.column(3))
     }
 
     public func nft(_ id: NFTID) throws -> NFTRecord? {
         try db.withStatement("SELECT nft_id, collection_id, token_id FROM nft WHERE nft_id = ?1 AND recorded_at <= ?2") { s in
             try s.bind(id.rawValue, k)
-            return try s.step() ? try Self.nft(s) : nil
+            return try s.step() ? try NFTRecord(row: s) : nil
         }
-    }
-
-    static func nft(_ s: Statement) throws -> NFTRecord {
-        NFTRecord(id: NFTID(try s.column(0)), collectionID: CollectionID(try s.column(1)), tokenID: try TokenID(try s.column(2, as: String.self)))
     }
 
     /// The visible trades of an NFT in time order.
@@ -73,17 +65,8 @@ extension LedgerSnapshot {
             SELECT t.nft_trade_id, t.nft_id, t.side, t.traded_at, t.currency, t.price, t.fees, t.note, t.recorded_at, t.opening, t.cost_known, t.wallet
             FROM nft_trade t WHERE t.nft_id = ?2 AND \(Self.visible("t", "nft_trade", "nft_trade_id"))
             ORDER BY t.traded_at, t.nft_trade_id
-            """, k, nft.rawValue) { result.append(try Self.trade($0)) }
+            """, k, nft.rawValue) { result.append(try NFTTrade(row: $0)) }
         return result
-    }
-
-    static func trade(_ s: Statement) throws -> NFTTrade {
-        NFTTrade(id: NFTTradeID(try s.column(0)), nftID: NFTID(try s.column(1)), side: try StoredValue.enumeration(s, 2, as: TradeSide.self),
-                 tradedAt: try StoredValue.instant(s, 3),
-                 price: Money(try StoredValue.decimal(s, 5, "price"), try StoredValue.currency(s, 4)),
-                 fees: try StoredValue.decimal(s, 6, "fees"), note: try s.column(7), recordedAt: try StoredValue.instant(s, 8),
-                 isOpening: try s.column(9, as: Int.self) == 1, isCostKnown: try s.column(10, as: Int.self) == 1,
-                 wallet: try s.column(11, as: String?.self))
     }
 
     /// The NFT's state at `at`, or `nil` when it was never acquired by then.
@@ -104,7 +87,7 @@ extension LedgerSnapshot {
     /// Every NFT ever acquired by `at`, with its state then (held, pledged or disposed).
     public func nfts(at: Instant) throws -> [NFTHolding] {
         var ids: [NFTID] = []
-        try db.query("SELECT nft_id FROM nft WHERE recorded_at <= ?1 ORDER BY nft_id", k) { ids.append(NFTID(try $0.column(0))) }
+        try db.query("SELECT nft_id FROM nft WHERE recorded_at <= ?1 ORDER BY nft_id", k) { ids.append(NFTID(try $0.column("nft_id"))) }
         return try ids.compactMap { try holding(of: $0, at: at) }
     }
 
@@ -112,5 +95,34 @@ extension LedgerSnapshot {
     func openLoan(pledging nft: NFTID, at: Instant) throws -> LoanID? {
         if case .pledged(let loan) = try holdingTimeline(of: nft).state(at: at).state { return loan.id }
         return nil
+    }
+}
+
+extension CollectionRecord {
+    /// Reads a collection from a row of the `collection` SELECTs in ``LedgerSnapshot/collection(_:)``,
+    /// ``LedgerSnapshot/collection(chain:contractAddress:)`` and ``LedgerSnapshot/collections()``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: CollectionID(try s.column("collection_id")), chain: try s.column("chain"),
+                  contractAddress: try s.column("contract_address"), name: try s.column("collection_name"))
+    }
+}
+
+extension NFTRecord {
+    /// Reads an NFT from a row of the `nft` SELECT in ``LedgerSnapshot/nft(_:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: NFTID(try s.column("nft_id")), collectionID: CollectionID(try s.column("collection_id")),
+                  tokenID: try TokenID(try s.column("token_id", as: String.self)))
+    }
+}
+
+extension NFTTrade {
+    /// Reads a trade from a row of the `nft_trade` SELECT in ``LedgerSnapshot/trades(of:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: NFTTradeID(try s.column("nft_trade_id")), nftID: NFTID(try s.column("nft_id")),
+                  side: try StoredValue.enumeration(s, "side", as: TradeSide.self), tradedAt: try StoredValue.instant(s, "traded_at"),
+                  price: Money(try StoredValue.decimal(s, "price"), try StoredValue.currency(s, "currency")),
+                  fees: try StoredValue.decimal(s, "fees"), note: try s.column("note"), recordedAt: try StoredValue.instant(s, "recorded_at"),
+                  isOpening: try s.column("opening", as: Int.self) == 1, isCostKnown: try s.column("cost_known", as: Int.self) == 1,
+                  wallet: try s.column("wallet", as: String?.self))
     }
 }

@@ -45,8 +45,7 @@ extension LedgerSnapshot {
             SELECT nft_transfer_id, nft_id, from_wallet, to_wallet, transferred_at, recorded_at FROM nft_transfer
             WHERE nft_id = ?2 AND recorded_at <= ?1 ORDER BY transferred_at, nft_transfer_id
             """, k, nft.rawValue) { s in
-            result.append(NFTTransfer(id: try s.column(0), nftID: NFTID(try s.column(1)), fromWallet: try s.column(2), toWallet: try s.column(3),
-                                      transferredAt: try StoredValue.instant(s, 4), recordedAt: try StoredValue.instant(s, 5)))
+            result.append(try NFTTransfer(row: s))
         }
         return result
     }
@@ -73,5 +72,14 @@ extension LedgerSnapshot {
             result[try wallet(of: item.holding.nft.id, at: valuation.at), default: 0] += item.valueUSD ?? 0
         }
         return result
+    }
+}
+
+extension NFTTransfer {
+    /// Reads a transfer from a row of the `nft_transfer` SELECT in ``LedgerSnapshot/transfers(of:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: try s.column("nft_transfer_id"), nftID: NFTID(try s.column("nft_id")), fromWallet: try s.column("from_wallet"),
+                  toWallet: try s.column("to_wallet"), transferredAt: try StoredValue.instant(s, "transferred_at"),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
     }
 }

@@ -19,14 +19,14 @@ extension LedgerSnapshot {
     public func series(named name: String) throws -> PriceSeries? {
         try db.withStatement(Self.seriesByNameSQL) { s in
             try s.bind(name, k)
-            return try s.step() ? try Self.series(s) : nil
+            return try s.step() ? try PriceSeries(row: s) : nil
         }
     }
 
     public func series(_ id: PriceSeriesID) throws -> PriceSeries? {
         try db.withStatement(Self.seriesByIDSQL) { s in
             try s.bind(id.rawValue, k)
-            return try s.step() ? try Self.series(s) : nil
+            return try s.step() ? try PriceSeries(row: s) : nil
         }
     }
 
@@ -34,16 +34,9 @@ extension LedgerSnapshot {
     public func allSeries() throws -> [PriceSeries] {
         if let known = memo?.allSeries { return known }
         var result: [PriceSeries] = []
-        try db.query(Self.allSeriesSQL, k) { result.append(try Self.series($0)) }
+        try db.query(Self.allSeriesSQL, k) { result.append(try PriceSeries(row: $0)) }
         memo?.allSeries = result
         return result
-    }
-
-    static func series(_ s: Statement) throws -> PriceSeries {
-        PriceSeries(id: PriceSeriesID(try s.column(0)), name: try s.column(1), kind: try StoredValue.enumeration(s, 2, as: PriceSeriesKind.self),
-                    base: try s.column(3), quote: try s.isNull(4) ? nil : StoredValue.currency(s, 4),
-                    collectionID: try s.column(5, as: Int64?.self).map(CollectionID.init), nftID: try s.column(6, as: Int64?.self).map(NFTID.init),
-                    lendingProtocol: try s.isNull(7) ? nil : StoredValue.enumeration(s, 7, as: LendingProtocol.self))
     }
 
     /// The latest observation of `series` at or before `at` — never a later one.
@@ -69,7 +62,18 @@ extension LedgerSnapshot {
         try db.withStatement(Self.asOfSQL) { s in
             try s.bind(series.rawValue, at.unixSeconds, k)
             guard try s.step() else { return nil }
-            return PriceObservation(observedAt: Instant(unixSeconds: try s.column(0)), price: try s.column(1))
+            // Called for every day and series: the positions are found by name once per statement.
+            let columns = try s.columns(AsOfColumns.self)
+            return PriceObservation(observedAt: Instant(unixSeconds: try s.column(columns.observedAt)), price: try s.column(columns.price))
+        }
+    }
+
+    /// The columns of ``asOfSQL``, by name.
+    private final class AsOfColumns: StatementColumns {
+        let observedAt: Int32, price: Int32
+        init(resolvingIn s: Statement) throws {
+            observedAt = try s.columnIndex("observed_at")
+            price = try s.columnIndex("price")
         }
     }
 
@@ -85,11 +89,16 @@ extension LedgerSnapshot {
     /// Streams the observations of `series` with `from ≤ observed_at ≤ to` in time order, one at a
     /// time, without loading the range into memory.
     public func observations(of series: PriceSeriesID, from: Instant, to: Instant, _ body: (PriceObservation) throws -> Void) throws {
-        try db.query("""
+        try db.withStatement("""
             SELECT observed_at, price FROM price_observation
             WHERE series_id = ?1 AND observed_at BETWEEN ?2 AND ?3 AND recorded_at <= ?4 ORDER BY observed_at
-            """, series.rawValue, from.unixSeconds, to.unixSeconds, k) { s in
-            try body(PriceObservation(observedAt: Instant(unixSeconds: try s.column(0)), price: try s.column(1)))
+            """) { s in
+            try s.bind(series.rawValue, from.unixSeconds, to.unixSeconds, k)
+            // A bulk loop: the columns are found by name once, before it.
+            let observedAt = try s.columnIndex("observed_at"), price = try s.columnIndex("price")
+            while try s.step() {
+                try body(PriceObservation(observedAt: Instant(unixSeconds: try s.column(observedAt)), price: try s.column(price)))
+            }
         }
     }
 
@@ -99,7 +108,7 @@ extension LedgerSnapshot {
         try db.query("""
             SELECT contract_id, quoted_at, bid, ask, mark, implied_vol, underlying FROM option_quote
             WHERE contract_id = ?1 AND quoted_at BETWEEN ?2 AND ?3 AND recorded_at <= ?4 ORDER BY quoted_at
-            """, contract.rawValue, from.unixSeconds, to.unixSeconds, k) { result.append(try Self.quote($0)) }
+            """, contract.rawValue, from.unixSeconds, to.unixSeconds, k) { result.append(try OptionQuote(row: $0)) }
         return result
     }
 
@@ -110,12 +119,30 @@ extension LedgerSnapshot {
             WHERE contract_id = ?1 AND quoted_at <= ?2 AND recorded_at <= ?3 ORDER BY quoted_at DESC LIMIT 1
             """) { s in
             try s.bind(contract.rawValue, at.unixSeconds, k)
-            return try s.step() ? try Self.quote(s) : nil
+            return try s.step() ? try OptionQuote(row: s) : nil
         }
     }
+}
 
-    static func quote(_ s: Statement) throws -> OptionQuote {
-        OptionQuote(contractID: OptionContractID(try s.column(0)), quotedAt: Instant(unixSeconds: try s.column(1)), bid: try s.column(2),
-                    ask: try s.column(3), mark: try s.column(4), impliedVol: try s.column(5), underlying: try s.column(6))
+extension PriceSeries {
+    /// Reads a series from a row of ``LedgerSnapshot/seriesByNameSQL``, ``LedgerSnapshot/seriesByIDSQL``
+    /// or ``LedgerSnapshot/allSeriesSQL``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: PriceSeriesID(try s.column("series_id")), name: try s.column("series_name"),
+                  kind: try StoredValue.enumeration(s, "series_kind", as: PriceSeriesKind.self),
+                  base: try s.column("base"), quote: try s.isNull("quote") ? nil : StoredValue.currency(s, "quote"),
+                  collectionID: try s.column("collection_id", as: Int64?.self).map(CollectionID.init),
+                  nftID: try s.column("nft_id", as: Int64?.self).map(NFTID.init),
+                  lendingProtocol: try s.isNull("protocol") ? nil : StoredValue.enumeration(s, "protocol", as: LendingProtocol.self))
+    }
+}
+
+extension OptionQuote {
+    /// Reads a quote from a row of the `option_quote` SELECTs in ``LedgerSnapshot/optionQuotes(of:from:to:)``
+    /// and ``LedgerSnapshot/latestQuote(of:at:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(contractID: OptionContractID(try s.column("contract_id")), quotedAt: Instant(unixSeconds: try s.column("quoted_at")),
+                  bid: try s.column("bid"), ask: try s.column("ask"), mark: try s.column("mark"), impliedVol: try s.column("implied_vol"),
+                  underlying: try s.column("underlying"))
     }
 }

@@ -23,7 +23,7 @@ extension LedgerSnapshot {
             SELECT p.yield_position_id, p.position_name, p.position_kind, p.currency, p.valuation, p.share_price_series_id, p.accrual_apr,
                    p.accrual_rule, p.loan_id, p.note, p.recorded_at
             FROM yield_position p WHERE p.recorded_at <= ?1 ORDER BY p.yield_position_id
-            """, k) { rows.append(try Self.yieldPosition($0)) }
+            """, k) { rows.append(try YieldPositionRecord(row: $0)) }
         return rows
     }
 
@@ -40,17 +40,6 @@ extension LedgerSnapshot {
         try yieldPositions().filter { $0.fundingLoan == loan }
     }
 
-    private static func yieldPosition(_ s: Statement) throws -> YieldPositionRecord {
-        let valuation: YieldValuation = switch try s.column(4, as: String.self) {
-        case "share_price": .sharePrice(PriceSeriesID(try s.column(5)))
-        default: .accrual(apr: try s.column(6), rule: try StoredValue.enumeration(s, 7, as: YieldAccrualRule.self))
-        }
-        return YieldPositionRecord(id: YieldPositionID(try s.column(0)), name: try s.column(1),
-                                   kind: try StoredValue.enumeration(s, 2, as: YieldPositionKind.self), currency: try StoredValue.currency(s, 3),
-                                   valuation: valuation, fundingLoan: try s.column(8, as: Int64?.self).map(LoanID.init), note: try s.column(9),
-                                   recordedAt: try StoredValue.instant(s, 10))
-    }
-
     /// The visible deposits and withdrawals of `position`, in replay order (time, deposits first).
     public func yieldFlows(of position: YieldPositionID) throws -> [YieldFlow] {
         var rows: [YieldFlow] = []
@@ -58,10 +47,7 @@ extension LedgerSnapshot {
             SELECT f.yield_flow_id, f.yield_position_id, f.flow_kind, f.flowed_at, f.amount, f.shares, f.note, f.recorded_at
             FROM yield_flow f WHERE f.yield_position_id = ?2 AND \(Self.visible("f", "yield_flow", "yield_flow_id"))
             """, k, position.rawValue) { s in
-            rows.append(YieldFlow(id: YieldFlowID(try s.column(0)), position: YieldPositionID(try s.column(1)),
-                                  kind: try StoredValue.enumeration(s, 2, as: YieldFlow.Kind.self), flowedAt: try StoredValue.instant(s, 3),
-                                  amount: try StoredValue.decimal(s, 4, "amount"), shares: try StoredValue.optionalDecimal(s, 5, "shares"),
-                                  note: try s.column(6), recordedAt: try StoredValue.instant(s, 7)))
+            rows.append(try YieldFlow(row: s))
         }
         return YieldPositionReplay.ordered(rows)
     }
@@ -98,5 +84,30 @@ extension LedgerSnapshot {
     /// The withdrawals in `(from, to]` of every position, with the cost each relieved.
     public func yieldRealizations(from: Instant, to: Instant) throws -> [YieldRealization] {
         try yieldPositions().flatMap { try yieldReplay($0.id, upTo: to).realizations.filter { $0.flow.flowedAt > from } }
+    }
+}
+
+extension YieldPositionRecord {
+    /// Reads a position from a row of the `yield_position` SELECT in ``LedgerSnapshot/yieldPositions()``, by column name.
+    init(row s: Statement) throws {
+        let valuation: YieldValuation = switch try s.column("valuation", as: String.self) {
+        case "share_price": .sharePrice(PriceSeriesID(try s.column("share_price_series_id")))
+        default: .accrual(apr: try s.column("accrual_apr"), rule: try StoredValue.enumeration(s, "accrual_rule", as: YieldAccrualRule.self))
+        }
+        self.init(id: YieldPositionID(try s.column("yield_position_id")), name: try s.column("position_name"),
+                  kind: try StoredValue.enumeration(s, "position_kind", as: YieldPositionKind.self),
+                  currency: try StoredValue.currency(s, "currency"), valuation: valuation,
+                  fundingLoan: try s.column("loan_id", as: Int64?.self).map(LoanID.init), note: try s.column("note"),
+                  recordedAt: try StoredValue.instant(s, "recorded_at"))
+    }
+}
+
+extension YieldFlow {
+    /// Reads a flow from a row of the `yield_flow` SELECT in ``LedgerSnapshot/yieldFlows(of:)``, by column name.
+    init(row s: Statement) throws {
+        self.init(id: YieldFlowID(try s.column("yield_flow_id")), position: YieldPositionID(try s.column("yield_position_id")),
+                  kind: try StoredValue.enumeration(s, "flow_kind", as: YieldFlow.Kind.self), flowedAt: try StoredValue.instant(s, "flowed_at"),
+                  amount: try StoredValue.decimal(s, "amount"), shares: try StoredValue.optionalDecimal(s, "shares"),
+                  note: try s.column("note"), recordedAt: try StoredValue.instant(s, "recorded_at"))
     }
 }
