@@ -300,7 +300,7 @@ import Testing
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("loan_id: Int64") || result.out.contains("pandas not installed"), "\(result.out)")
         let csv = try String(contentsOfFile: out, encoding: .utf8)
-        let rows = csv.split(separator: "\n").dropFirst()
+        let rows = csv.split(whereSeparator: \.isNewline).dropFirst()
         let expected = try Connection(path: ledger.path, mode: .readOnly).scalar("SELECT count(*) FROM v_loan_day WHERE loan_id = 2", as: Int.self)
         #expect(rows.count == expected && expected > 0)
     }

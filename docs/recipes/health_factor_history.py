@@ -67,7 +67,8 @@ def with_stdlib(con, loan, args):
     print(f"pandas not installed; rows: {len(rows)}" + (f"; lowest health factor {min(factors)[0]:.4f} on {min(factors)[1]}" if factors else ""))
     if args.csv:
         with open(args.csv, "w", newline="") as f:
-            writer = csv.writer(f)
+            # "\n" like pandas' to_csv, so both paths write the same bytes (csv defaults to "\r\n").
+            writer = csv.writer(f, lineterminator="\n")
             writer.writerow(columns)
             writer.writerows(rows)
 
