@@ -69,7 +69,7 @@ struct PolicyList: ParsableCommand {
             ("id", .integer(Int(p.id.rawValue))), ("scope", .string(p.scope.description)), ("effective_at", .string(p.effectiveAt.description)),
             ("min_health_factor", .number(p.target.minHealthFactor)), ("max_ltv", .number(p.target.maxLTV)),
             ("recorded_at", .string(p.recordedAt.description)), ("note", p.note.map(OutputJSON.string) ?? .null)]) }))])
-        ReportOutput(json: json, text: "Buffer policies\n\n" + PlainTable.grid(header: header, rows: cells, rightAligned: [3, 4]),
+        try ReportOutput(json: json, text: "Buffer policies\n\n" + PlainTable.grid(header: header, rows: cells, rightAligned: [3, 4]),
                      csvHeader: header, csvRows: cells).emit(options.format)
     }
 }

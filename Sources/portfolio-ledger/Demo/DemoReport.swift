@@ -28,14 +28,14 @@ enum DemoReport {
                 var flagging = PricingPolicy.default
                 flagging.onMissingPrice = .flag
                 let history = try book.loanHistory(id, from: record.startedAt, to: at, sampling: .riskSeriesObservations, policy: flagging)
-                sections.append(ReportLoan.render(state, cost, history).text)
+                sections.append(try ReportLoan.render(state, cost, history).text)
             }
 
             let valuation = try book.hedgeValuation(demo.hedge, at: midQuarter, market: market)
             let decay = try book.thetaDecay(demo.hedge, from: try ISO8601.parse(DemoScenario.condorEntry), to: midQuarter, market: market)
-            sections.append(summarizedHedge(ReportHedge.render(valuation, decay).text, points: decay.points.count))
+            sections.append(summarizedHedge(try ReportHedge.render(valuation, decay).text, points: decay.points.count))
             sections.append("Hedge at the end (settled at expiry)\n\n"
-                            + ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text)
+                            + (try ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text))
 
             let start = try ISO8601.parse("2020-12-14T00:00:00Z")
             var returns: [FullStackReturnReport] = []

@@ -4,25 +4,45 @@ import PortfolioLedger
 
 /// One rendered report: the JSON document, the human text, and the main table for CSV.
 struct ReportOutput {
-    var json: OutputJSON
+    /// The JSON as a tree (what the HTML page walks), encoded from `document` when there is one.
+    private(set) var json: ReportJSONValue
+    /// The library's document for this report's JSON.
+    private(set) var document: (any ReportDocument)?
     var text: String
     var csvHeader: [String]
     var csvRows: [[String]]
 
+    init(json: ReportJSONValue, text: String, csvHeader: [String], csvRows: [[String]]) {
+        self.json = json
+        self.text = text
+        self.csvHeader = csvHeader
+        self.csvRows = csvRows
+    }
+
+    /// A report whose JSON is `document`, encoded by ``ReportJSONEncoder``.
+    init(document: some ReportDocument, text: String, csvHeader: [String], csvRows: [[String]]) throws {
+        self.init(json: try ReportJSONEncoder().tree(document), text: text, csvHeader: csvHeader, csvRows: csvRows)
+        self.document = document
+    }
+
     /// The report stamped with the instant it is at and, when `--as-known-at` was given, the
     /// knowledge cut-off (``stamped(at:knownAt:)``).
     func stamped(_ options: ReportOptions, at: Instant) throws -> ReportOutput {
-        stamped(at: at, knownAt: try options.knownAtInstant)
+        try stamped(at: at, knownAt: try options.knownAtInstant)
     }
 
     /// Every report, in every format, says what instant it is at and whether it is an
-    /// as-known-at view: JSON gets `at` (when the report has none of its own) and `as_known_at`
-    /// (null when not given); the text's first line names both; CSV rows end with `report_at` and
+    /// as-known-at view: the document gets `as_known_at` (null when not given; documents carry
+    /// their own `at`); the text's first line names both; CSV rows end with `report_at` and
     /// `as_known_at` columns (a CSV has no other place for them).
-    func stamped(at: Instant, knownAt: Instant?) -> ReportOutput {
+    func stamped(at: Instant, knownAt: Instant?) throws -> ReportOutput {
         var out = self
-        let knownText: OutputJSON = knownAt.map { .string($0.description) } ?? .null
-        if case .object(var members) = json {
+        if var document {
+            document.asKnownAt = knownAt
+            out.document = document
+            out.json = try ReportJSONEncoder().tree(document)
+        } else if case .object(var members) = json {
+            let knownText: ReportJSONValue = knownAt.map { .string($0.description) } ?? .null
             let position = members.firstIndex { $0.key == "report" }.map { $0 + 1 } ?? 0
             if !members.contains(where: { $0.key == "as_known_at" }) { members.insert(("as_known_at", knownText), at: position) }
             if !members.contains(where: { $0.key == "at" }) { members.insert(("at", .string(at.description)), at: position) }
@@ -41,9 +61,9 @@ struct ReportOutput {
         return out
     }
 
-    func emit(_ format: ReportFormat) {
+    func emit(_ format: ReportFormat) throws {
         switch format {
-        case .json: printLine(json.rendered)
+        case .json: printLine(try document.map { try ReportJSONEncoder().encode($0) } ?? json.rendered)
         case .table: printLine(text)
         case .csv: printLine(([csvHeader] + csvRows).map(Self.csvLine).joined(separator: "\n"))
         }
