@@ -41,7 +41,7 @@ enum DemoReport {
             var returns: [FullStackReturnReport] = []
             for numeraire in [Numeraire.usd, .eth] {
                 returns.append(try book.fullStackReturn(.portfolio, from: start, to: at, numeraire: numeraire, market: market))
-                sections.append(ReportReturns.render(returns[returns.count - 1]).text)
+                sections.append(try ReportReturns.render(returns[returns.count - 1]).text)
             }
             let costs = try loanIDs.map { try book.borrowingCost($0, at: at, numeraire: .usd) }
             sections.insert(story(usd: returns[0], eth: returns[1], costs: costs), at: 1)
