@@ -38,7 +38,7 @@ struct ReportOutput {
     func stamped(at: Instant, knownAt: Instant?) throws -> ReportOutput {
         var out = self
         if var document {
-            document.asKnownAt = knownAt
+            if document.asKnownAt == nil { document.asKnownAt = knownAt } // a statement carries its own
             out.document = document
             out.json = try ReportJSONEncoder().tree(document)
         } else if case .object(var members) = json {
