@@ -62,11 +62,10 @@ final class JSONNode {
         content = .array([])
     }
 
-    /// The child for `key`, created at the end on first use (a key written twice keeps its place).
+    /// A new member `key` at the end (a key written twice appears twice, as a query's repeated column does).
     func child(for key: String) -> JSONNode {
         makeObject()
         guard case .object(var members) = content else { preconditionFailure("not an object") }
-        if let existing = members.first(where: { $0.0 == key }) { return existing.1 }
         let node = JSONNode()
         members.append((key, node))
         content = .object(members)

@@ -16,7 +16,7 @@ enum DemoReport {
                 Condor premiums and leg marks are model values (Black–Scholes, VIX as implied vol, r = \(DemoScenario.rate),
                 q = \(DemoScenario.dividendYield)); the floor is the daily median CryptoPunks sale (a proxy).
                 """)
-            sections.append(ReportValuation.render(try book.portfolioValuation(at: at, market: market)).text)
+            sections.append(try ReportValuation.render(try book.portfolioValuation(at: at, market: market)).text)
 
             let loanIDs = [demo.fixedLoan, demo.poolLoan]
             for id in loanIDs {
