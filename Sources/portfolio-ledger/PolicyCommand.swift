@@ -65,11 +65,7 @@ struct PolicyList: ParsableCommand {
             [String(p.id.rawValue), p.scope.description, p.effectiveAt.description, Fmt.num(p.target.minHealthFactor, 2),
              Fmt.num(p.target.maxLTV, 4), p.recordedAt.description, p.note ?? ""]
         }
-        let json: OutputJSON = .object([("report", .string("policies")), ("policies", .array(rows.map { p in .object([
-            ("id", .integer(Int(p.id.rawValue))), ("scope", .string(p.scope.description)), ("effective_at", .string(p.effectiveAt.description)),
-            ("min_health_factor", .number(p.target.minHealthFactor)), ("max_ltv", .number(p.target.maxLTV)),
-            ("recorded_at", .string(p.recordedAt.description)), ("note", p.note.map(OutputJSON.string) ?? .null)]) }))])
-        ReportOutput(json: json, text: "Buffer policies\n\n" + PlainTable.grid(header: header, rows: cells, rightAligned: [3, 4]),
-                     csvHeader: header, csvRows: cells).emit(options.format)
+        try ReportOutput(unstamped: PolicyListDocument(rows), text: "Buffer policies\n\n" + PlainTable.grid(header: header, rows: cells, rightAligned: [3, 4]),
+                         csvHeader: header, csvRows: cells).emit(options.format)
     }
 }

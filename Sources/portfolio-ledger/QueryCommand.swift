@@ -54,7 +54,7 @@ struct QueryCommand: ParsableCommand {
                 columns: { printer = QueryRowPrinter(format: format, columns: $0, output: output) },
                 row: { values in
                     guard maxRows == 0 || printer?.rowCount ?? 0 < maxRows else { return false }
-                    printer?.print(values)
+                    try printer?.print(values)
                     return true
                 })
         } catch let failure as UntrustedQuery.Failure {
@@ -117,11 +117,11 @@ struct QueryRowPrinter {
         }
     }
 
-    mutating func print(_ row: [UntrustedQuery.Value]) {
+    mutating func print(_ row: [UntrustedQuery.Value]) throws {
         rowCount += 1
         switch format {
         case .json:
-            let object = OutputJSON.object(zip(columns, row).map { ($0, Self.json($1)) }).rendered
+            let object = try ReportJSONEncoder().encode(QueryRowDocument(columns: columns, values: row))
             output.append(rowCount == 1 ? "\n" : ",\n")
             output.append(object.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
         case .csv:
@@ -160,17 +160,6 @@ struct QueryRowPrinter {
         let line = cells.enumerated().map { c, cell in cell + String(repeating: " ", count: max(0, widths[c] - cell.count)) }
             .joined(separator: "  ")
         return String(line.reversed().drop(while: { $0 == " " }).reversed())
-    }
-
-    /// Text columns stay strings in JSON (booked money is exact decimal TEXT); numbers are numbers.
-    static func json(_ value: UntrustedQuery.Value) -> OutputJSON {
-        switch value {
-        case .integer(let v): .integer(Int(v))
-        case .real(let v): .number(v)
-        case .text(let v): .string(v)
-        case .blob(let v): .string(v.map { String(format: "%02x", $0) }.joined())
-        case .null: .null
-        }
     }
 
     static func text(_ value: UntrustedQuery.Value) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerMath
+import PortfolioLedger
 
 /// `calc condor`: metrics and P&L at expiry of an iron condor read from a CSV of legs.
 struct CalcCondorCommand: ParsableCommand {
@@ -33,20 +34,11 @@ struct CalcCondorCommand: ParsableCommand {
             return value
         }
         let condor = try readCondor()
-        let pnl = settlements.map { (settlement: $0, pnl: condor.pnl(at: $0)) }
-        let members: [(key: String, value: OutputJSON)] = [
-            ("kind", .string(condor.kind.rawValue)),
-            ("net_credit", .string(condor.netCredit.description)),
-            ("max_profit", .string(condor.maxProfit.description)),
-            ("max_loss", .string(condor.maxLoss.description)),
-            ("break_evens", .array(condor.breakEvens.map { .string($0.description) })),
-            ("pnl_at_expiry", .array(pnl.map { .object([("settlement", .string($0.settlement.description)),
-                                                        ("pnl", .string($0.pnl.description))]) })),
-        ]
-        output.format.emit(json: .object(members)) {
-            let summary = PlainTable.keyValue(Array(members.dropLast()))
-            guard !pnl.isEmpty else { return summary }
-            let rows = pnl.map { [$0.settlement.description, $0.pnl.description] }
+        let document = CondorCalcDocument(condor, settlements: settlements)
+        try output.format.emit(document: document) { tree in
+            let summary = PlainTable.keyValue(Array(tree.members.dropLast()))
+            guard !document.pnlAtExpiry.isEmpty else { return summary }
+            let rows = document.pnlAtExpiry.map { [$0.settlement.description, $0.pnl.description] }
             return summary + "\n\n" + PlainTable.grid(header: ["settlement", "pnl_at_expiry"], rows: rows, rightAligned: [0, 1])
         }
     }

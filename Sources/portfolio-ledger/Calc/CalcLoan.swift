@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerMath
+import PortfolioLedger
 
 /// `calc loan`: debt, interest and effective APR of a loan at an instant, under one interest model.
 struct CalcLoanCommand: ParsableCommand {
@@ -110,14 +111,8 @@ struct CalcLoanCommand: ParsableCommand {
         let loan = try makeModel(principal: principal, start: start)
         let debt: ExactDecimal
         do { debt = try loan.debt(at: at) } catch { throw failure(error) }
-        let interest = debt - principal
-        let apr = BorrowingCost.effectiveAPR(cost: interest, received: principal, seconds: start.seconds(to: at))
-        let members: [(key: String, value: OutputJSON)] = [
-            ("model", .string(model.rawValue)), ("at", .string(at.description)),
-            ("principal", .string(principal.description)), ("debt", .string(debt.description)),
-            ("interest", .string(interest.description)), ("effective_apr", .number(apr)),
-        ]
-        output.format.emit(json: .object(members)) { PlainTable.keyValue(members) }
+        let document = LoanCalcDocument(model: model.rawValue, start: start, at: at, principal: principal, debt: debt)
+        try output.format.emit(document: document) { PlainTable.keyValue($0.members) }
     }
 
     private func makeModel(principal: ExactDecimal, start: Instant) throws(CLIFailure) -> InterestModel {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerMath
+import PortfolioLedger
 
 /// `calc option`: Black–Scholes–Merton price and greeks of one European option, or of every row
 /// of a CSV file; solves for implied volatility when a price is given.
@@ -72,14 +73,15 @@ struct CalcOptionCommand: ParsableCommand {
             let results = try evaluateFile(input)
             let withImpliedVol = results.contains { $0.impliedVol != nil }
             let header = ["line"] + OptionResult.keys(withImpliedVol: withImpliedVol)
-            output.format.emit(json: .array(results.map(\.json))) {
-                PlainTable.grid(header: header,
-                               rows: results.map { [String($0.line ?? 0)] + $0.cells(withImpliedVol: withImpliedVol) },
-                               rightAligned: Set(header.indices))
+            try output.format.emit(document: results.map(\.document)) { tree in
+                guard case .array(let items) = tree else { return "" }
+                return PlainTable.grid(header: header,
+                                       rows: zip(results, items).map { [String($0.line ?? 0)] + OptionResult.cells($1, withImpliedVol: withImpliedVol) },
+                                       rightAligned: Set(header.indices))
             }
         } else {
             let result = try OptionInputs(cell: { name in flagValues.first { $0.name == name }?.value ?? "" }, location: .flags).evaluate()
-            output.format.emit(json: result.json) { PlainTable.keyValue(result.members) }
+            try output.format.emit(document: result.document) { PlainTable.keyValue($0.members) }
         }
     }
 
@@ -184,17 +186,14 @@ struct OptionResult {
          "time_to_expiry_years"] + (withImpliedVol ? ["implied_vol"] : [])
     }
 
-    var members: [(key: String, value: OutputJSON)] {
-        let values = [greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.thetaPerYear, greeks.thetaPerDay,
-                      greeks.rho, intrinsic, extrinsic, timeToExpiry] + (impliedVol.map { [$0] } ?? [])
-        return zip(Self.keys(withImpliedVol: impliedVol != nil), values).map { ($0, .number($1)) }
+    /// The library's document of this result.
+    var document: OptionCalcDocument {
+        OptionCalcDocument(greeks: greeks, intrinsic: intrinsic, extrinsic: extrinsic, timeToExpiry: timeToExpiry, impliedVol: impliedVol)
     }
 
-    var json: OutputJSON { .object(members) }
-
-    /// Table cells in key order; `-` for a missing implied vol when other rows have one.
-    func cells(withImpliedVol: Bool) -> [String] {
-        let cells = members.map(\.value.cell)
-        return withImpliedVol && impliedVol == nil ? cells + ["-"] : cells
+    /// Table cells of one result's tree in key order; `-` for a missing implied vol when other rows have one.
+    static func cells(_ tree: ReportJSONValue, withImpliedVol: Bool) -> [String] {
+        let cells = tree.members.map(\.value.cell)
+        return withImpliedVol && cells.count < keys(withImpliedVol: true).count ? cells + ["-"] : cells
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerMath
+import PortfolioLedger
 
 /// `calc xirr`: the money-weighted annual return of dated cash flows (Excel's XIRR).
 struct CalcXIRRCommand: ParsableCommand {
@@ -38,25 +39,9 @@ struct CalcXIRRCommand: ParsableCommand {
             amounts.append(try location.number(row.text("amount"), "amount"))
         }
         let result = XIRR.solve(dates: dates, amounts: amounts, basis: basis.timeBasis)
-        let members = Self.members(result, flows: dates.count)
-        output.format.emit(json: .object(members)) { PlainTable.keyValue(members) }
+        try output.format.emit(document: XIRRCalcDocument(result, flows: dates.count)) { PlainTable.keyValue($0.members) }
         if case .invalid(let reason) = result {
             throw InputLocation.failure(file: input, reason.description)
         }
-    }
-
-    /// The output object, keys in their fixed order.
-    static func members(_ result: XIRR.Result, flows: Int) -> [(key: String, value: OutputJSON)] {
-        let status: String
-        var multipleRoots = false
-        switch result {
-        case .ok(let solution):
-            status = "ok"
-            multipleRoots = solution.multipleRootsPossible
-        case .noSolution: status = "no_solution"
-        case .invalid: status = "invalid"
-        }
-        return [("rate", .number(result.rate)), ("status", .string(status)),
-                ("multiple_roots_possible", .bool(multipleRoots)), ("flows", .integer(flows))]
     }
 }

@@ -16,7 +16,7 @@ enum DemoReport {
                 Condor premiums and leg marks are model values (Black–Scholes, VIX as implied vol, r = \(DemoScenario.rate),
                 q = \(DemoScenario.dividendYield)); the floor is the daily median CryptoPunks sale (a proxy).
                 """)
-            sections.append(ReportValuation.render(try book.portfolioValuation(at: at, market: market)).text)
+            sections.append(try ReportValuation.render(try book.portfolioValuation(at: at, market: market)).text)
 
             let loanIDs = [demo.fixedLoan, demo.poolLoan]
             for id in loanIDs {
@@ -28,20 +28,20 @@ enum DemoReport {
                 var flagging = PricingPolicy.default
                 flagging.onMissingPrice = .flag
                 let history = try book.loanHistory(id, from: record.startedAt, to: at, sampling: .riskSeriesObservations, policy: flagging)
-                sections.append(ReportLoan.render(state, cost, history).text)
+                sections.append(try ReportLoan.render(state, cost, history).text)
             }
 
             let valuation = try book.hedgeValuation(demo.hedge, at: midQuarter, market: market)
             let decay = try book.thetaDecay(demo.hedge, from: try ISO8601.parse(DemoScenario.condorEntry), to: midQuarter, market: market)
-            sections.append(summarizedHedge(ReportHedge.render(valuation, decay).text, points: decay.points.count))
+            sections.append(summarizedHedge(try ReportHedge.render(valuation, decay).text, points: decay.points.count))
             sections.append("Hedge at the end (settled at expiry)\n\n"
-                            + ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text)
+                            + (try ReportHedges.render([try book.hedgeValuation(demo.hedge, at: at, market: market)], at: at).text))
 
             let start = try ISO8601.parse("2020-12-14T00:00:00Z")
             var returns: [FullStackReturnReport] = []
             for numeraire in [Numeraire.usd, .eth] {
                 returns.append(try book.fullStackReturn(.portfolio, from: start, to: at, numeraire: numeraire, market: market))
-                sections.append(ReportReturns.render(returns[returns.count - 1]).text)
+                sections.append(try ReportReturns.render(returns[returns.count - 1]).text)
             }
             let costs = try loanIDs.map { try book.borrowingCost($0, at: at, numeraire: .usd) }
             sections.insert(story(usd: returns[0], eth: returns[1], costs: costs), at: 1)

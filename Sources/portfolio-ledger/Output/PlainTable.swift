@@ -1,7 +1,9 @@
+import PortfolioLedger
+
 /// Plain-text tables: columns padded to their widest cell, two spaces apart, no trailing blanks.
 enum PlainTable {
     /// One `key  value` line per member, keys left-aligned.
-    static func keyValue(_ members: [(key: String, value: OutputJSON)]) -> String {
+    static func keyValue(_ members: [(key: String, value: ReportJSONValue)]) -> String {
         grid(header: nil, rows: members.map { [$0.key, $0.value.cell] }, rightAligned: [])
     }
 

@@ -62,7 +62,7 @@ struct ReplayCommand: ParsableCommand {
             let points = try ReplaySweep.run(policy, grid: grid, market: market, from: start, to: end) { done, total in progress.report(done, total) }
             progress.finish()
             let showActions = bufferActions != nil
-            printLine(format == .json ? ReplayOutput.sweepJSON(points, showActions: showActions).rendered
+            printLine(format == .json ? try ReplayOutput.sweepJSON(points, showActions: showActions)
                                       : ReplayOutput.sweepTable(points, showActions: showActions))
             if let chart { try ReplayOutput.write(SweepChart(title: "Sweep: \(policy.name)", from: start, to: end, points: points).svg(), to: chart) }
             if let out, let point = writePoint {
@@ -73,7 +73,7 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         let comparison = try ReplayComparison.run(policy, market: market, from: start, to: end)
-        printLine(format == .json ? ReplayOutput.comparisonJSON(comparison, from: start, to: end).rendered
+        printLine(format == .json ? try ReplayOutput.comparisonJSON(comparison, from: start, to: end)
                                   : ReplayOutput.comparisonTable(comparison, from: start, to: end))
         if let out { try writeLedger(policy, market: market, from: start, to: end, to: out) }
         if let chart {

@@ -23,12 +23,8 @@ enum ReplayOutput {
         return text
     }
 
-    static func comparisonJSON(_ comparison: ReplayComparison, from: Instant, to: Instant) -> OutputJSON {
-        .object([("policy", .string(comparison.layers[0].policy.name)), ("from", .string(ISO8601.formatDate(from))),
-                 ("to", .string(ISO8601.formatDate(to))), ("simulated", .bool(true)),
-                 ("layers", .array(comparison.layers.map {
-                     .object([("layer", .string($0.name))] + outcomeJSON($0.outcome, actions: hasOtherActions(comparison.layers[0].policy)))
-                 }))])
+    static func comparisonJSON(_ comparison: ReplayComparison, from: Instant, to: Instant) throws -> String {
+        try ReportJSONEncoder().encode(ReplayComparisonDocument(comparison, from: from, to: to))
     }
 
     /// `showActions` (a `--buffer-actions` axis) adds the point's actions and what they did.
@@ -50,13 +46,8 @@ enum ReplayOutput {
             + "\n\(survived) of \(points.count) points survived"
     }
 
-    static func sweepJSON(_ points: [ReplaySweepPoint], showActions: Bool = false) -> OutputJSON {
-        .array(points.map { p in
-            let actions: [(key: String, value: OutputJSON)] = showActions
-                ? [("bufferActions", p.bufferActions.map { .array($0.map { .string($0.rawValue) }) } ?? .null)] : []
-            return .object([("ltv", .number(p.ltv)), ("bufferHealthFactor", .number(p.bufferHealthFactor))] + actions + [("hedge", .bool(p.hedge))]
-                           + outcomeJSON(p.outcome, actions: showActions))
-        })
+    static func sweepJSON(_ points: [ReplaySweepPoint], showActions: Bool = false) throws -> String {
+        try ReportJSONEncoder().encode(points.map { ReplaySweepPointDocument($0, showActions: showActions) })
     }
 
     /// True when the buffer does more than repay from cash (the extra columns and keys are shown only then,
@@ -71,26 +62,6 @@ enum ReplayOutput {
     private static func actionColumns(_ o: ReplayOutcome) -> [String] {
         [o.collateralPledges == 0 ? "-" : String(o.collateralPledges),
          o.hedgeSales == 0 ? "-" : "\(o.hedgeRepaidETH.formatted(fractionDigits: 4)) (\(o.hedgeSales)×)"]
-    }
-
-    private static func outcomeJSON(_ o: ReplayOutcome, actions: Bool) -> [(key: String, value: OutputJSON)] {
-        let liquidation: OutputJSON = o.liquidation.map {
-            .object([("at", .string(ISO8601.format($0.at))), ("floorETH", .number($0.floor)), ("debtETH", .string($0.debt.description)),
-                     ("surplusETH", .string($0.surplus.description))])
-        } ?? .null
-        let core: [(key: String, value: OutputJSON)] = [
-            ("survived", .bool(o.survived)), ("liquidation", liquidation), ("minimumHealthFactor", .number(o.minimumHealthFactor)),
-            ("minimumHealthFactorAt", o.minimumHealthFactorAt.map { .string(ISO8601.format($0)) } ?? .null),
-            ("borrowingCostETH", .string(o.borrowingCostETH.description)), ("borrowingCostUSD", .number(o.borrowingCostUSD)),
-            ("hedgePnLUSD", .string(o.hedgePnLUSD.description)), ("condorCycles", .integer(o.condorCycles)),
-            ("bufferRepayments", .integer(o.bufferRepayments)), ("bufferCashUsedETH", .string(o.bufferCashUsedETH.description))]
-        let done: [(key: String, value: OutputJSON)] = actions
-            ? [("collateralPledges", .integer(o.collateralPledges)), ("hedgeSales", .integer(o.hedgeSales)),
-               ("hedgeRepaidETH", .string(o.hedgeRepaidETH.description))] : []
-        let result: [(key: String, value: OutputJSON)] = [
-            ("terminalValueUSD", .number(o.terminalValueUSD)), ("xirr", .number(o.xirr.rate)), ("moneyMultiple", .number(o.moneyMultiple)),
-            ("notes", .array(o.notes.map(OutputJSON.string)))]
-        return core + done + result
     }
 
     /// The policy's health factor beside the same policy without its buffer rule.

@@ -45,9 +45,7 @@ struct ReportStatement: ReportView {
     }
 
     /// True when the period touches a yield position (held at either end, or a withdrawal in it).
-    static func hasYield(_ s: IncomeStatement) -> Bool {
-        !s.opening.yieldPositions.isEmpty || !s.closing.yieldPositions.isEmpty || s.lines.contains { $0.kind == .yieldRealized }
-    }
+    static func hasYield(_ s: IncomeStatement) -> Bool { s.touchesYield }
 
     static var bookedRows: [(String, String, (BookedIncome) -> ExactDecimal)] { [
         ("realized NFT gain", "realized_nft_gain", \.realizedNFTGain),
@@ -61,7 +59,7 @@ struct ReportStatement: ReportView {
         ("external flows (deposits − withdrawals)", "external_flows", \.externalFlows),
     ] }
 
-    static func render(_ s: IncomeStatement) -> ReportOutput {
+    static func render(_ s: IncomeStatement) throws -> ReportOutput {
         let unit = s.numeraire.rawValue
         var text = "Income statement (\(s.from), \(s.to)]" + (s.knownAt.map { ", as known at \($0)" } ?? "") + "\n\n"
         text += "Booked (exact, per currency)\n"
@@ -115,59 +113,7 @@ struct ReportStatement: ReportView {
             }
         }
         text += "\n" + Fmt.pricesText(s.marked?.prices ?? [])
-        return ReportOutput(json: json(s), text: text, csvHeader: lineHeader, csvRows: lineRows)
-    }
-
-    static func json(_ s: IncomeStatement) -> OutputJSON {
-        let marked: OutputJSON = s.marked.map { (m: MarkedIncome) -> OutputJSON in markedJSON(m, yield: hasYield(s)) } ?? .null
-        return .object([
-            ("report", .string("statement")), ("from", .string(s.from.description)), ("to", .string(s.to.description)),
-            ("as_known_at", s.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(s.numeraire.rawValue)),
-            ("booked", .array(s.booked.map { b in bookedJSON(b, rows: bookedRows(for: s)) })),
-            ("booked_reconciliation", .array(s.bookedReconciliation.map { r in .object([
-                ("currency", .string(r.currency.code)), ("opening_equity", .string(r.openingEquity.description)),
-                ("external_flows", .string(r.externalFlows.description)), ("profit_and_loss", .string(r.profitAndLoss.description)),
-                ("closing_equity", .string(r.closingEquity.description)), ("residual", .string(r.residual.description)),
-                ("holds", .bool(r.holds))]) })),
-            ("marked", marked),
-            ("mark_problem", s.markProblem.map { .string($0.description) } ?? .null),
-            ("lines", .array(s.lines.map { l in .object([
-                ("at", .string(l.at.description)), ("kind", .string(l.kind.rawValue)), ("amount", .string(l.amount.amount.description)),
-                ("currency", .string(l.amount.currency.code)), ("entry_table", .string(l.entryTable)), ("entry_id", .integer(Int(l.entryID))),
-                ("converted", .number(l.converted?.converted)), ("rate", .number(l.converted?.rate))]) })),
-            ("disposals", .array(s.disposals.map { d in .object([
-                ("nft_id", .integer(Int(d.nft.rawValue))), ("kind", .string(d.kind.rawValue)), ("at", .string(d.at.description)),
-                ("proceeds", .string(d.proceeds.amount.description)), ("proceeds_currency", .string(d.proceeds.currency.code)),
-                ("cost_basis", d.isCostBasisKnown ? d.costBasis.map { .string($0.amount.description) } ?? .null : .null),
-                ("cost_currency", d.costBasis.map { .string($0.currency.code) } ?? .null),
-                ("realized_gain", d.realizedGain.map { .string($0.amount.description) } ?? .null)]) })),
-            ("prices", .array((s.marked?.prices ?? []).map(Fmt.priceJSON))),
-        ])
-    }
-
-    static func bookedJSON(_ b: BookedIncome, rows: [(String, String, (BookedIncome) -> ExactDecimal)]) -> OutputJSON {
-        let members: [(key: String, value: OutputJSON)] = rows.map { ($0.1, .string($0.2(b).description)) }
-        return .object([("currency", .string(b.currency.code))] + members)
-    }
-
-    static func markedJSON(_ m: MarkedIncome, yield: Bool) -> OutputJSON {
-        let r = m.reconciliation
-        return .object([
-            ("booked_profit_and_loss", .number(m.bookedProfitAndLoss)), ("unrealized_nft_change", .number(m.unrealizedNFTChange)),
-            ("option_mtm_change", .number(m.optionMTMChange)), ("accrued_interest_change", .number(m.accruedInterestChange)),
-        ] + (yield ? [("unrealized_yield_change", .number(m.unrealizedYieldChange))] : []) + [
-            ("fx_translation", .number(m.fxTranslation)), ("total_profit_and_loss", .number(m.totalProfitAndLoss)),
-            ("external_flows", .number(m.externalFlows)),
-            ("fx", .array(m.fx.map { f in .object([
-                ("currency", .string(f.currency.code)), ("opening_rate", .number(f.openingRate)), ("closing_rate", .number(f.closingRate)),
-                ("on_opening_equity", .number(f.onOpeningEquity)), ("on_movements", .number(f.onMovements))]) })),
-            ("reconciliation", .object([
-                ("opening_equity", .number(r.openingEquity)), ("external_flows", .number(r.externalFlows)),
-                ("booked_profit_and_loss", .number(r.bookedProfitAndLoss)), ("marked_changes", .number(r.markedChanges)),
-                ("fx_translation", .number(r.fxTranslation)), ("expected_closing_equity", .number(r.expectedClosingEquity)),
-                ("closing_equity", .number(r.closingEquity)), ("residual", .number(r.residual)), ("tolerance", .number(r.tolerance)),
-                ("holds", .bool(r.holds))])),
-        ])
+        return try ReportOutput(document: StatementDocument(s), text: text, csvHeader: lineHeader, csvRows: lineRows)
     }
 }
 
@@ -190,7 +136,7 @@ struct ReportBalanceSheet: ReportView {
         return try Self.render(sheet, numeraire: numeraire).stamped(options, at: at)
     }
 
-    static func render(_ b: BalanceSheet, numeraire: Numeraire) -> ReportOutput {
+    static func render(_ b: BalanceSheet, numeraire: Numeraire) throws -> ReportOutput {
         let unit = numeraire.rawValue
         var text = "Balance sheet at \(b.at)" + (b.knownAt.map { ", as known at \($0)" } ?? "") + "\n\nBooked (exact, per currency)\n"
         // The yield column only for books with yield positions, so the others read as before.
@@ -248,52 +194,6 @@ struct ReportBalanceSheet: ReportView {
             text += "\n\nAt mark: not computed: \(b.markProblem?.description ?? "no prices")"
         }
         text += "\n" + Fmt.pricesText(b.marked?.prices ?? [])
-        return ReportOutput(json: json(b, numeraire: numeraire), text: text, csvHeader: header, csvRows: rows)
-    }
-
-    static func json(_ b: BalanceSheet, numeraire: Numeraire) -> OutputJSON {
-        .object([
-            ("report", .string("balance-sheet")), ("at", .string(b.at.description)),
-            ("as_known_at", b.knownAt.map { .string($0.description) } ?? .null), ("numeraire", .string(numeraire.rawValue)),
-            ("booked", .array(b.booked.map { x in .object([
-                ("currency", .string(x.currency.code)), ("cash", .string(x.cash.description)), ("nfts_at_cost", .string(x.nftsAtCost.description)),
-            ] + (b.yieldPositions.isEmpty ? [] : [("yield_at_cost", .string(x.yieldAtCost.description))]) + [
-                ("assets", .string(x.assets.description)), ("loan_principal", .string(x.loanPrincipal.description)),
-                ("liabilities", .string(x.liabilities.description)), ("equity", .string(x.equity.description))]) })),
-            ("nfts", .array(b.nfts.map { n in .object([
-                ("nft_id", .integer(Int(n.lot.nft.rawValue))), ("acquired_at", .string(n.lot.acquisition.tradedAt.description)),
-                ("cost_basis", n.lot.isCostKnown ? .string(n.lot.costBasis.amount.description) : .null),
-                ("cost_currency", .string(n.lot.costBasis.currency.code)),
-                ("pledged", .bool(n.isPledged)), ("pledged_to_loan_id", n.pledgedTo.map { .integer(Int($0.rawValue)) } ?? .null),
-                ("mark", n.mark.map(Fmt.priceJSON) ?? .null), ("mark_value", .number(n.markValue)),
-                ("unrealized_gain", .number(n.lot.isCostKnown ? n.unrealizedGain : nil))]) })),
-            ("loans", .array(b.loans.map { l in .object([
-                ("loan_id", .integer(Int(l.loan.rawValue))), ("protocol", .string(l.lendingProtocol.rawValue)),
-                ("currency", .string(l.currency.code)), ("outstanding_principal", .string(l.outstandingPrincipal.description)),
-                ("accrued_interest", l.accruedInterest.map { .string($0.description) } ?? .null),
-                ("debt", l.debt.map { .string($0.description) } ?? .null)]) })),
-            ("hedges", .array(b.hedges.map { h in .object([
-                ("hedge_id", .integer(Int(h.hedge.rawValue))), ("name", .string(h.name)), ("value_usd", .number(h.valueUSD))]) })),
-        ] + (b.yieldPositions.isEmpty ? [] : [("yield_positions", .array(b.yieldPositions.map { y in .object([
-                ("yield_position_id", .integer(Int(y.holding.position.id.rawValue))), ("name", .string(y.holding.position.name)),
-                ("kind", .string(y.holding.position.kind.rawValue)), ("currency", .string(y.holding.position.currency.code)),
-                ("funding_loan_id", y.holding.position.fundingLoan.map { .integer(Int($0.rawValue)) } ?? .null),
-                ("shares", y.holding.shares.map { .string($0.description) } ?? .null), ("cost_basis", .string(y.holding.costBasis.description)),
-                ("value", .number(y.value?.value)), ("unrealized", .number(y.value?.unrealized)),
-                ("share_price", y.value?.sharePrice.map(Fmt.priceJSON) ?? .null)]) }))]) + [
-            ("marked", b.marked.map { m in .object([
-                ("cash", .number(m.cash)), ("nfts_at_mark", .number(m.nftsAtMark)),
-            ] + (b.yieldPositions.isEmpty ? [] : [("yield_at_mark", .number(m.yieldAtMark))]) + [
-                ("hedge_assets", .number(m.hedgeAssets)),
-                ("assets", .number(m.assets)), ("loan_debt", .number(m.loanDebt)), ("hedge_liabilities", .number(m.hedgeLiabilities)),
-                ("liabilities", .number(m.liabilities)), ("equity", .number(m.equity)),
-                ("rates", .array(m.rates.map { r in .object([("currency", .string(r.currency.code)), ("rate", .number(r.rate))]) })),
-                ("adjustments", .array(m.adjustments.map { a in .object([
-                    ("currency", .string(a.currency.code)), ("unrealized_nft", .number(a.unrealizedNFT)), ("option_mtm", .number(a.optionMTM)),
-                    ("accrued_interest", .number(a.accruedInterest))]) })),
-            ]) } ?? .null),
-            ("mark_problem", b.markProblem.map { .string($0.description) } ?? .null),
-            ("prices", .array((b.marked?.prices ?? []).map(Fmt.priceJSON))),
-        ])
+        return try ReportOutput(document: BalanceSheetDocument(b, numeraire: numeraire), text: text, csvHeader: header, csvRows: rows)
     }
 }

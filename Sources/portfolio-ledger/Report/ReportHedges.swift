@@ -27,44 +27,9 @@ struct ReportHedges: ReportView {
          Fmt.usd(v.thetaPerDayUSD), v.netPremiumUSD.description, Fmt.usd(v.pnlUSD)]
     }
 
-    static func render(_ valuations: [HedgeValuation], at: Instant) -> ReportOutput {
+    static func render(_ valuations: [HedgeValuation], at: Instant) throws -> ReportOutput {
         let text = "Hedges at \(at)\n\n" + PlainTable.grid(header: header, rows: valuations.map(row), rightAligned: [2, 3, 4, 5, 6, 7])
-        return ReportOutput(json: .object([("report", .string("hedges")), ("at", .string(at.description)),
-                                           ("hedges", .array(valuations.map(hedgeJSON)))]),
-                            text: text, csvHeader: header, csvRows: valuations.map(row))
-    }
-
-    static func legJSON(_ l: OptionLegValuation) -> OutputJSON {
-        .object([
-            ("contract_id", .integer(Int(l.contract.id.rawValue))), ("root", .string(l.contract.root.rawValue)),
-            ("option_type", .string(l.contract.optionType.rawValue)), ("strike", .string(l.contract.strike.description)),
-            ("expires_at", .string(l.contract.expiresAt.description)), ("quantity", .integer(l.quantity)),
-            ("mark", .number(l.mark)), ("mark_source", .string(l.markSource.rawValue)),
-            ("quote_age_seconds", l.quoteAgeSeconds.map { .integer(Int($0)) } ?? .null),
-            ("underlying", .number(l.underlying)), ("implied_vol", .number(l.impliedVol)),
-            ("intrinsic", .number(l.intrinsic)), ("extrinsic", .number(l.extrinsic)),
-            ("delta", .number(l.greeks?.delta)), ("gamma", .number(l.greeks?.gamma)), ("vega", .number(l.greeks?.vega)),
-            ("theta_per_day", .number(l.greeks?.thetaPerDay)), ("rho", .number(l.greeks?.rho)),
-            ("value_usd", .number(l.valueUSD)), ("theta_per_day_usd", .number(l.thetaPerDayUSD)),
-        ])
-    }
-
-    static func hedgeJSON(_ v: HedgeValuation) -> OutputJSON {
-        .object([
-            ("hedge_id", .integer(Int(v.hedge.id.rawValue))), ("name", .string(v.hedge.name)), ("at", .string(v.at.description)),
-            ("rate", .number(v.rate)), ("dividend_yield", .number(v.dividendYield)),
-            ("value_usd", .number(v.valueUSD)), ("extrinsic_usd", .number(v.extrinsicUSD)), ("theta_per_day_usd", .number(v.thetaPerDayUSD)),
-            ("net_premium_usd", .string(v.netPremiumUSD.description)), ("fees_usd", .string(v.feesUSD.description)),
-            ("settlement_cash_usd", .string(v.settlementCashUSD.description)), ("pnl_usd", .number(v.pnlUSD)),
-            ("position_greeks", .object([("delta", .number(v.positionGreeks.delta)), ("gamma", .number(v.positionGreeks.gamma)),
-                                         ("vega", .number(v.positionGreeks.vega)), ("theta_per_day", .number(v.positionGreeks.thetaPerDay)),
-                                         ("rho", .number(v.positionGreeks.rho))])),
-            ("condor", v.condor.map { c in .object([
-                ("kind", .string(c.kind.rawValue)), ("net_credit", .string(c.netCredit.description)),
-                ("max_profit", .string(c.maxProfit.description)), ("max_loss", .string(c.maxLoss.description)),
-                ("break_evens", .array(c.breakEvens.map { .string($0.description) }))]) } ?? .null),
-            ("legs", .array(v.legs.map(legJSON))),
-        ])
+        return try ReportOutput(document: HedgesDocument(valuations, at: at), text: text, csvHeader: header, csvRows: valuations.map(row))
     }
 }
 
@@ -97,7 +62,7 @@ struct ReportHedge: ReportView {
         return try Self.render(valuation, decay).stamped(options, at: at)
     }
 
-    static func render(_ v: HedgeValuation, _ d: ThetaDecayReport) -> ReportOutput {
+    static func render(_ v: HedgeValuation, _ d: ThetaDecayReport) throws -> ReportOutput {
         var text = "Hedge \(v.hedge.id) '\(v.hedge.name)' at \(v.at) (r = \(v.rate), q = \(v.dividendYield))\n\n"
         let legRows = v.legs.map { l in
             [l.contract.root.rawValue, l.contract.optionType.rawValue, l.contract.strike.description, String(l.quantity),
@@ -133,18 +98,6 @@ struct ReportHedge: ReportView {
             text += "\n\nLeft out of the series (a leg held then had no value):\n"
                 + d.skipped.map { "  \($0.at): \($0.reason)" }.joined(separator: "\n")
         }
-        var json = ReportHedges.hedgeJSON(v)
-        if case .object(var members) = json {
-            members.insert(("report", .string("hedge")), at: 0)
-            members.append(("theta_decay", .array(d.points.map { p in .object([
-                ("at", .string(p.at.description)), ("extrinsic_usd", .number(p.extrinsicUSD)),
-                ("model_theta_per_day_usd", .number(p.modelThetaPerDayUSD)), ("model_decay_usd", .number(p.modelDecayUSD)),
-                ("realized_decay_usd", .number(p.realizedDecayUSD)), ("cumulative_model_usd", .number(p.cumulativeModelUSD)),
-                ("cumulative_realized_usd", .number(p.cumulativeRealizedUSD)),
-                ("mark_sources", .array(p.markSources.map { .string($0.rawValue) }))]) })))
-            members.append(("theta_decay_skipped", .array(d.skipped.map { .object([("at", .string($0.at.description)), ("reason", .string($0.reason))]) })))
-            json = .object(members)
-        }
-        return ReportOutput(json: json, text: text, csvHeader: decayHeader, csvRows: decayRows)
+        return try ReportOutput(document: HedgeDocument(v, decay: d), text: text, csvHeader: decayHeader, csvRows: decayRows)
     }
 }

@@ -38,7 +38,7 @@ struct ReportLoans: ReportView {
 
     static let header = ["loan", "protocol", "status", "debt", "accrued interest", "LTV", "HF", "liquidation floor", "to maturity"]
 
-    static func render(_ states: [LoanStateReport], at: Instant) -> ReportOutput {
+    static func render(_ states: [LoanStateReport], at: Instant) throws -> ReportOutput {
         var text = "Loans at \(at)\n\n" + PlainTable.grid(header: header, rows: states.map(row), rightAligned: [5, 6])
         let notes = states.flatMap { (s: LoanStateReport) -> [String] in
             var lines: [String] = []
@@ -49,9 +49,7 @@ struct ReportLoans: ReportView {
         }
         if !notes.isEmpty { text += "\n\n" + notes.joined(separator: "\n") }
         text += "\n" + Fmt.pricesText(states.flatMap { $0.risk?.collateral.pricesUsed ?? [] })
-        return ReportOutput(json: .object([("report", .string("loans")), ("at", .string(at.description)),
-                                           ("loans", .array(states.map(stateJSON)))]),
-                            text: text, csvHeader: header, csvRows: states.map(row))
+        return try ReportOutput(document: LoansDocument(states, at: at), text: text, csvHeader: header, csvRows: states.map(row))
     }
 
     /// A collection with no floor series at all is unvalued (vault or wrapped tokens), not a failure.
@@ -60,32 +58,7 @@ struct ReportLoans: ReportView {
         return "price problem: \(problem)"
     }
 
-    static func caseNone(_ p: PriceLiquidation) -> String? {
-        if case .none(let reason) = p { return "no price liquidation: \(reason)" }
-        return nil
-    }
-
-    static func stateJSON(_ s: LoanStateReport) -> OutputJSON {
-        .object([
-            ("loan_id", .integer(Int(s.loan.id.rawValue))), ("protocol", .string(s.loan.lendingProtocol.rawValue)),
-            ("currency", .string(s.loan.currency.code)), ("status", .string(s.status.rawValue)), ("at", .string(s.at.description)),
-            ("principal", .string(s.loan.principal.description)), ("outstanding_principal", .string(s.outstandingPrincipal.description)),
-            ("debt", .string(s.debt.description)), ("accrued_interest", .string(s.accruedInterest.description)),
-            ("maturity", s.maturity.map { .string($0.description) } ?? .null),
-            ("seconds_to_maturity", s.secondsToMaturity.map { .integer(Int($0)) } ?? .null),
-            ("price_liquidation", .string(caseNone(s.priceLiquidation) ?? "by price")),
-            ("risk_source", .string(s.riskSource.description)),
-            ("collateral_value", s.risk.map { .string($0.collateral.value.description) } ?? .null),
-            ("loan_to_value", .number(s.risk?.loanToValue)), ("liquidation_threshold", .number(s.risk?.liquidationThreshold)),
-            ("health_factor", Fmt.hfJSON(s.risk?.healthFactor)),
-            ("liquidation_floor_price", s.risk?.liquidationFloorPrice.map { .string($0.description) } ?? .null),
-            ("liquidation_floor_price_usd", .number(s.risk?.liquidationFloorPriceUSD)),
-            ("liquidatable", s.risk?.isLiquidatable.map(OutputJSON.bool) ?? .null),
-            ("prices", .array((s.risk?.collateral.pricesUsed ?? []).map(Fmt.priceJSON))),
-            ("price_problem", s.priceProblem.map { .string($0.description) } ?? .null),
-            ("notes", .array(s.notes.map(OutputJSON.string))),
-        ])
-    }
+    static func caseNone(_ p: PriceLiquidation) -> String? { p.noneText }
 }
 
 /// `report loan ID`: one loan's state, cost and risk history.
@@ -125,7 +98,7 @@ struct ReportLoan: ReportView {
         return try Self.render(state, cost, history).stamped(options, at: at)
     }
 
-    static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) -> ReportOutput {
+    static func render(_ s: LoanStateReport, _ c: LoanBorrowingCost, _ h: LoanHistoryReport) throws -> ReportOutput {
         var text = "Loan \(s.loan.id) (\(s.loan.lendingProtocol.rawValue), \(s.loan.currency)) at \(s.at)\n\n"
         text += PlainTable.grid(header: ReportLoans.header, rows: [ReportLoans.row(s)], rightAligned: [5, 6])
         if let problem = s.priceProblem { text += "\n" + ReportLoans.problemText(problem) }
@@ -159,34 +132,7 @@ struct ReportLoan: ReportView {
             [p.at.description, p.debt.description, Fmt.pct(p.loanToValue), Fmt.hf(p.healthFactor),
              p.liquidationFloorPrice?.description ?? "-", p.isLiquidatable.map { $0 ? "yes" : "no" } ?? "-"]
         }
-        let json: OutputJSON = .object([
-            ("report", .string("loan")), ("state", ReportLoans.stateJSON(s)),
-            ("borrowing_cost", .object([
-                ("currency", .string(c.currency.code)), ("start", .string(c.start.description)), ("end", .string(c.end.description)),
-                ("borrowed", .string(c.borrowed.description)), ("received", .string(c.received.description)),
-                ("interest_paid", .string(c.interestPaid.description)), ("fees_paid", .string(c.feesPaid.description)),
-                ("interest_accrued", .string(c.interestAccrued.description)), ("debt_at_end", .string(c.debtAtEnd.description)),
-                ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
-                ("numeraire", .string(c.numeraire.rawValue)), ("cost_in_numeraire", .number(c.costInNumeraire)),
-                ("received_in_numeraire", .number(c.receivedInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
-                ("cost_split_in_numeraire", ReportCost.splitJSON(c.costSplit)),
-                ("flows", .array(c.flows.map { f in .object([
-                    ("kind", .string(f.kind.rawValue)), ("at", .string(f.amount.at.description)),
-                    ("amount", .string(f.amount.amount.amount.description)), ("converted", .number(f.amount.converted)),
-                    ("rate", .number(f.amount.rate))]) })),
-            ] + Fmt.assumptionsJSON(c.assumptions))),
-            ("history", .object([
-                ("from", .string(h.from.description)), ("to", .string(h.to.description)),
-                ("minimum_health_factor", h.minimumHealthFactor.map { .object([("value", .number($0.value)), ("at", .string($0.at.description))]) } ?? .null),
-                ("liquidatable_at", .array(h.liquidatableInstants.map { .string($0.description) })),
-                ("points", .array(h.points.map { p in .object([
-                    ("at", .string(p.at.description)), ("debt", .string(p.debt.description)),
-                    ("loan_to_value", .number(p.loanToValue)), ("health_factor", Fmt.hfJSON(p.healthFactor)),
-                    ("liquidation_floor_price", p.liquidationFloorPrice.map { .string($0.description) } ?? .null),
-                    ("liquidatable", p.isLiquidatable.map(OutputJSON.bool) ?? .null)]) })),
-            ])),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: ["at", "debt", "ltv", "health_factor", "liquidation_floor", "liquidatable"],
+        return try ReportOutput(document: LoanDocument(state: s, cost: c, history: h), text: text, csvHeader: ["at", "debt", "ltv", "health_factor", "liquidation_floor", "liquidatable"],
                             csvRows: historyRows)
     }
 }

@@ -4,29 +4,48 @@ import PortfolioLedger
 
 /// One rendered report: the JSON document, the human text, and the main table for CSV.
 struct ReportOutput {
-    var json: OutputJSON
+    /// The JSON as a tree (what the HTML page walks), encoded from `document` when there is one.
+    private(set) var json: ReportJSONValue
+    /// The library's document for this report's JSON.
+    private(set) var document: (any ReportDocument)?
     var text: String
     var csvHeader: [String]
     var csvRows: [[String]]
 
+    private init(json: ReportJSONValue, text: String, csvHeader: [String], csvRows: [[String]]) {
+        self.json = json
+        self.text = text
+        self.csvHeader = csvHeader
+        self.csvRows = csvRows
+    }
+
+    /// A report whose JSON is `document`, encoded by ``ReportJSONEncoder``.
+    init(document: some ReportDocument, text: String, csvHeader: [String], csvRows: [[String]]) throws {
+        self.init(json: try ReportJSONEncoder().tree(document), text: text, csvHeader: csvHeader, csvRows: csvRows)
+        self.document = document
+    }
+
+    /// An output whose JSON is `document` as it is (no instant to stamp), encoded by ``ReportJSONEncoder``.
+    init(unstamped document: some Encodable, text: String, csvHeader: [String], csvRows: [[String]]) throws {
+        self.init(json: try ReportJSONEncoder().tree(document), text: text, csvHeader: csvHeader, csvRows: csvRows)
+    }
+
     /// The report stamped with the instant it is at and, when `--as-known-at` was given, the
     /// knowledge cut-off (``stamped(at:knownAt:)``).
     func stamped(_ options: ReportOptions, at: Instant) throws -> ReportOutput {
-        stamped(at: at, knownAt: try options.knownAtInstant)
+        try stamped(at: at, knownAt: try options.knownAtInstant)
     }
 
     /// Every report, in every format, says what instant it is at and whether it is an
-    /// as-known-at view: JSON gets `at` (when the report has none of its own) and `as_known_at`
-    /// (null when not given); the text's first line names both; CSV rows end with `report_at` and
+    /// as-known-at view: the document gets `as_known_at` (null when not given; documents carry
+    /// their own `at`); the text's first line names both; CSV rows end with `report_at` and
     /// `as_known_at` columns (a CSV has no other place for them).
-    func stamped(at: Instant, knownAt: Instant?) -> ReportOutput {
+    func stamped(at: Instant, knownAt: Instant?) throws -> ReportOutput {
         var out = self
-        let knownText: OutputJSON = knownAt.map { .string($0.description) } ?? .null
-        if case .object(var members) = json {
-            let position = members.firstIndex { $0.key == "report" }.map { $0 + 1 } ?? 0
-            if !members.contains(where: { $0.key == "as_known_at" }) { members.insert(("as_known_at", knownText), at: position) }
-            if !members.contains(where: { $0.key == "at" }) { members.insert(("at", .string(at.description)), at: position) }
-            out.json = .object(members)
+        if var document {
+            if document.asKnownAt == nil { document.asKnownAt = knownAt } // a statement carries its own
+            out.document = document
+            out.json = try ReportJSONEncoder().tree(document)
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let known = knownAt.map { ", as known at \($0)" } ?? ""
@@ -41,9 +60,9 @@ struct ReportOutput {
         return out
     }
 
-    func emit(_ format: ReportFormat) {
+    func emit(_ format: ReportFormat) throws {
         switch format {
-        case .json: printLine(json.rendered)
+        case .json: printLine(try document.map { try ReportJSONEncoder().encode($0) } ?? json.rendered)
         case .table: printLine(text)
         case .csv: printLine(([csvHeader] + csvRows).map(Self.csvLine).joined(separator: "\n"))
         }
@@ -81,27 +100,6 @@ enum Fmt {
         case .value(let v)?: String(format: "%.4f", v)
         }
     }
-    static func hfJSON(_ h: HealthFactor?) -> OutputJSON {
-        switch h {
-        case .none: .null
-        case .noDebt?: .string("no_debt")
-        case .value(let v)?: .number(v)
-        }
-    }
-
-    /// An observation as before; a rate assumed by rule (a stablecoin's peg) has no observation:
-    /// `observed_at` and `age_seconds` are null and `assumption` says what was assumed and why.
-    static func priceJSON(_ p: PriceUsed) -> OutputJSON {
-        if let assumption = p.assumption {
-            return .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
-                            ("observed_at", .null), ("age_seconds", .null), ("inverted", .bool(p.inverted)),
-                            ("assumption", .string(assumption.description))])
-        }
-        return .object([("series", .string(p.series)), ("kind", .string(p.kind.rawValue)), ("price", .number(p.price)),
-                         ("observed_at", .string(p.observedAt.description)), ("age_seconds", .integer(Int(p.ageSeconds))),
-                         ("inverted", .bool(p.inverted))])
-    }
-
     /// The observations used, then (apart, never as observations) the rates assumed by rule.
     static func pricesText(_ prices: [PriceUsed]) -> String {
         var seen = Set<String>()
@@ -121,12 +119,6 @@ enum Fmt {
         return "\nAssumed rates (not observations)\n" + unique.map { "  " + $0.description }.joined(separator: "\n")
     }
 
-    /// `[("assumptions", [text…])]` when any rate was assumed, else nothing (outputs without one are unchanged).
-    static func assumptionsJSON(_ assumptions: [RateAssumption]) -> [(String, OutputJSON)] {
-        let unique = RateAssumption.unique(assumptions)
-        return unique.isEmpty ? [] : [("assumptions", .array(unique.map { .string($0.description) }))]
-    }
-
     static func xirr(_ result: XIRR.Result) -> String {
         switch result {
         case .ok(let solution): Fmt.pct(solution.rate) + (solution.multipleRootsPossible ? " (several roots possible)" : "")
@@ -142,11 +134,6 @@ enum Fmt {
             + problems.map { "  " + $0 }.joined(separator: "\n")
     }
 
-    /// `complete` and `problems` for a report's JSON.
-    static func completenessJSON(_ problems: [String]) -> [(String, OutputJSON)] {
-        [("complete", .bool(problems.isEmpty)), ("problems", .array(problems.map(OutputJSON.string)))]
-    }
-
     /// `×1.47`: a money multiple.
     static func multiple(_ v: Double?) -> String { v.map { String(format: "×%.2f", $0) } ?? "-" }
 
@@ -158,23 +145,5 @@ enum Fmt {
     static func twrAnnualized(_ r: TimeWeightedReturn.Result) -> String {
         guard let v = r.value else { return "n/a" }
         return pct(v.annualized) + (v.isShorterThanAYear ? String(format: " (%.0f d)", v.years * 365) : "")
-    }
-
-    static func twrJSON(_ r: TimeWeightedReturn.Result) -> OutputJSON {
-        switch r {
-        case .value(let v):
-            .object([("cumulative", .number(v.cumulative)), ("annualized", .number(v.annualized)), ("years", .number(v.years)),
-                     ("since", .string(v.since.description)), ("sub_periods", .integer(v.subPeriods.count)), ("status", .string("ok"))])
-        case .undefined(let reason):
-            .object([("cumulative", .null), ("annualized", .null), ("status", .string("undefined")), ("reason", .string(reason))])
-        }
-    }
-
-    static func xirrJSON(_ result: XIRR.Result) -> OutputJSON {
-        switch result {
-        case .ok(let s): .object([("rate", .number(s.rate)), ("status", .string("ok")), ("multiple_roots_possible", .bool(s.multipleRootsPossible))])
-        case .noSolution: .object([("rate", .null), ("status", .string("no_solution")), ("multiple_roots_possible", .bool(false))])
-        case .invalid: .object([("rate", .null), ("status", .string("invalid")), ("multiple_roots_possible", .bool(false))])
-        }
     }
 }

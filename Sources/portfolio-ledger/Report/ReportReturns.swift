@@ -29,7 +29,7 @@ struct ReportReturns: ReportView {
         return try Self.render(report).stamped(options, at: at)
     }
 
-    static func render(_ r: FullStackReturnReport) -> ReportOutput {
+    static func render(_ r: FullStackReturnReport) throws -> ReportOutput {
         let unit = r.numeraire.rawValue
         let scope: String = switch r.scope {
         case .portfolio: "portfolio"
@@ -60,35 +60,7 @@ struct ReportReturns: ReportView {
         let flowHeader = ["at", "layer", "flow", "amount", unit, "rate"]
         text += PlainTable.grid(header: flowHeader, rows: flowRows, rightAligned: [4, 5])
         text += "\n" + Fmt.pricesText(r.prices)
-        func layerJSON(_ l: LayerReturn) -> OutputJSON {
-            .object([("start_value", .number(l.startValue)), ("terminal_value", .number(l.terminalValue)), ("gain", .number(l.gain)),
-                     ("contributions", .number(l.money.contributions)), ("distributions", .number(l.money.distributions)),
-                     ("money_multiple", .number(l.moneyMultiple)), ("holding_period_return", .number(l.holdingPeriodReturn)),
-                     ("time_weighted_return", Fmt.twrJSON(l.timeWeighted)), ("xirr", Fmt.xirrJSON(l.xirr))])
-        }
-        var yieldJSON: [(key: String, value: OutputJSON)] = []
-        if let yieldLayer = r.yieldAlone {
-            yieldJSON = [("yield_alone", layerJSON(yieldLayer)),
-                         ("per_yield_position", .array(r.perYieldPosition.map { p in .object([
-                            ("yield_position_id", .integer(Int(p.position.rawValue))),
-                            ("funding_loan_id", p.fundingLoan.map { .integer(Int($0.rawValue)) } ?? .null), ("return", layerJSON(p.layer))]) }))]
-        }
-        let json: OutputJSON = .object([
-            ("report", .string("returns")), ("scope", .string(scope)), ("from", .string(r.from.description)),
-            ("to", .string(r.to.description)), ("numeraire", .string(unit)),
-        ] + Fmt.completenessJSON(r.problems) + [
-            ("total", layerJSON(r.total)), ("nft_alone", layerJSON(r.nftAlone)), ("nft_with_loans", layerJSON(r.nftWithLoans)),
-            ("hedge_alone", layerJSON(r.hedgeAlone)),
-        ] + yieldJSON + [
-            ("per_loan", .array(r.perLoan.map { .object([("loan_id", .integer(Int($0.loan.rawValue))), ("return", layerJSON($0.layer))]) })),
-            ("borrowing_cost", .number(r.borrowingCost)),
-            ("flows", .array(r.flows.map { f in .object([
-                ("at", .string(f.amount.at.description)), ("layer", .string(f.layer.rawValue)), ("description", .string(f.description)),
-                ("amount", .string(f.amount.amount.amount.description)), ("currency", .string(f.amount.amount.currency.code)),
-                ("converted", .number(f.amount.converted)), ("rate", .number(f.amount.rate))]) })),
-            ("prices", .array(r.prices.map(Fmt.priceJSON))),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: flowHeader, csvRows: flowRows)
+        return try ReportOutput(document: ReturnsDocument(r), text: text, csvHeader: flowHeader, csvRows: flowRows)
     }
 
     /// The whole stack's figures in words, with the caveat every annualized figure needs.
@@ -157,23 +129,7 @@ struct ReportCost: ReportView {
                                       [String(c.loan.rawValue), c.positions.map(\.description).joined(separator: ", "), Fmt.num(c.yieldEarned, 2),
                                        Fmt.num(c.borrowingCost, 2), Fmt.num(c.netCarry, 2)] }, rightAligned: [2, 3, 4])
         }
-        let carryJSON: [(key: String, value: OutputJSON)] = carry.isEmpty ? [] : [("net_carry", .array(carry.map { c in .object([
-            ("loan_id", .integer(Int(c.loan.rawValue))), ("yield_position_ids", .array(c.positions.map { .integer(Int($0.rawValue)) })),
-            ("yield_earned", .number(c.yieldEarned)), ("borrowing_cost", .number(c.borrowingCost)), ("net_carry", .number(c.netCarry))]) }))]
-        let json: OutputJSON = .object([
-            ("report", .string("cost")), ("at", .string(at.description)), ("numeraire", .string(numeraire.rawValue)),
-        ] + Fmt.completenessJSON(report.problems) + Fmt.assumptionsJSON(report.assumptions) + [
-            ("cost_in_numeraire", .number(report.costInNumeraire)), ("received_in_numeraire", .number(report.receivedInNumeraire)),
-            ("effective_apr_in_numeraire", .number(report.effectiveAPRInNumeraire)),
-            ("loans", .array(report.loans.map { c in .object([
-                ("loan_id", .integer(Int(c.loan.rawValue))), ("currency", .string(c.currency.code)),
-                ("received", .string(c.received.description)), ("interest_paid", .string(c.interestPaid.description)),
-                ("fees_paid", .string(c.feesPaid.description)), ("interest_accrued", .string(c.interestAccrued.description)),
-                ("cost", .string(c.cost.description)), ("effective_apr", .number(c.effectiveAPR)),
-                ("cost_in_numeraire", .number(c.costInNumeraire)), ("effective_apr_in_numeraire", .number(c.effectiveAPRInNumeraire)),
-                ("cost_split_in_numeraire", Self.splitJSON(c.costSplit))]) })),
-        ] + carryJSON)
-        return try ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
+        return try ReportOutput(document: CostDocument(report, carry: carry), text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
     }
 
     /// Interest, fees and currency effect per loan, in the numeraire and as parts of its APR.
@@ -190,11 +146,6 @@ struct ReportCost: ReportView {
                 + "repaid (or still owed) at another. It is a cost when the borrowed currency rose, a gain when it fell."
         }
         return text
-    }
-
-    static func splitJSON(_ s: BorrowingCostSplit) -> OutputJSON {
-        .object([("interest", .number(s.interest)), ("fees", .number(s.fees)), ("currency_effect", .number(s.currencyEffect)),
-                 ("interest_apr", .number(s.interestAPR)), ("fees_apr", .number(s.feesAPR)), ("currency_effect_apr", .number(s.currencyEffectAPR))])
     }
 }
 
@@ -240,7 +191,7 @@ struct ReportStress: ReportView {
         return try Self.render(report).stamped(options, at: at)
     }
 
-    static func render(_ r: StressReport) -> ReportOutput {
+    static func render(_ r: StressReport) throws -> ReportOutput {
         var text = "Stress at \(r.at): floor \(r.shock.floor), ETH/USD \(r.shock.ethUSD), SPX \(r.shock.spx), implied vol \(r.shock.impliedVol)\n\n"
         let loanHeader = ["loan", "HF before", "HF after", "distance to liquidation", "liquidates"]
         let loanRows = r.loans.map { l in
@@ -256,21 +207,6 @@ struct ReportStress: ReportView {
             ("hedge P&L USD", .string(Fmt.usd(r.hedgePnLUSD))), ("net change USD", .string(Fmt.usd(r.netChangeUSD))),
         ])
         text += "\n\n" + r.verdict
-        let json: OutputJSON = .object([
-            ("report", .string("stress")), ("at", .string(r.at.description)),
-            ("shock", .object([("floor", .string(r.shock.floor.description)), ("eth_usd", .string(r.shock.ethUSD.description)),
-                               ("spx", .string(r.shock.spx.description)), ("implied_vol", .string(r.shock.impliedVol.description))])),
-            ("loans", .array(r.loans.map { l in .object([
-                ("loan_id", .integer(Int(l.loan.rawValue))), ("health_factor_before", Fmt.hfJSON(l.base.risk?.healthFactor)),
-                ("health_factor_after", Fmt.hfJSON(l.stressed.risk?.healthFactor)), ("distance_to_liquidation", .number(l.distanceToLiquidation)),
-                ("liquidates", l.liquidates.map(OutputJSON.bool) ?? .null)]) })),
-            ("hedges", .array(r.hedges.map { h in .object([
-                ("hedge_id", .integer(Int(h.base.hedge.id.rawValue))), ("value_before_usd", .number(h.base.valueUSD)),
-                ("value_after_usd", .number(h.stressed.valueUSD)), ("pnl_usd", .number(h.pnlUSD))]) })),
-            ("nft_change_usd", .number(r.nftChangeUSD)), ("debt_change_usd", .number(r.debtChangeUSD)),
-            ("hedge_pnl_usd", .number(r.hedgePnLUSD)), ("net_change_usd", .number(r.netChangeUSD)),
-            ("hedge_covers_loss", .bool(r.hedgeCoversLoss)), ("verdict", .string(r.verdict)),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: loanHeader, csvRows: loanRows)
+        return try ReportOutput(document: StressDocument(r), text: text, csvHeader: loanHeader, csvRows: loanRows)
     }
 }

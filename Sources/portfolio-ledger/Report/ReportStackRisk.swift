@@ -29,14 +29,9 @@ struct ReportBreakEven: ReportView {
         return try Self.render(report).stamped(options, at: at)
     }
 
-    static func thresholdName(_ t: FloorThreshold) -> String {
-        switch t.kind {
-        case .breakEven: "break-even"
-        case .liquidation(let loan): "loan \(loan) liquidation"
-        }
-    }
+    static func thresholdName(_ t: FloorThreshold) -> String { t.name }
 
-    static func render(_ r: StackBreakEvenReport) -> ReportOutput {
+    static func render(_ r: StackBreakEvenReport) throws -> ReportOutput {
         let n = r.numeraire.rawValue, c = r.floorCurrency.code
         let scope = switch r.scope { case .portfolio: "portfolio"; case .nft(let id): "NFT \(id)" }
         var text = "Break-even floor of the \(scope) at \(r.at) (P&L in \(n), floor '\(r.floorSeries)' in \(c))\n\n"
@@ -55,30 +50,8 @@ struct ReportBreakEven: ReportView {
         text += "\n\nAs the floor falls (highest first)\n" + PlainTable.grid(header: ["threshold", "floor (\(c))", "distance"], rows: rows, rightAligned: [1, 2])
         for l in r.loans { if case .none(let reason) = l.priceLiquidation { text += "\nloan \(l.loan): no price liquidation: \(reason)" } }
         text += "\n" + Fmt.pricesText(r.prices)
-        let json: OutputJSON = .object([
-            ("report", .string("break-even")), ("at", .string(r.at.description)), ("scope", .string(scope)), ("numeraire", .string(n)),
-            ("collection_id", .integer(Int(r.collection.rawValue))), ("floor_series", .string(r.floorSeries)), ("floor_currency", .string(c)),
-            ("current_floor", Fmt.priceJSON(r.currentFloor)), ("floor_nft_count", .integer(r.floorNFTCount)),
-            ("floor_to_numeraire", .number(r.floorToNumeraire)), ("flows_total", .number(r.flowsTotal)),
-            ("fixed_nft_value", .number(r.fixedNFTValue)), ("debt", .number(r.debt)), ("hedge_value", .number(r.hedgeValue)),
-            ("slope", .number(r.slope)), ("pnl_at_zero_floor", .number(r.pnlAtZeroFloor)), ("pnl_at_current_floor", .number(r.pnlAtCurrentFloor)),
-            ("break_even_floor", .number(r.breakEven.price)),
-            ("break_even_floor_usd", { if case .at(_, let usd) = r.breakEven { return .number(usd) } else { return .null } }()),
-            ("break_even_note", { if case .none(let reason) = r.breakEven { return .string(reason) } else { return .null } }()),
-            ("thresholds", .array(r.thresholds.map { .object([("threshold", .string(thresholdName($0))), ("floor", .number($0.price)),
-                                                             ("distance", .number($0.distance))]) })),
-            ("loans", .array(r.loans.map { l in .object([
-                ("loan_id", .integer(Int(l.loan.rawValue))), ("protocol", .string(l.lendingProtocol.rawValue)),
-                ("liquidation_floor", l.price.map { .string($0.description) } ?? .null), ("liquidation_floor_usd", .number(l.priceUSD)),
-                ("price_liquidation", .string(ReportLoans.caseNone(l.priceLiquidation) ?? "by price"))]) })),
-            ("flows", .array(r.flows.map { f in .object([
-                ("layer", .string(f.layer.rawValue)), ("description", .string(f.description)), ("at", .string(f.amount.at.description)),
-                ("amount", .string(f.amount.amount.amount.description)), ("currency", .string(f.amount.amount.currency.code)),
-                ("converted", .number(f.amount.converted))]) })),
-            ("prices", .array(r.prices.map(Fmt.priceJSON))),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: ["threshold", "floor", "distance"],
-                            csvRows: r.thresholds.map { [thresholdName($0), "\($0.price)", "\($0.distance)"] })
+        return try ReportOutput(document: BreakEvenDocument(r), text: text, csvHeader: ["threshold", "floor", "distance"],
+                                csvRows: r.thresholds.map { [thresholdName($0), "\($0.price)", "\($0.distance)"] })
     }
 }
 
@@ -107,7 +80,7 @@ struct ReportBorrowingWACC: ReportView {
 
     static let header = ["loan", "protocol", "currency", "basis", "horizon", "cost", "received", "APR", "APR (numeraire)", "weight"]
 
-    static func render(_ r: WeightedBorrowingCostReport) -> ReportOutput {
+    static func render(_ r: WeightedBorrowingCostReport) throws -> ReportOutput {
         let n = r.numeraire.rawValue
         let period = r.from.map { "\($0) → \(r.to) (principal × time)" } ?? "\(r.to) (outstanding principal)"
         // Net of yield only when some loan funded a yield position: other books read as before.
@@ -119,31 +92,12 @@ struct ReportBorrowingWACC: ReportView {
         }
         var text = "Weighted cost of borrowed capital, \(period)\n\n"
             + PlainTable.grid(header: header, rows: rows, rightAligned: Set(5..<header.count))
-        var summary: [(key: String, value: OutputJSON)] = [("all loans, in \(n)", .string(Fmt.pct(r.inNumeraire.apr)))]
+        var summary: [(key: String, value: ReportJSONValue)] = [("all loans, in \(n)", .string(Fmt.pct(r.inNumeraire.apr)))]
         if r.fundsYield { summary.append(("all loans net of yield, in \(n)", .string(Fmt.pct(r.inNumeraireNetOfYield.apr)))) }
         for c in r.byCurrency.keys.sorted() { summary.append(("in \(c)", .string(Fmt.pct(r.byCurrency[c]?.apr)))) }
         for p in r.byProtocol.keys.sorted(by: { $0.rawValue < $1.rawValue }) { summary.append(("\(p.rawValue), in \(n)", .string(Fmt.pct(r.byProtocol[p]?.apr)))) }
         text += "\n\nWeighted APR\n" + PlainTable.keyValue(summary) + "\n" + Fmt.pricesText(r.prices)
-        func weighted(_ w: WeightedAPR?) -> OutputJSON {
-            .object([("apr", .number(w?.apr)), ("weight", .number(w?.weight)), ("loans", .integer(w?.loanCount ?? 0))])
-        }
-        let json: OutputJSON = .object([
-            ("report", .string("borrowing-wacc")), ("from", r.from.map { .string($0.description) } ?? .null), ("to", .string(r.to.description)),
-            ("numeraire", .string(n)), ("in_numeraire", weighted(r.inNumeraire)),
-        ] + (r.fundsYield ? [("in_numeraire_net_of_yield", weighted(r.inNumeraireNetOfYield))] : []) + [
-            ("by_currency", .object(r.byCurrency.keys.sorted().map { ($0.code, weighted(r.byCurrency[$0])) })),
-            ("by_protocol", .object(r.byProtocol.keys.sorted(by: { $0.rawValue < $1.rawValue }).map { ($0.rawValue, weighted(r.byProtocol[$0])) })),
-            ("loans", .array(r.loans.map { l in .object([
-                ("loan_id", .integer(Int(l.loan.rawValue))), ("protocol", .string(l.lendingProtocol.rawValue)), ("currency", .string(l.currency.code)),
-                ("basis", .string(l.basis.rawValue)), ("horizon", .string(l.horizon.description)), ("cost", .string(l.cost.description)),
-                ("received", .string(l.received.description)), ("effective_apr", .number(l.effectiveAPR)),
-                ("cost_in_numeraire", .number(l.costInNumeraire)), ("effective_apr_in_numeraire", .number(l.effectiveAPRInNumeraire)),
-                ("weight", .number(l.weight)), ("weight_in_numeraire", .number(l.weightInNumeraire))]
-                + (r.fundsYield ? [("yield_earned_in_numeraire", .number(l.yieldEarnedInNumeraire)),
-                                   ("net_effective_apr_in_numeraire", .number(l.netEffectiveAPRInNumeraire))] : [])) })),
-            ("prices", .array(r.prices.map(Fmt.priceJSON))),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows)
+        return try ReportOutput(document: BorrowingWACCDocument(r), text: text, csvHeader: header, csvRows: rows)
     }
 }
 
@@ -177,7 +131,7 @@ struct ReportBuffer: ReportView {
         return parts.joined(separator: ", ") + " (\(p.scope))"
     }
 
-    static func render(_ r: CollateralBufferReport) -> ReportOutput {
+    static func render(_ r: CollateralBufferReport) throws -> ReportOutput {
         let rows = r.loans.map { s in
             [String(s.loan.id.rawValue), target(s.policy), Fmt.num(s.healthFactor), Fmt.num(s.healthFactorBuffer), Fmt.pct(s.loanToValue),
              Fmt.pct(s.loanToValueBuffer), s.inBreach ? "YES" : "no", s.cure.map { "\($0.repayment) \(s.loan.currency)" } ?? "-",
@@ -192,29 +146,7 @@ struct ReportBuffer: ReportView {
             for note in s.notes { text += "\nloan \(s.loan.id): \(note)" }
             if let problem = s.priceProblem { text += "\nloan \(s.loan.id): price problem: \(problem)" }
         }
-        let json: OutputJSON = .object([
-            ("report", .string("buffer")), ("at", .string(r.at.description)), ("risk_source", .string(r.riskSource.description)),
-            ("loans_in_breach", .array(r.loansInBreach.map { .integer(Int($0.rawValue)) })),
-            ("loans", .array(r.loans.map { s in .object([
-                ("loan_id", .integer(Int(s.loan.id.rawValue))), ("currency", .string(s.loan.currency.code)),
-                ("policy", s.policy.map { p in .object([("scope", .string(p.scope.description)), ("effective_at", .string(p.effectiveAt.description)),
-                                                         ("min_health_factor", .number(p.target.minHealthFactor)), ("max_ltv", .number(p.target.maxLTV))]) } ?? .null),
-                ("debt", .string(s.debt.description)), ("collateral_value", s.collateralValue.map { .string($0.description) } ?? .null),
-                ("health_factor", .number(s.healthFactor)), ("health_factor_buffer", .number(s.healthFactorBuffer)),
-                ("loan_to_value", .number(s.loanToValue)), ("loan_to_value_buffer", .number(s.loanToValueBuffer)), ("in_breach", .bool(s.inBreach)),
-                ("cure", s.cure.map { c in .object([
-                    ("repayment", .string(c.repayment.description)), ("repayment_usd", .number(c.repaymentUSD)),
-                    ("extra_collateral_value", .string(c.extraCollateralValue.description)), ("extra_collateral_value_usd", .number(c.extraCollateralValueUSD)),
-                    ("extra_nfts_at_current_price", c.extraNFTsAtCurrentPrice.map(OutputJSON.integer) ?? .null)]) } ?? .null),
-                ("history_samples", .integer(s.historySamples)),
-                ("breaches", .array(s.breaches.map { b in .object([
-                    ("start", .string(b.start.description)), ("end", .string(b.end.description)),
-                    ("recovered_at", b.recoveredAt.map { .string($0.description) } ?? .null), ("samples", .integer(b.samples)),
-                    ("worst_health_factor", .number(b.worstHealthFactor)), ("worst_loan_to_value", .number(b.worstLoanToValue))]) })),
-                ("notes", .array(s.notes.map(OutputJSON.string))),
-                ("price_problem", s.priceProblem.map { .string($0.description) } ?? .null)]) })),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: header, csvRows: rows)
+        return try ReportOutput(document: BufferDocument(r), text: text, csvHeader: header, csvRows: rows)
     }
 }
 
@@ -258,7 +190,7 @@ struct ReportMomentum: ReportView {
          Fmt.num(d.volumeRSI, 2), d.advancing.map(String.init) ?? "-", d.declining.map(String.init) ?? "-", d.advanceDeclineLine.map(String.init) ?? "-"]
     }
 
-    static func render(_ r: CollectionMomentumReport, last: Int) -> ReportOutput {
+    static func render(_ r: CollectionMomentumReport, last: Int) throws -> ReportOutput {
         var text = "Momentum of collection \(r.collection), \(r.from) → \(r.to) (RSI \(r.period), floor from "
             + (r.floorSeries.map { "'\($0)'" } ?? "the daily median sale") + ")\n"
             + (r.historyFrom.map { "warmed up from the history since \(String($0.description.prefix(10)))\n" } ?? "") + "\n"
@@ -268,17 +200,6 @@ struct ReportMomentum: ReportView {
             ("days", .integer(r.days.count)), ("days with advance/decline", .integer(r.daysWithAdvanceDecline)),
         ])
         text += "\n\n" + PlainTable.grid(header: header, rows: r.days.suffix(max(0, last)).map(row), rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
-        let json: OutputJSON = .object([
-            ("report", .string("momentum")), ("collection_id", .integer(Int(r.collection.rawValue))), ("from", .string(r.from.description)),
-            ("to", .string(r.to.description)), ("history_from", r.historyFrom.map { .string($0.description) } ?? .null), ("period", .integer(r.period)), ("floor_series", r.floorSeries.map(OutputJSON.string) ?? .null),
-            ("quote", r.quote.map { .string($0.code) } ?? .null), ("latest_floor_rsi", .number(r.latestFloorRSI)),
-            ("latest_volume_rsi", .number(r.latestVolumeRSI)), ("advance_decline_line", r.advanceDeclineLine.map(OutputJSON.integer) ?? .null),
-            ("days", .array(r.days.map { d in .object([
-                ("day", .string(d.day.description)), ("floor", .number(d.floor)), ("floor_rsi", .number(d.floorRSI)),
-                ("sales_count", d.salesCount.map(OutputJSON.integer) ?? .null), ("volume", .number(d.volume)), ("volume_rsi", .number(d.volumeRSI)),
-                ("advancing", d.advancing.map(OutputJSON.integer) ?? .null), ("declining", d.declining.map(OutputJSON.integer) ?? .null),
-                ("advance_decline_line", d.advanceDeclineLine.map(OutputJSON.integer) ?? .null)]) })),
-        ])
-        return ReportOutput(json: json, text: text, csvHeader: header, csvRows: r.days.map(row))
+        return try ReportOutput(document: MomentumDocument(r, at: r.to), text: text, csvHeader: header, csvRows: r.days.map(row))
     }
 }

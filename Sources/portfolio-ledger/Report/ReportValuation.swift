@@ -23,7 +23,7 @@ struct ReportValuation: ReportView {
         return try Self.render(valuation, byWallet: wallets).stamped(options, at: at)
     }
 
-    static func render(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil) -> ReportOutput {
+    static func render(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil) throws -> ReportOutput {
         let nftRows = v.nfts.map { n in
             ["nft \(n.holding.nft.id)", "\(n.holding.collectionName) #\(n.holding.nft.tokenID)", n.holding.status.rawValue,
              n.price.map { Fmt.num($0.price, 4) + " " + (n.priceCurrency?.code ?? "") } ?? (n.problem?.description ?? "-"),
@@ -55,31 +55,8 @@ struct ReportValuation: ReportView {
         }
         text += Fmt.incomplete(v.problems)
         text += "\n" + Fmt.pricesText(v.prices)
-        let json: OutputJSON = .object([
-            ("report", .string("valuation")), ("at", .string(v.at.description)),
-            ("nfts", .array(v.nfts.map { n in .object([
-                ("nft_id", .integer(Int(n.holding.nft.id.rawValue))), ("collection", .string(n.holding.collectionName)),
-                ("token_id", .string(n.holding.nft.tokenID.text)), ("status", .string(n.holding.status.rawValue)),
-                ("price", n.price.map(Fmt.priceJSON) ?? .null), ("value_usd", .number(n.valueUSD)), ("value_eth", .number(n.valueETH)),
-                ("problem", n.problem.map { .string($0.description) } ?? .null)]) })),
-            ("debts", .array(v.debts.map { d in .object([
-                ("loan_id", .integer(Int(d.loan.rawValue))), ("debt", .string(d.debt.amount.description)),
-                ("currency", .string(d.debt.currency.code)), ("debt_usd", .number(d.debtUSD)), ("debt_eth", .number(d.debtETH))]) })),
-            ("hedges", .array(v.hedges.map { h in .object([
-                ("hedge_id", .integer(Int(h.hedge.id.rawValue))), ("name", .string(h.hedge.name)), ("value_usd", .number(h.valueUSD))]) })),
-            ("cash", .array(v.cash.map { c in .object([("currency", .string(c.currency.code)), ("amount", .string(c.amount.description))]) })),
-        ] + (v.yields.isEmpty ? [] : [("yield_positions", OutputJSON.array(v.yields.map { y in .object([
-            ("yield_position_id", .integer(Int(y.position.rawValue))), ("name", .string(y.name)), ("currency", .string(y.currency.code)),
-            ("value", .number(y.value)), ("value_usd", .number(y.valueUSD)), ("value_eth", .number(y.valueETH))]) }))])
-        + Fmt.completenessJSON(v.problems) + [
-            ("totals", .object([("nft_usd", .number(v.nftUSD)), ("debt_usd", .number(v.debtUSD)), ("hedge_usd", .number(v.hedgeUSD))]
-                               + (v.yields.isEmpty ? [] : [("yield_usd", OutputJSON.number(v.yieldUSD))]) + [
-                                ("cash_usd", .number(v.cashUSD)), ("net_equity_usd", .number(v.netEquityUSD)),
-                                ("net_equity_eth", .number(v.netEquityETH))])),
-            ("prices", .array(v.prices.map(Fmt.priceJSON))),
-        ] + (byWallet.map { split in [("nft_usd_by_wallet", OutputJSON.array(split.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { entry in
-            .object([("wallet", entry.key.map(OutputJSON.string) ?? .null), ("value_usd", .number(entry.value))]) }))] } ?? []))
         let csvRows = (nftRows + debtRows + hedgeRows + yieldRows + cashRows)
-        return ReportOutput(json: json, text: text, csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
+        return try ReportOutput(document: ValuationDocument(v, byWallet: byWallet), text: text,
+                                csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
     }
 }

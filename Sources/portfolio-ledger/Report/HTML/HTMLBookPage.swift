@@ -239,6 +239,6 @@ struct HTMLBookPage {
 
     /// The command's arguments as a JSON array, for the `data-report` attribute the browser test reads.
     static func attribute(_ arguments: [String]) -> String {
-        HTMLText.escape("[" + arguments.map(JSONString.quoted).joined(separator: ",") + "]")
+        HTMLText.escape(JSONString.compactArray(arguments))
     }
 }

@@ -1,3 +1,4 @@
+import PortfolioLedger
 import Foundation
 
 /// Renders a report's JSON document (the one `--format json` prints) as HTML, so the page shows the
@@ -12,7 +13,7 @@ enum HTMLJSONView {
     /// Tables longer than this scroll on screen (they print in full).
     static let scrollingRows = 16
 
-    static func render(_ json: OutputJSON, path: String = "", skipping skipped: Set<String> = []) -> String {
+    static func render(_ json: ReportJSONValue, path: String = "", skipping skipped: Set<String> = []) -> String {
         switch json {
         case .object(let members):
             let kept = members.filter { !skipped.contains($0.key) }
@@ -42,11 +43,11 @@ enum HTMLJSONView {
     }
 
     /// Rows of `items` (objects) as one sortable table; nested arrays of objects follow it, one per row.
-    static func table(_ items: [OutputJSON], path: String) -> String {
+    static func table(_ items: [ReportJSONValue], path: String) -> String {
         guard !items.isEmpty else { return "<p class=\"none\">none</p>\n" }
-        let rows: [[(String, OutputJSON)]] = items.map { item in
+        let rows: [[(String, ReportJSONValue)]] = items.map { item in
             guard case .object(let members) = item else { return [("value", item)] }
-            return members.flatMap { key, value -> [(String, OutputJSON)] in
+            return members.flatMap { key, value -> [(String, ReportJSONValue)] in
                 // Nested objects of scalars become columns `price.series`, `price.price`, …
                 if let inner = scalarLeaves(value) { return inner.map { ("\(key).\($0.0)", $0.1) } }
                 return [(key, value)]
@@ -59,7 +60,7 @@ enum HTMLJSONView {
         out += "<table class=\"sortable\"><thead><tr>"
         out += columns.map { "<th scope=\"col\" tabindex=\"0\">\(HTMLText.label($0))</th>" }.joined()
         out += "</tr></thead><tbody>\n"
-        var nested: [(String, OutputJSON)] = []
+        var nested: [(String, ReportJSONValue)] = []
         for (index, row) in rows.enumerated() {
             let rowPath = "\(path)[\(index)]"
             out += "<tr>"
@@ -86,9 +87,9 @@ enum HTMLJSONView {
     }
 
     /// The members named `rows` (objects of scalars) as one table, a row each named by its key.
-    static func siblingTable(_ members: [(key: String, value: OutputJSON)], rows: [String], path: String) -> String {
+    static func siblingTable(_ members: [(key: String, value: ReportJSONValue)], rows: [String], path: String) -> String {
         guard !rows.isEmpty else { return "" }
-        var leaves: [String: [(String, OutputJSON)]] = [:]
+        var leaves: [String: [(String, ReportJSONValue)]] = [:]
         var columns: [String] = []
         for (key, value) in members where rows.contains(key) {
             let cells = scalarLeaves(value) ?? []
@@ -114,9 +115,9 @@ enum HTMLJSONView {
 
     /// An object's scalar leaves under dotted keys (`time_weighted_return.cumulative`); nil when it
     /// is not an object or holds an array of objects (a table of its own).
-    static func scalarLeaves(_ value: OutputJSON) -> [(String, OutputJSON)]? {
+    static func scalarLeaves(_ value: ReportJSONValue) -> [(String, ReportJSONValue)]? {
         guard case .object(let members) = value else { return nil }
-        var out: [(String, OutputJSON)] = []
+        var out: [(String, ReportJSONValue)] = []
         for (key, member) in members {
             if isCellValue(member) {
                 out.append((key, member))
@@ -130,7 +131,7 @@ enum HTMLJSONView {
     }
 
     /// One value: `<td>` (or `tag`) with its JSON path and exact JSON scalar; arrays of scalars joined.
-    static func cell(_ value: OutputJSON, path: String, tag: String = "td") -> String {
+    static func cell(_ value: ReportJSONValue, path: String, tag: String = "td") -> String {
         switch value {
         case .array(let items):
             let text = items.isEmpty ? "–" : items.map { scalarText($0) ?? "" }.joined(separator: ", ")
@@ -145,7 +146,7 @@ enum HTMLJSONView {
     }
 
     /// The value at `path` (member names; `[i]` indexes arrays) of a report's JSON.
-    static func value(_ json: OutputJSON, _ keys: String...) -> OutputJSON? {
+    static func value(_ json: ReportJSONValue, _ keys: String...) -> ReportJSONValue? {
         var current = json
         for key in keys {
             guard case .object(let members) = current, let next = members.first(where: { $0.key == key })?.value else { return nil }
@@ -155,8 +156,8 @@ enum HTMLJSONView {
     }
 
     /// A headline figure: its label over the value, bound to the JSON like every cell.
-    static func figure(_ label: String, _ json: OutputJSON, _ keys: String...) -> String {
-        var current: OutputJSON? = json
+    static func figure(_ label: String, _ json: ReportJSONValue, _ keys: String...) -> String {
+        var current: ReportJSONValue? = json
         for key in keys { current = current.flatMap { value($0, key) } }
         let shown = current ?? .null
         return "<div class=\"figure\"><div class=\"label\">\(HTMLText.escape(label))</div>"
@@ -165,7 +166,7 @@ enum HTMLJSONView {
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private static func isCellValue(_ value: OutputJSON) -> Bool {
+    private static func isCellValue(_ value: ReportJSONValue) -> Bool {
         switch value {
         case .object: false
         case .array(let items): !items.contains { if case .object = $0 { true } else if case .array = $0 { true } else { false } }
@@ -173,7 +174,7 @@ enum HTMLJSONView {
         }
     }
 
-    private static func isNumeric(_ value: OutputJSON) -> Bool {
+    private static func isNumeric(_ value: ReportJSONValue) -> Bool {
         switch value {
         case .number, .integer: true
         case .string(let s): ExactLooking.isDecimal(s)
@@ -181,10 +182,10 @@ enum HTMLJSONView {
         }
     }
 
-    private static func isNull(_ value: OutputJSON) -> Bool { if case .null = value { true } else { false } }
+    private static func isNull(_ value: ReportJSONValue) -> Bool { if case .null = value { true } else { false } }
 
     /// The scalar as `--format json` writes it (strings unquoted), nil for containers.
-    static func scalarText(_ value: OutputJSON) -> String? {
+    static func scalarText(_ value: ReportJSONValue) -> String? {
         switch value {
         case .string(let s): s
         case .number(let d): d.isFinite ? "\(d)" : ""
@@ -197,7 +198,7 @@ enum HTMLJSONView {
 
     /// What a reader sees: analytics rounded (2 places from 100 up, 4 below, 3 significant digits
     /// for tiny values such as gamma), exact decimals and text as they are.
-    static func display(_ value: OutputJSON) -> String {
+    static func display(_ value: ReportJSONValue) -> String {
         switch value {
         case .number(let d):
             guard d.isFinite else { return "–" }

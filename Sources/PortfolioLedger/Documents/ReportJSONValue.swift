@@ -1,36 +1,52 @@
-import PortfolioLedger
-
-/// A JSON value whose objects keep their members in the order given, so output keys are stable.
+/// A JSON value whose objects keep their members in the order they were written: the output
+/// stage of ``ReportJSONEncoder``, and what views that walk a report's JSON (the HTML page) read.
 ///
 /// Numbers are analytics (`Double`, written in Swift's shortest round-trip form, e.g. `0.2`,
-/// `1e-05`; NaN and ±∞ become `null`) or counts (`Int`); exact decimals are written as strings by
-/// the commands, never as numbers. Used by `calc` and `report`.
-indirect enum OutputJSON {
+/// `1e-05`; NaN and ±∞ become `null`) or counts (`Int`); exact decimals are strings.
+public indirect enum ReportJSONValue: Sendable, Equatable {
+    /// A string.
     case string(String)
+    /// A floating-point number (`null` when not finite).
     case number(Double)
+    /// An integer.
     case integer(Int)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
-    case array([OutputJSON])
-    case object([(key: String, value: OutputJSON)])
+    /// An array.
+    case array([ReportJSONValue])
+    /// An object, its members in order.
+    case object([(key: String, value: ReportJSONValue)])
 
-    /// `.number(value)`, or `.null` when there is no value.
-    static func number(_ value: Double?) -> OutputJSON { value.map(OutputJSON.number) ?? .null }
-
-    /// Pretty-printed with two-space indentation; arrays of scalars stay on one line.
-    var rendered: String {
+    /// Pretty-printed with two-space indentation, `"key": value`; arrays of scalars stay on one line.
+    public var rendered: String {
         var out = ""
         write(to: &out, indent: 0)
         return out
     }
 
     /// The value as a table cell: strings bare, arrays of scalars comma-separated, `-` for null.
-    var cell: String {
+    public var cell: String {
         switch self {
         case .string(let s): s
         case .null: "-"
         case .array(let items): items.isEmpty ? "-" : items.map(\.cell).joined(separator: ", ")
         default: rendered
+        }
+    }
+
+    /// Compares structurally; numbers compare by value (NaN equals NaN: both are written `null`).
+    public static func == (lhs: ReportJSONValue, rhs: ReportJSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)): a == b
+        case (.number(let a), .number(let b)): a == b || (!a.isFinite && !b.isFinite)
+        case (.integer(let a), .integer(let b)): a == b
+        case (.bool(let a), .bool(let b)): a == b
+        case (.null, .null): true
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
         }
     }
 
@@ -43,7 +59,7 @@ indirect enum OutputJSON {
 
     private func write(to out: inout String, indent: Int) {
         switch self {
-        case .string(let s): out += Self.quoted(s)
+        case .string(let s): out += JSONString.quoted(s)
         case .number(let d): out += d.isFinite ? "\(d)" : "null"
         case .integer(let i): out += String(i)
         case .bool(let b): out += b ? "true" : "false"
@@ -59,7 +75,7 @@ indirect enum OutputJSON {
         }
     }
 
-    private func writeContainer(_ items: [(String?, OutputJSON)], open: String, close: String,
+    private func writeContainer(_ items: [(String?, ReportJSONValue)], open: String, close: String,
                                 to out: inout String, indent: Int) {
         guard !items.isEmpty else {
             out += open + close
@@ -69,22 +85,10 @@ indirect enum OutputJSON {
         out += open + "\n"
         for (i, (key, value)) in items.enumerated() {
             out += inner
-            if let key { out += Self.quoted(key) + ": " }
+            if let key { out += JSONString.quoted(key) + ": " }
             value.write(to: &out, indent: indent + 1)
             out += i < items.count - 1 ? ",\n" : "\n"
         }
         out += String(repeating: "  ", count: indent) + close
-    }
-
-    private static func quoted(_ s: String) -> String { JSONString.quoted(s) }
-}
-
-extension CalcFormat {
-    /// Prints `json` or `table()` to standard output, as this format asks.
-    func emit(json: OutputJSON, table: () -> String) {
-        switch self {
-        case .json: printLine(json.rendered)
-        case .table: printLine(table())
-        }
     }
 }

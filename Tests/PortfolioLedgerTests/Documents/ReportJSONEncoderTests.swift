@@ -1,0 +1,77 @@
+import Foundation
+import LedgerMath
+import Testing
+import PortfolioLedger
+
+/// The encoder writes what the CLI's JSON has always looked like: declaration order, `null` for
+/// absent optionals and non-finite numbers, scalar arrays on one line, exact values as strings.
+@Suite struct ReportJSONEncoderTests {
+    struct Inner: Codable, Equatable {
+        var b: Int
+        var a: String?
+    }
+
+    struct Sample: Codable, Equatable {
+        var zeta: String
+        var alpha: Double
+        var missing: Double?
+        var notFinite: Double
+        var count: Int
+        var flag: Bool
+        var list: [Int]
+        var empty: [String]
+        var inner: Inner
+        var inners: [Inner]
+        var exact: ExactDecimal
+        var when: Instant
+    }
+
+    @Test func writesDeclarationOrderNullsAndScalars() throws {
+        let sample = Sample(zeta: "q\"\\\n\u{1}é", alpha: 0.2, missing: nil, notFinite: .nan, count: -3, flag: true, list: [1, 2, 3],
+                            empty: [], inner: Inner(b: 1, a: nil), inners: [Inner(b: 2, a: "x")],
+                            exact: try ExactDecimal(parsing: "1.50"), when: try ISO8601.parse("2024-03-01T16:00:00Z"))
+        let text = try ReportJSONEncoder().encode(sample)
+        #expect(text == """
+        {
+          "zeta": "q\\"\\\\\\n\\u0001é",
+          "alpha": 0.2,
+          "missing": null,
+          "notFinite": null,
+          "count": -3,
+          "flag": true,
+          "list": [1, 2, 3],
+          "empty": [],
+          "inner": {
+            "b": 1,
+            "a": null
+          },
+          "inners": [
+            {
+              "b": 2,
+              "a": "x"
+            }
+          ],
+          "exact": "\(try ExactDecimal(parsing: "1.50"))",
+          "when": "2024-03-01T16:00:00Z"
+        }
+        """)
+    }
+
+    @Test func infinityAndTinyNumbers() throws {
+        #expect(try ReportJSONEncoder().encode([Double.infinity, -.infinity, 1e-05, 12.5]) == "[null, null, 1e-05, 12.5]")
+        #expect(try ReportJSONEncoder().encode(Optional<Int>.none) == "null")
+    }
+
+    @Test func exactDecimalAndInstantAgreeWithFoundation() throws {
+        let value = [try ExactDecimal(parsing: "-0.000000000000000001")]
+        let instants = [try ISO8601.parse("2021-01-12")]
+        #expect(try JSONDecoder().decode([ExactDecimal].self, from: Data(try ReportJSONEncoder().encode(value).utf8)) == value)
+        #expect(try JSONDecoder().decode([Instant].self, from: Data(try ReportJSONEncoder().encode(instants).utf8)) == instants)
+        #expect(String(decoding: try JSONEncoder().encode(instants), as: UTF8.self) == "[\"2021-01-12T00:00:00Z\"]")
+    }
+
+    @Test func healthFactorIsNumberOrNoDebt() throws {
+        let values: [HealthFactorValue?] = [.value(1.5), .noDebt, nil]
+        #expect(try expectRoundTrip(values) == "[1.5, \"no_debt\", null]")
+    }
+}
