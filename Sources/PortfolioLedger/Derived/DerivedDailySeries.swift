@@ -36,7 +36,7 @@ extension LedgerSnapshot {
         // Loans: debt and risk per open day; the debt in USD feeds the portfolio's debt layer.
         for record in try loans() {
             let events = try loanEvents(of: record.id)
-            var day = max(DerivedDay.start(of: record.startedAt), emitFrom)
+            var day = max(DerivedDay.start(of: record.inBookFrom), emitFrom)
             while day <= through {
                 let at = DerivedDay.valuationInstant(day)
                 let state = try loanState(record, events: events, at: at, riskSource: .floor, policy: policy, shock: .none)

@@ -24,7 +24,8 @@ extension LedgerSnapshot {
         private static func query(_ condition: String) -> String {
             """
             SELECT l.loan_id, l.protocol, l.external_ref, l.currency, l.principal, l.amount_received, l.started_at, l.maturity_at,
-                   l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at
+                   l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at, l.wallet,
+                   l.opened_at, l.opening_principal, l.opening_interest_paid
             FROM loan l
             WHERE \(condition) AND \(LedgerSnapshot.visible("l", "loan", "loan_id")) ORDER BY l.started_at, l.loan_id
             """
@@ -84,6 +85,12 @@ extension LedgerSnapshot {
                 terms: try LoanTermsCoding.decode(try s.column(8)), maxLTV: try s.column(9), liquidationThreshold: try s.column(10),
                 refinancesLoanID: try s.column(11, as: Int64?.self).map(LoanID.init), collateral: [],
                 recordedAt: try StoredValue.instant(s, 12)))
+            rows[rows.count - 1].wallet = try s.column("wallet", as: String?.self)
+            if let openedAt = try StoredValue.optionalInstant(s, "opened_at") {
+                rows[rows.count - 1].opening = RunningLoanOpening(openedAt: openedAt,
+                                                                  principalOutstanding: try StoredValue.decimal(s, "opening_principal"),
+                                                                  interestPaid: try StoredValue.decimal(s, "opening_interest_paid"))
+            }
         }
         for index in rows.indices {
             try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ?1 AND recorded_at <= ?2 ORDER BY nft_id", rows[index].id.rawValue, k) {
@@ -97,6 +104,14 @@ extension LedgerSnapshot {
     public func loanEvents(of loan: LoanID) throws -> [LoanEvent] {
         if let known = memo?.loanEvents[loan] { return known }
         var events: [LoanEvent] = []
+        // A running loan's repayments before the book opened, as one repayment at the opening (no
+        // cash of this book: `v_cash_flow` has no row for it; its id 0 is no stored event).
+        if let record = try self.loan(loan), let opening = record.opening,
+           !opening.interestPaid.isZero || record.principal != opening.principalOutstanding {
+            events.append(LoanEvent(id: LoanEventID(0), loanID: loan, occurredAt: opening.openedAt,
+                                    detail: .repay(interest: opening.interestPaid, principal: record.principal - opening.principalOutstanding),
+                                    note: "repaid before the book opened", recordedAt: record.recordedAt))
+        }
         try db.query("""
             SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee,
                    e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, e.nft_id
@@ -106,8 +121,14 @@ extension LedgerSnapshot {
             events.append(LoanEvent(id: LoanEventID(try s.column(0)), loanID: LoanID(try s.column(1)), occurredAt: try StoredValue.instant(s, 3),
                                     detail: try Self.eventDetail(s), note: try s.column(12), recordedAt: try StoredValue.instant(s, 13)))
         }
+        // Stable by instant: the opening repayment comes before the loan's own events at its instant.
+        if events.first?.id == LoanEventID(0) { events = Self.stableSortedByInstant(events) }
         memo?.loanEvents[loan] = events
         return events
+    }
+
+    private static func stableSortedByInstant(_ events: [LoanEvent]) -> [LoanEvent] {
+        events.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
     }
 
     private static func eventDetail(_ s: Statement) throws -> LoanEventDetail {
@@ -128,7 +149,7 @@ extension LedgerSnapshot {
     /// The loan's status at `at`: not started, open, or ended by its latest terminal event.
     public func loanStatus(_ loan: LoanID, at: Instant) throws -> LoanStatus {
         guard let record = try self.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
-        if at < record.startedAt { return .notStarted }
+        if at < record.inBookFrom { return .notStarted }
         let terminal = try loanEvents(of: loan).last { $0.occurredAt <= at && $0.detail.isTerminal }
         switch terminal?.detail {
         case .close?: return .closed
