@@ -115,7 +115,7 @@ extension LedgerSnapshot {
     /// `valuation` split by wallet: NFTs + cash − debt per wallet, hedges and yield positions with
     /// the part that names no wallet. The parts' net equities sum to the valuation's (a currency
     /// whose conversion the valuation flagged as missing is left out of every part, as of the total).
-    /// Sorted by wallet, the part naming none last.
+    /// Sorted by wallet, the part naming none last (left out when it holds nothing).
     public func walletValuations(_ valuation: PortfolioValuation, policy: PricingPolicy = .default) throws -> [WalletValuation] {
         var parts: [String?: WalletValuation] = [:]
         func part(_ wallet: String?) -> WalletValuation { parts[wallet] ?? WalletValuation(wallet: wallet) }
@@ -131,12 +131,14 @@ extension LedgerSnapshot {
                 parts[wallet]?.cashUSD += usd.converted
             }
         }
+        // The part naming no wallet is listed when something is in it (an NFT, a loan, a cash
+        // entry, a hedge or a yield position), even worth 0.
+        let hasUnnamed = parts[nil] != nil || !valuation.hedges.isEmpty || !valuation.yields.isEmpty
         var unnamed = part(nil)
         unnamed.hedgeUSD = valuation.hedgeUSD
         unnamed.yieldUSD = valuation.yieldUSD
-        parts[nil] = unnamed
         let named = parts.values.filter { $0.wallet != nil }.sorted { ($0.wallet ?? "") < ($1.wallet ?? "") }
-        return named + [unnamed]
+        return hasUnnamed ? named + [unnamed] : named
     }
 
     /// `valuation` restricted to one wallet: the NFTs kept in it, the loans it borrowed and its
@@ -160,6 +162,13 @@ extension LedgerSnapshot {
         result.debtUSD = result.debts.reduce(0) { $0 + $1.debtUSD }
         result.hedgeUSD = 0
         result.yieldUSD = 0
+        // The problems of what it keeps: its NFTs', its loans', its cash currencies' (the ETH column's too).
+        let own = Set(result.nfts.map { "nft \($0.holding.nft.id)" } + (try loans(wallet: wallet)).map { "loan \($0.id) debt" })
+        result.problems = valuation.problems.filter { problem in
+            let item = String(problem.prefix { $0 != ":" })
+            if item.hasPrefix("nft ") || item.hasPrefix("loan ") { return own.contains(item) }
+            return !(item.hasPrefix("cash ") || item.hasPrefix("hedge ") || item.hasPrefix("yield position "))
+        } + missing.problems
         return result
     }
 }

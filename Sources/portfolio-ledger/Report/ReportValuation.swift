@@ -62,7 +62,7 @@ struct ReportValuation: ReportView {
                 [p.wallet ?? "(no wallet named)", Fmt.usd(p.nftUSD), Fmt.usd(p.cashUSD), Fmt.usd(-p.debtUSD), Fmt.usd(p.hedgeUSD + p.yieldUSD),
                  Fmt.usd(p.netEquityUSD)]
             }
-            text += "\n\nBy wallet (USD; hedges and yield positions are held in no wallet)\n"
+            text += "\n\nBy wallet (USD; hedges and yield positions are held in no wallet)\(partial)\n"
                 + PlainTable.grid(header: ["wallet", "NFTs", "cash", "debt", "hedges + yield", "net equity"], rows: rows, rightAligned: [1, 2, 3, 4, 5])
         } else if byWallet != nil {
             text += "\n\nNFTs by wallet (USD; cash, debts and hedges are not kept per wallet)\n"
