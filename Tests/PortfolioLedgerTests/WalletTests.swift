@@ -233,4 +233,26 @@ import Testing
         try copy.write { tx in try tx.void(.externalFlow(ExternalFlowID(id)), reason: "held elsewhere") }
         #expect(try copy.read { try $0.cashByWallet(at: instant("2021-03-01"))[Self.a.lowercased()] } == [try eth("-20")])
     }
+
+    /// In the derived daily series an opening cash balance is a contribution at its instant, as is
+    /// an opening NFT position of known cost: the day's `external_flow_usd` holds both, so the
+    /// net equity they bring is invested capital, not return.
+    @Test func openingsAreContributionsInTheDerivedSeries() throws {
+        let ledger = try Ledger.create(at: dir.path("contributions.ledger"))
+        try ledger.write { tx in
+            let punks = try tx.addCollection(chain: "ethereum", contractAddress: "0xb47e3cd837ddf8e4c57f05d70ab865de6e193bbb", name: "CryptoPunks")
+            let punk = try tx.addNFT(collection: punks, tokenID: TokenID("9"))
+            _ = try tx.openCashBalance(dec("10"), currency: Currency("ETH"), at: instant("2021-01-01"), wallet: Self.a)
+            _ = try tx.openNFTPosition(nft: punk, openedAt: instant("2021-01-01"), cost: dec("5"), currency: Currency("ETH"), wallet: Self.a)
+            let fx = try tx.addPriceSeries(name: "ETH/USD", kind: .fx, base: "ETH", quote: Currency("USD"))
+            try tx.addObservations([PriceObservation(observedAt: instant("2021-01-01"), price: 700),
+                                    PriceObservation(observedAt: instant("2021-01-02"), price: 800)], to: fx)
+        }
+        _ = try ledger.refreshAnalytics()
+        let db = try Connection(path: ledger.path, mode: .readOnly)
+        defer { db.close() }
+        // 10 ETH of cash and the punk's 5 ETH cost, each at 700 USD on 2021-01-01.
+        #expect(try db.scalar("SELECT external_flow_usd FROM v_portfolio_day WHERE day = '2021-01-01'", as: Double.self) == 10_500)
+        #expect(try db.scalar("SELECT invested_capital_usd FROM v_portfolio_day WHERE day = '2021-01-02'", as: Double.self) == 10_500)
+    }
 }

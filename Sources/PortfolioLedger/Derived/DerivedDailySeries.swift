@@ -199,7 +199,9 @@ extension LedgerSnapshot {
             while next < journal.count, journal[next].at <= at {
                 let entry = journal[next]
                 balances[entry.amount.currency, default: .zero] += entry.amount.amount
-                if entry.entryTable == "external_flow" {
+                // The statement's external flows: deposits and withdrawals, opening cash balances,
+                // the owner's contributions of opening positions and running loans (WALLETS-2, -4).
+                if Self.statementKind(of: entry)?.isExternalFlow == true {
                     do {
                         flowed += try convert(entry.amount, to: .usd, at: entry.at, policy: policy).converted
                     } catch let error as AnalyticsError where error.isPriceProblem {
