@@ -53,7 +53,7 @@ import Testing
         let book = try SampleBook(dir: dir)
         let before = try logicalDump(book.ledger.path)
         let result = try Self.run("sqlite3", [book.ledger.path,
-            "INSERT OR REPLACE INTO loan SELECT loan_id, protocol, external_ref, currency, '1', amount_received, started_at, maturity_at, interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id FROM loan;"])
+            "INSERT OR REPLACE INTO loan SELECT loan_id, protocol, external_ref, currency, '1', amount_received, started_at, maturity_at, interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id, wallet, opened_at, opening_principal, opening_interest_paid FROM loan;"])
         #expect(result.status == 19, "expected SQLITE_CONSTRAINT (19) from the trigger, got \(result.status): \(result.err)")
         #expect(result.err.contains("append-only"), "\(result.err)")
         #expect(try logicalDump(book.ledger.path) == before)

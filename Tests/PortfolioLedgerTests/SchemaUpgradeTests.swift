@@ -133,4 +133,30 @@ import Testing
         #expect(try ledger.read { try $0.nfts(at: instant("2024-03-21")).map { "\($0.nft.tokenID) \($0.status)" } } == ["7804 pledged", "3100 lost"])
         #expect(try ledger.check().isClean)
     }
+
+    /// Schema 12 (the realistic golden book, its ETH/USD closes and derived rows) gains wallets on deposits,
+    /// withdrawals and loans and the opening flag (0013): every row is kept, each reads no wallet
+    /// and no opening, and the upgraded book books an opening cash balance in a wallet.
+    @Test func schemaV12LedgerMigratesAndItsCashFlowsAndLoansNameNoWallet() throws {
+        let path = dir.path("v12.ledger")
+        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("schema-v12.ledger").path, toPath: path)
+        let before = try Self.rows(path), beforeColumns = try Self.columns(path)
+        let applied = try LedgerFile.migrate(at: path)
+        #expect(applied == ["0013_wallet_accounts.sql"])
+        for (table, rows) in before { #expect(try Self.rows(path, columns: beforeColumns)[table] == rows, "table \(table) changed") }
+        let db = try Connection(path: path, mode: .readOnly)
+        #expect(try db.scalar("SELECT count(*) FROM external_flow", as: Int.self) > 0)
+        #expect(try db.scalar("SELECT count(*) FROM external_flow WHERE wallet IS NOT NULL OR is_opening <> 0", as: Int.self) == 0)
+        #expect(try db.scalar("SELECT count(*) FROM loan WHERE wallet IS NOT NULL", as: Int.self) == 0)
+        #expect(try db.scalar("SELECT count(*) FROM v_cash_flow WHERE description = 'opening cash balance'", as: Int.self) == 0)
+        db.close()
+        let ledger = try Ledger.open(at: path)
+        // In USDC, which the book's balance assertions (ETH) do not cover.
+        let usdc = try Currency("USDC"), wallet = "0xABCDEF0123456789abcdef0123456789ABCDEF01"
+        #expect(try ledger.read { try $0.cashBalance(usdc, at: instant("2021-04-01")) } == .zero)
+        try ledger.write { tx in _ = try tx.openCashBalance(dec("2500"), currency: usdc, at: instant("2020-01-01"), wallet: wallet) }
+        #expect(try ledger.read { try $0.cashBalance(usdc, at: instant("2021-04-01")) } == (try dec("2500")))
+        #expect(try ledger.read { try $0.cashByWallet(at: instant("2021-04-01"))[wallet.lowercased()] } == [Money(try dec("2500"), usdc)])
+        #expect(try ledger.check().isClean)
+    }
 }

@@ -36,7 +36,7 @@ extension LedgerSnapshot {
         // Loans: debt and risk per open day; the debt in USD feeds the portfolio's debt layer.
         for record in try loans() {
             let events = try loanEvents(of: record.id)
-            var day = max(DerivedDay.start(of: record.startedAt), emitFrom)
+            var day = max(DerivedDay.start(of: record.inBookFrom), emitFrom)
             while day <= through {
                 let at = DerivedDay.valuationInstant(day)
                 let state = try loanState(record, events: events, at: at, riskSource: .floor, policy: policy, shock: .none)
@@ -199,7 +199,9 @@ extension LedgerSnapshot {
             while next < journal.count, journal[next].at <= at {
                 let entry = journal[next]
                 balances[entry.amount.currency, default: .zero] += entry.amount.amount
-                if entry.entryTable == "external_flow" {
+                // The statement's external flows: deposits and withdrawals, opening cash balances,
+                // the owner's contributions of opening positions and running loans (WALLETS-2, -4).
+                if Self.statementKind(of: entry)?.isExternalFlow == true {
                     do {
                         flowed += try convert(entry.amount, to: .usd, at: entry.at, policy: policy).converted
                     } catch let error as AnalyticsError where error.isPriceProblem {

@@ -204,6 +204,43 @@ public struct WalletValueDocument: Codable, Sendable, Equatable {
     }
 }
 
+/// One wallet's part of a valuation (`report valuation --by-wallet` when cash or loans name wallets).
+public struct WalletPartDocument: Codable, Sendable, Equatable {
+    /// The wallet; `nil`: everything that names no wallet (hedges and yield positions too).
+    public var wallet: String?
+    /// The NFTs kept in it, USD.
+    public var nftUSD: Double?
+    /// Its cash per currency.
+    public var cash: [CashDocument]
+    /// Its cash, USD.
+    public var cashUSD: Double?
+    /// The debt of the loans it borrowed, USD.
+    public var debtUSD: Double?
+    /// Hedges, USD (only in the part with no wallet).
+    public var hedgeUSD: Double?
+    /// Yield positions, USD (only in the part with no wallet).
+    public var yieldUSD: Double?
+    /// NFTs + cash − debt + hedges + yield, USD.
+    public var netEquityUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case wallet, nftUSD = "nft_usd", cash, cashUSD = "cash_usd", debtUSD = "debt_usd", hedgeUSD = "hedge_usd", yieldUSD = "yield_usd"
+        case netEquityUSD = "net_equity_usd"
+    }
+
+    /// The document of `part`.
+    public init(_ part: WalletValuation) {
+        wallet = part.wallet
+        nftUSD = part.nftUSD.finiteOrNil
+        cash = part.cash.map(CashDocument.init)
+        cashUSD = part.cashUSD.finiteOrNil
+        debtUSD = part.debtUSD.finiteOrNil
+        hedgeUSD = part.hedgeUSD.finiteOrNil
+        yieldUSD = part.yieldUSD.finiteOrNil
+        netEquityUSD = part.netEquityUSD.finiteOrNil
+    }
+}
+
 /// `report valuation`: what the book is worth at an instant.
 public struct ValuationDocument: ReportDocument {
     /// Always `valuation`.
@@ -232,14 +269,18 @@ public struct ValuationDocument: ReportDocument {
     public var prices: [PriceUsedDocument]
     /// The NFTs' value per wallet, sorted by wallet, when asked for; `nil` (the key absent) otherwise.
     public var nftUSDByWallet: [WalletValueDocument]?
+    /// The whole valuation per wallet (NFTs, cash, debt), when asked for and some cash or loan names
+    /// a wallet; `nil` (the key absent) otherwise. The parts sum to the totals.
+    public var byWallet: [WalletPartDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, nfts, debts, hedges, cash, yieldPositions = "yield_positions", complete, problems
-        case totals, prices, nftUSDByWallet = "nft_usd_by_wallet"
+        case totals, prices, nftUSDByWallet = "nft_usd_by_wallet", byWallet = "by_wallet"
     }
 
-    /// The document of `valuation`, with the NFTs' value per wallet when `byWallet` is given.
-    public init(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil, knownAt: Instant? = nil) {
+    /// The document of `valuation`, with the NFTs' value per wallet when `byWallet` is given and
+    /// the whole valuation per wallet when `walletParts` is.
+    public init(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil, walletParts: [WalletValuation]? = nil, knownAt: Instant? = nil) {
         asKnownAt = knownAt
         at = v.at
         nfts = v.nfts.map(ValuedNFTDocument.init)
@@ -254,9 +295,10 @@ public struct ValuationDocument: ReportDocument {
         nftUSDByWallet = byWallet.map { split in
             split.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { WalletValueDocument(wallet: $0.key, valueUSD: $0.value) }
         }
+        self.byWallet = walletParts.map { $0.map(WalletPartDocument.init) }
     }
 
-    /// Writes `yield_positions` and `nft_usd_by_wallet` only when present.
+    /// Writes `yield_positions`, `nft_usd_by_wallet` and `by_wallet` only when present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(report, forKey: .report)
@@ -272,5 +314,6 @@ public struct ValuationDocument: ReportDocument {
         try c.encode(totals, forKey: .totals)
         try c.encode(prices, forKey: .prices)
         if let nftUSDByWallet { try c.encode(nftUSDByWallet, forKey: .nftUSDByWallet) }
+        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
     }
 }

@@ -295,11 +295,15 @@ struct JournalExporter {
         var ids: [Int64] = []
         try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column("loan_id")) }
         for id in ids {
-            var line = JournalLine(type: "loan")
+            // A running loan is a line of its own type (its ref stays a loan token); it is placed
+            // at its opening, when its collateral is held.
+            let openedAt = try db.scalar("SELECT opened_at FROM loan WHERE loan_id = ?", id, as: Int64?.self)
+            var line = JournalLine(type: openedAt == nil ? "loan" : "opening_loan")
             var position = Position(at: 0, rank: Rank.loanStart, id: id)
             try db.withStatement("""
                 SELECT protocol, external_ref, currency, principal, amount_received, started_at, maturity_at, terms, max_ltv,
-                       liquidation_threshold, refinances_loan_id, recorded_at FROM loan WHERE loan_id = ?
+                       liquidation_threshold, refinances_loan_id, recorded_at, wallet, opened_at, opening_principal, opening_interest_paid
+                FROM loan WHERE loan_id = ?
                 """) { r in
                 try r.bind(id)
                 guard try r.step() else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
@@ -322,6 +326,14 @@ struct JournalExporter {
                 line.addRaw("collateral", "[" + collateral.joined(separator: ",") + "]")
                 // Importing `refinances` books the refinanced loan's close too (it is not written).
                 if let refinances = try r.column("refinances_loan_id", as: Int64?.self) { line.addRaw("refinances", Self.loanRef(refinances)) }
+                line.add("wallet", try r.column("wallet", as: String?.self))
+                if let openedAt {
+                    position.at = openedAt
+                    let principal = try StoredValue.decimal(r, "principal"), outstanding = try StoredValue.decimal(r, "opening_principal")
+                    line.add("opened_at", Instant(unixSeconds: openedAt).description)
+                    line.add("principal_repaid", (principal - outstanding).description)
+                    line.add("interest_paid", try r.column("opening_interest_paid", as: String.self))
+                }
                 Self.recordedAt(&line, try r.column("recorded_at"))
             }
             add(&out, "loan", id, position, line, ref: true)
@@ -451,19 +463,30 @@ struct JournalExporter {
     }
 
     private mutating func externalFlows(_ out: inout [Entry]) throws {
-        var rows: [(Int64, String, Int64, String, String, String?, Int64)] = []
-        try db.query("SELECT external_flow_id, flow_kind, flowed_at, currency, amount, note, recorded_at FROM external_flow ORDER BY external_flow_id") { r in
+        var rows: [(Int64, String, Int64, String, String, String?, Int64, wallet: String?, opening: Bool)] = []
+        try db.query("""
+            SELECT external_flow_id, flow_kind, flowed_at, currency, amount, note, recorded_at, wallet, is_opening FROM external_flow
+            ORDER BY external_flow_id
+            """) { r in
             rows.append((try r.column("external_flow_id"), try r.column("flow_kind"), try r.column("flowed_at"), try r.column("currency"),
-                         try r.column("amount"), try r.column("note"), try r.column("recorded_at")))
+                         try r.column("amount"), try r.column("note"), try r.column("recorded_at"),
+                         wallet: try r.column("wallet", as: String?.self), opening: try r.column("is_opening", as: Int.self) == 1))
         }
         for row in rows {
-            var line = JournalLine(type: "external_flow")
+            // An opening cash balance is a line of its own type; its ref stays an external_flow
+            // token, so corrections name it like any deposit.
+            var line = JournalLine(type: row.opening ? "opening_cash_balance" : "external_flow")
             line.addRaw("ref", "\"" + Self.token("external_flow", row.0) + "\"")
-            line.add("kind", row.1)
-            line.add("flowed_at", Instant(unixSeconds: row.2).description)
+            if row.opening {
+                line.add("opened_at", Instant(unixSeconds: row.2).description)
+            } else {
+                line.add("kind", row.1)
+                line.add("flowed_at", Instant(unixSeconds: row.2).description)
+            }
             line.add("currency", row.3)
             line.add("amount", row.4)
             line.add("note", row.5)
+            line.add("wallet", row.wallet)
             Self.recordedAt(&line, row.6)
             add(&out, "external_flow", row.0, Position(at: row.2, rank: Rank.externalFlow, id: row.0), line, ref: true)
         }

@@ -52,7 +52,7 @@ public enum CSVImportKind: String, Sendable, Hashable, CaseIterable {
             (["protocol", "asset", "updated_at", "variable_borrow_index", "variable_borrow_rate"], ["liquidity_index", "liquidity_rate"])
         case .loanSnapshot:
             (["protocol", "external_ref", "collection_name", "contract_address", "token_id", "currency", "principal", "maximum_repayment",
-              "started_at", "maturity_at"], ["chain", "apr_pct", "loan_version"])
+              "started_at", "maturity_at"], ["chain", "apr_pct", "loan_version", "wallet"])
         case .sales:
             (["chain", "contract_address", "collection_name", "token_id", "traded_at", "seller", "buyer"],
              ["price", "price_wei", "currency"])

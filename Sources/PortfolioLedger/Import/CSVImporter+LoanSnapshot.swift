@@ -22,17 +22,19 @@ extension CSVImporter {
         let principal = try amount("principal"), maximum = try amount("maximum_repayment")
         let startedAt = try row.requiredInstant("started_at"), maturityAt = try row.requiredInstant("maturity_at")
         let terms = try terms(of: lendingProtocol, maximumRepayment: maximum)
+        // The borrower's wallet (the aggregator's list does not say; `--set wallet=0x…` names yours).
+        let wallet = row.text("wallet")
         let state = try tx.current.holdingTimeline(of: nft).state(at: startedAt).state
         switch state {
         case .neverHeld, .disposed, .lost:
             // Held since at least the loan's start (it was pledged then); what it cost is not in a loan list.
             isNew = try book.openingPosition(nft: nft, at: startedAt, cost: nil, fees: .zero, currency: .eth,
-                                             note: "opened for a running loan; cost unknown").isNew || isNew
+                                             note: "opened for a running loan; cost unknown", wallet: wallet).isNew || isNew
         case .held, .pledged:
             break
         }
         let loan = NewLoan(lendingProtocol: lendingProtocol, externalRef: try row.requiredText("external_ref"), currency: currency,
-                           principal: principal, startedAt: startedAt, maturityAt: maturityAt, terms: terms, collateral: [nft])
+                           principal: principal, startedAt: startedAt, maturityAt: maturityAt, terms: terms, collateral: [nft], wallet: wallet)
         return try book.loan(loan).isNew || isNew
     }
 

@@ -161,6 +161,7 @@ final class ImportBook {
         if booked.maxLTV != wanted.maxLTV || booked.liquidationThreshold != wanted.liquidationThreshold { return "risk parameters" }
         if Set(booked.collateral) != Set(wanted.collateral) { return "collateral" }
         if booked.refinancesLoanID != wanted.refinances { return "refinanced loan" }
+        if booked.wallet != wanted.wallet.map(ContractAddress.canonical) { return "wallet" }
         return nil
     }
 
@@ -181,16 +182,25 @@ final class ImportBook {
 
     /// Books `wanted` unless an identical loan is booked (returned with `isNew == false`). A loan
     /// with the same protocol and external ref but other terms is a conflict.
-    func loan(_ wanted: NewLoan) throws -> (id: LoanID, isNew: Bool) {
+    func loan(_ wanted: NewLoan, opening: (at: Instant, principalRepaid: ExactDecimal, interestPaid: ExactDecimal)? = nil) throws
+        -> (id: LoanID, isNew: Bool) {
+        let wantedOpening = opening.map {
+            RunningLoanOpening(openedAt: $0.at, principalOutstanding: wanted.principal - $0.principalRepaid, interestPaid: $0.interestPaid)
+        }
         if let ref = wanted.externalRef, let existing = try loan(lendingProtocol: wanted.lendingProtocol, externalRef: ref) {
             guard let booked = try tx.current.loan(existing) else { throw LedgerError.unknownEntity(kind: "loan", id: existing.description) }
-            if let difference = difference(booked, wanted) {
+            if let difference = difference(booked, wanted) ?? (booked.opening == wantedOpening ? nil : "opening") {
                 throw LedgerError.conflict("the \(wanted.lendingProtocol.rawValue) loan '\(ref)' is already booked with another \(difference)")
             }
             return (existing, false)
         }
-        if wanted.externalRef == nil, let existing = try identicalUnreferencedLoan(wanted) { return (existing, false) }
-        let id = try tx.addLoan(wanted, source: source)
+        if wanted.externalRef == nil, let existing = try identicalUnreferencedLoan(wanted),
+           try tx.current.loan(existing)?.opening == wantedOpening {
+            return (existing, false)
+        }
+        let id = try opening.map { try tx.openRunningLoan(wanted, openedAt: $0.at, principalRepaid: $0.principalRepaid, interestPaid: $0.interestPaid,
+                                                          source: source) }
+            ?? tx.addLoan(wanted, source: source)
         booked(.loan(id), touching: wanted.collateral + (try wanted.refinances.flatMap { try tx.current.loan($0)?.collateral } ?? []))
         return (id, true)
     }

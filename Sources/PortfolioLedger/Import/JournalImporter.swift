@@ -197,6 +197,8 @@ final class JournalImporter {
             return (opening.isNew, .nftTrade(opening.id))
         case "loan":
             return try bookLoan(try decode(JournalLoan.self, data))
+        case "opening_loan":
+            return try bookLoan(try decode(JournalLoan.self, data), running: true)
         case "loan_event":
             return try bookLoanEvent(try decode(JournalLoanEvent.self, data))
         case "hedge":
@@ -274,13 +276,20 @@ final class JournalImporter {
             let kind = try enumeration(entry.kind, ExternalFlow.Kind.self, "kind")
             let at = try instant(entry.flowedAt, "flowed_at")
             let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
-            if let existing = try tx.db.scalarIfAny("""
-                SELECT f.external_flow_id FROM external_flow f WHERE f.flow_kind = ?2 AND f.flowed_at = ?3 AND f.currency = ?4 AND f.amount = ?5
-                  AND f.note IS ?6 AND f.recorded_at <= ?1
-                """, Int64.max, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, entry.note, as: Int64.self) {
-                return (false, .externalFlow(ExternalFlowID(existing)))
+            if let existing = try existingExternalFlow(kind, at: at, amount: amount, note: entry.note, wallet: entry.wallet, opening: false) {
+                return (false, .externalFlow(existing))
             }
-            return (true, .externalFlow(try tx.recordExternalFlow(kind, at: at, amount: amount, note: entry.note, source: book.source)))
+            return (true, .externalFlow(try tx.recordExternalFlow(kind, at: at, amount: amount, note: entry.note, wallet: entry.wallet,
+                                                                  source: book.source)))
+        case "opening_cash_balance":
+            let entry = try decode(JournalOpeningCashBalance.self, data)
+            let at = try instant(entry.openedAt, "opened_at")
+            let amount = Money(try decimal(entry.amount, "amount"), try currency(entry.currency, "currency"))
+            if let existing = try existingExternalFlow(.deposit, at: at, amount: amount, note: entry.note, wallet: entry.wallet, opening: true) {
+                return (false, .externalFlow(existing))
+            }
+            return (true, .externalFlow(try tx.openCashBalance(amount.amount, currency: amount.currency, at: at, wallet: entry.wallet,
+                                                               note: entry.note, source: book.source)))
         case "balance_assertion":
             let entry = try decode(JournalBalanceAssertion.self, data)
             let at = try instant(entry.assertedAt, "asserted_at")
@@ -381,7 +390,17 @@ final class JournalImporter {
                                                         source: book.source)))
     }
 
-    private func bookLoan(_ entry: JournalLoan) throws -> (Bool, CorrectableEntry?) {
+    /// A booked deposit or withdrawal identical to the line's (re-importing a file books nothing twice).
+    private func existingExternalFlow(_ kind: ExternalFlow.Kind, at: Instant, amount: Money, note: String?, wallet: String?,
+                                      opening: Bool) throws -> ExternalFlowID? {
+        try tx.db.scalarIfAny("""
+            SELECT f.external_flow_id FROM external_flow f WHERE f.flow_kind = ?2 AND f.flowed_at = ?3 AND f.currency = ?4 AND f.amount = ?5
+              AND f.note IS ?6 AND f.wallet IS ?7 AND f.is_opening = ?8 AND f.recorded_at <= ?1
+            """, Int64.max, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, note,
+            wallet.map(ContractAddress.canonical), opening ? 1 : 0, as: Int64.self).map(ExternalFlowID.init)
+    }
+
+    private func bookLoan(_ entry: JournalLoan, running: Bool = false) throws -> (Bool, CorrectableEntry?) {
         let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
         guard let model = entry.terms["model"] else { throw LedgerError.invalidValue(field: "terms.model", reason: "missing") }
         let terms = try Self.terms(model: model, entry.terms, key: "terms")
@@ -394,8 +413,14 @@ final class JournalImporter {
                              startedAt: try instant(entry.startedAt, "started_at"),
                              maturityAt: try entry.maturityAt.map { try instant($0, "maturity_at") }, terms: terms,
                              maxLTV: entry.maxLtv, liquidationThreshold: entry.liquidationThreshold, collateral: collateral,
-                             refinances: try entry.refinances.map { try loan($0, "refinances") })
-        let (id, isNew) = try book.loan(wanted)
+                             refinances: try entry.refinances.map { try loan($0, "refinances") }, wallet: entry.wallet)
+        var opening: (at: Instant, principalRepaid: ExactDecimal, interestPaid: ExactDecimal)?
+        if running {
+            guard let openedAt = entry.openedAt else { throw LedgerError.invalidValue(field: "opened_at", reason: "missing") }
+            opening = (try instant(openedAt, "opened_at"), try decimal(entry.principalRepaid ?? "0", "principal_repaid"),
+                       try decimal(entry.interestPaid ?? "0", "interest_paid"))
+        }
+        let (id, isNew) = try book.loan(wanted, opening: opening)
         return (isNew, .loan(id))
     }
 
@@ -624,7 +649,9 @@ struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, extern
 struct JournalLoan: Decodable {
     let `protocol`: String, externalRef: String?, currency: String, principal: String, amountReceived: String?
     let startedAt: String, maturityAt: String?, terms: [String: String], maxLtv: Double?, liquidationThreshold: Double?
-    let collateral: [JournalNFTRef], refinances: JournalLoanRef?
+    let collateral: [JournalNFTRef], refinances: JournalLoanRef?, wallet: String?
+    /// `opening_loan` only.
+    let openedAt: String?, principalRepaid: String?, interestPaid: String?
 }
 struct JournalLoanEvent: Decodable {
     let loan: JournalLoanRef, eventKind: String, occurredAt: String
@@ -687,7 +714,8 @@ struct JournalYieldPosition: Decodable {
     let loan: JournalLoanRef?, note: String?
 }
 struct JournalYieldFlow: Decodable { let position: String, kind: String, flowedAt: String, amount: String, shares: String?, note: String? }
-struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, currency: String, amount: String, note: String? }
+struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, currency: String, amount: String, note: String?, wallet: String? }
+struct JournalOpeningCashBalance: Decodable { let openedAt: String, currency: String, amount: String, wallet: String?, note: String? }
 struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
 struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }
 struct JournalCorrection: Decodable { let action: String, entry: JournalEntryRef, replacement: JournalEntryRef?, reason: String }

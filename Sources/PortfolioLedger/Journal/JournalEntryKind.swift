@@ -10,6 +10,10 @@ public enum JournalEntryKind: String, Sendable, Hashable, CaseIterable, CustomSt
     case openingPositionContributed = "opening position contributed"
     case openingPositionFeesContributed = "opening position fees contributed"
     case loanProceeds = "loan proceeds received"
+    /// A loan already running when the book started enters it: + its outstanding principal then.
+    case runningLoanOpened = "running loan opened"
+    /// The owner assumes that running loan (− the same amount, no loan): equity, not cash.
+    case runningLoanAssumed = "running loan assumed"
     case loanBorrowedMore = "loan borrowed more"
     case loanInterestPaid = "loan interest paid"
     case loanPrincipalRepaid = "loan principal repaid"
@@ -21,6 +25,8 @@ public enum JournalEntryKind: String, Sendable, Hashable, CaseIterable, CustomSt
     case optionFees = "option fees"
     case optionCashSettlement = "option cash settlement"
     case deposit
+    /// Cash a wallet already held when the book starts, brought in as equity (a deposit flagged opening).
+    case openingCashBalance = "opening cash balance"
     case withdrawal
     /// Cash put into a yield position (an asset bought, not an expense).
     case yieldDeposit = "yield deposit"

@@ -16,6 +16,9 @@ public struct JournalEntry: Sendable, Hashable {
     public var hedgeID: HedgeID?
     /// The yield position a `yield_flow` entry moved cash into or out of.
     public var yieldPositionID: YieldPositionID? = nil
+    /// The user's wallet the cash moved through, when the entry names one (an NFT trade's or
+    /// opening's wallet, a loan's for its proceeds and events, a deposit's or withdrawal's).
+    public var wallet: String? = nil
 
     /// The entry's text as `v_cash_flow` shows it.
     public var description: String { kind.description }
@@ -64,12 +67,13 @@ extension LedgerSnapshot {
         // v_cash_flow shows current knowledge; rebuild its rows with this snapshot's visibility.
         try db.query("""
             SELECT f.entry_table, f.entry_id, f.flow_at_unix, f.currency, f.direction, f.amount, f.description, f.nft_id, f.loan_id, f.hedge_id,
-                   f.yield_position_id
+                   f.yield_position_id, f.wallet
             FROM (\(Self.cashFlowSQL)) f
             WHERE f.flow_at_unix BETWEEN ?2 AND ?3
             ORDER BY f.flow_at_unix, f.entry_table, f.entry_id, f.description
             """, k, from.unixSeconds, to.unixSeconds) { s in
             entries.append(try JournalEntry(row: s))
+            entries[entries.count - 1].wallet = try s.column("wallet", as: String?.self)
         }
         return entries
     }
@@ -119,22 +123,28 @@ extension LedgerSnapshot {
             SELECT 'nft_trade' AS entry_table, t.nft_trade_id AS entry_id, t.traded_at AS flow_at_unix, t.currency,
                    CASE t.side WHEN 'acquire' THEN -1 ELSE 1 END AS direction, t.price AS amount,
                    CASE t.side WHEN 'acquire' THEN 'nft purchase' ELSE 'nft sale' END AS description,
-                   t.nft_id, NULL AS loan_id, NULL AS hedge_id, NULL AS yield_position_id
+                   t.nft_id, NULL AS loan_id, NULL AS hedge_id, NULL AS yield_position_id, t.wallet AS wallet
             FROM nft_trade t WHERE \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, -1, t.fees, 'nft trade fees', t.nft_id, NULL, NULL, NULL, t.wallet
             FROM nft_trade t WHERE t.fees <> '0' AND \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.price, 'opening position contributed', NULL, NULL, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.price, 'opening position contributed', NULL, NULL, NULL, NULL, t.wallet
             FROM nft_trade t WHERE t.opening = 1 AND t.price <> '0' AND \(trade)
             UNION ALL
-            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.fees, 'opening position fees contributed', NULL, NULL, NULL, NULL
+            SELECT 'nft_trade', t.nft_trade_id, t.traded_at, t.currency, 1, t.fees, 'opening position fees contributed', NULL, NULL, NULL, NULL, t.wallet
             FROM nft_trade t WHERE t.opening = 1 AND t.fees <> '0' AND \(trade)
             UNION ALL
-            SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL, NULL
-            FROM loan l WHERE \(loan)
+            SELECT 'loan', l.loan_id, l.started_at, l.currency, 1, l.amount_received, 'loan proceeds received', NULL, l.loan_id, NULL, NULL, l.wallet
+            FROM loan l WHERE l.opened_at IS NULL AND \(loan)
             UNION ALL
-            SELECT 'loan_event', e.loan_event_id, e.occurred_at, l.currency, x.direction, x.amount, x.description, NULL, e.loan_id, NULL, NULL
+            SELECT 'loan', l.loan_id, l.opened_at, l.currency, 1, l.opening_principal, 'running loan opened', NULL, l.loan_id, NULL, NULL, l.wallet
+            FROM loan l WHERE l.opened_at IS NOT NULL AND \(loan)
+            UNION ALL
+            SELECT 'loan', l.loan_id, l.opened_at, l.currency, -1, l.opening_principal, 'running loan assumed', NULL, NULL, NULL, NULL, l.wallet
+            FROM loan l WHERE l.opened_at IS NOT NULL AND \(loan)
+            UNION ALL
+            SELECT 'loan_event', e.loan_event_id, e.occurred_at, l.currency, x.direction, x.amount, x.description, NULL, e.loan_id, NULL, NULL, l.wallet
             FROM loan_event e JOIN loan l ON l.loan_id = e.loan_id
             JOIN (SELECT loan_event_id AS id, 1 AS direction, amount, 'loan borrowed more' AS description FROM loan_event WHERE event_kind = 'borrow_more'
                   UNION ALL SELECT loan_event_id, -1, interest_part, 'loan interest paid' FROM loan_event WHERE event_kind = 'repay' AND interest_part <> '0'
@@ -146,22 +156,22 @@ extension LedgerSnapshot {
             WHERE \(event) AND \(loan)
             UNION ALL
             SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', CASE WHEN t.quantity < 0 THEN 1 ELSE -1 END, t.premium,
-                   CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id, NULL
+                   CASE WHEN t.quantity < 0 THEN 'option premium received' ELSE 'option premium paid' END, NULL, NULL, t.hedge_id, NULL, NULL
             FROM option_trade t WHERE t.premium <> '0' AND \(option)
             UNION ALL
-            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', -1, t.fees, 'option fees', NULL, NULL, t.hedge_id, NULL
+            SELECT 'option_trade', t.option_trade_id, t.traded_at, 'USD', -1, t.fees, 'option fees', NULL, NULL, t.hedge_id, NULL, NULL
             FROM option_trade t WHERE t.fees <> '0' AND \(option)
             UNION ALL
             SELECT 'option_settlement', s.option_settlement_id, s.settled_at, 'USD', CASE WHEN s.cash_amount GLOB '-*' THEN -1 ELSE 1 END,
-                   ltrim(s.cash_amount, '-'), 'option cash settlement', NULL, NULL, s.hedge_id, NULL
+                   ltrim(s.cash_amount, '-'), 'option cash settlement', NULL, NULL, s.hedge_id, NULL, NULL
             FROM option_settlement s WHERE s.cash_amount <> '0' AND \(settlement)
             UNION ALL
             SELECT 'external_flow', f.external_flow_id, f.flowed_at, f.currency, CASE f.flow_kind WHEN 'deposit' THEN 1 ELSE -1 END,
-                   f.amount, f.flow_kind, NULL, NULL, NULL, NULL
+                   f.amount, CASE WHEN f.is_opening = 1 THEN 'opening cash balance' ELSE f.flow_kind END, NULL, NULL, NULL, NULL, f.wallet
             FROM external_flow f WHERE \(external)
             UNION ALL
             SELECT 'yield_flow', f.yield_flow_id, f.flowed_at, p.currency, CASE f.flow_kind WHEN 'deposit' THEN -1 ELSE 1 END, f.amount,
-                   CASE f.flow_kind WHEN 'deposit' THEN 'yield deposit' ELSE 'yield withdrawal' END, NULL, NULL, NULL, f.yield_position_id
+                   CASE f.flow_kind WHEN 'deposit' THEN 'yield deposit' ELSE 'yield withdrawal' END, NULL, NULL, NULL, f.yield_position_id, NULL
             FROM yield_flow f JOIN yield_position p ON p.yield_position_id = f.yield_position_id WHERE \(yieldFlow) AND p.recorded_at <= ?1
             """
     }()

@@ -56,15 +56,34 @@ public enum CorrectableEntry: Sendable, Hashable {
 }
 
 extension LedgerTransaction {
-    /// Books money moved into (deposit) or out of (withdrawal) the book.
-    public func recordExternalFlow(_ kind: ExternalFlow.Kind, at: Instant, amount: Money, note: String? = nil,
+    /// Books money moved into (deposit) or out of (withdrawal) the book, optionally through one of
+    /// the user's wallets (EVM addresses are stored in lower case).
+    public func recordExternalFlow(_ kind: ExternalFlow.Kind, at: Instant, amount: Money, note: String? = nil, wallet: String? = nil,
                                    source: ImportSourceID? = nil) throws -> ExternalFlowID {
+        try insertExternalFlow(kind, at: at, amount: amount, note: note, wallet: wallet, opening: false, source: source)
+    }
+
+    /// Books an opening cash balance: `amount` of `currency` already held (in `wallet`, when named)
+    /// when the book starts at `at`. It is equity brought in, not income: the cash balance and the
+    /// equity rise by `amount` at `at`, the income statement shows it with the deposits, and returns
+    /// count it as a contribution at its instant (decisions WALLETS-2). `amount` must be positive.
+    public func openCashBalance(_ amount: ExactDecimal, currency: Currency, at: Instant, wallet: String? = nil, note: String? = nil,
+                                source: ImportSourceID? = nil) throws -> ExternalFlowID {
+        try insertExternalFlow(.deposit, at: at, amount: Money(amount, currency), note: note, wallet: wallet, opening: true, source: source)
+    }
+
+    private func insertExternalFlow(_ kind: ExternalFlow.Kind, at: Instant, amount: Money, note: String?, wallet: String?, opening: Bool,
+                                    source: ImportSourceID?) throws -> ExternalFlowID {
+        let wallet = wallet.map(ContractAddress.canonical)
+        if let wallet { try Validate.text(wallet, "wallet", maxLength: 128) }
         try Validate.instant(at, "flowed_at")
         try Validate.positive(amount.amount, "amount")
         try Validate.optionalNote(note)
         return ExternalFlowID(try insert("""
-            INSERT INTO external_flow (flow_kind, flowed_at, currency, amount, note, recorded_at, source_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, note, recordedAt.unixSeconds, source?.rawValue))
+            INSERT INTO external_flow (flow_kind, flowed_at, currency, amount, note, recorded_at, source_id, wallet, is_opening)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, kind.rawValue, at.unixSeconds, amount.currency.code, amount.amount.description, note, recordedAt.unixSeconds, source?.rawValue,
+            wallet, opening ? 1 : 0))
     }
 
     /// Asserts the book's cash balance in `amount.currency` at `at` (see ``LedgerSnapshot/cashBalance(_:at:)``).

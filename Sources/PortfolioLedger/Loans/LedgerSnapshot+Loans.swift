@@ -24,7 +24,8 @@ extension LedgerSnapshot {
         private static func query(_ condition: String) -> String {
             """
             SELECT l.loan_id, l.protocol, l.external_ref, l.currency, l.principal, l.amount_received, l.started_at, l.maturity_at,
-                   l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at
+                   l.terms, l.max_ltv, l.liquidation_threshold, l.refinances_loan_id, l.recorded_at, l.wallet,
+                   l.opened_at, l.opening_principal, l.opening_interest_paid
             FROM loan l
             WHERE \(condition) AND \(LedgerSnapshot.visible("l", "loan", "loan_id")) ORDER BY l.started_at, l.loan_id
             """
@@ -88,20 +89,34 @@ extension LedgerSnapshot {
     public func loanEvents(of loan: LoanID) throws -> [LoanEvent] {
         if let known = memo?.loanEvents[loan] { return known }
         var events: [LoanEvent] = []
+        // A running loan's repayments before the book opened, as one repayment at the opening (no
+        // cash of this book: `v_cash_flow` has no row for it; its id 0 is no stored event).
+        if let record = try self.loan(loan), let opening = record.opening,
+           !opening.interestPaid.isZero || record.principal != opening.principalOutstanding {
+            events.append(LoanEvent(id: LoanEventID(0), loanID: loan, occurredAt: opening.openedAt,
+                                    detail: .repay(interest: opening.interestPaid, principal: record.principal - opening.principalOutstanding),
+                                    note: "repaid before the book opened", recordedAt: record.recordedAt))
+        }
         try db.query("""
             SELECT e.loan_event_id, e.loan_id, e.event_kind, e.occurred_at, e.amount, e.interest_part, e.principal_part, e.fee,
                    e.new_rate_bps, e.index_ray, e.new_maturity_at, e.new_terms, e.note, e.recorded_at, e.nft_id
             FROM loan_event e WHERE e.loan_id = ?2 AND \(Self.visible("e", "loan_event", "loan_event_id"))
             ORDER BY e.occurred_at, e.loan_event_id
             """, k, loan.rawValue) { s in events.append(try LoanEvent(row: s)) }
+        // Stable by instant: the opening repayment comes before the loan's own events at its instant.
+        if events.first?.id == LoanEventID(0) { events = Self.stableSortedByInstant(events) }
         memo?.loanEvents[loan] = events
         return events
+    }
+
+    private static func stableSortedByInstant(_ events: [LoanEvent]) -> [LoanEvent] {
+        events.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
     }
 
     /// The loan's status at `at`: not started, open, or ended by its latest terminal event.
     public func loanStatus(_ loan: LoanID, at: Instant) throws -> LoanStatus {
         guard let record = try self.loan(loan) else { throw LedgerError.unknownEntity(kind: "loan", id: loan.description) }
-        if at < record.startedAt { return .notStarted }
+        if at < record.inBookFrom { return .notStarted }
         let terminal = try loanEvents(of: loan).last { $0.occurredAt <= at && $0.detail.isTerminal }
         switch terminal?.detail {
         case .close?: return .closed
@@ -162,6 +177,11 @@ extension LoanRecord {
             liquidationThreshold: try s.column("liquidation_threshold"),
             refinancesLoanID: try s.column("refinances_loan_id", as: Int64?.self).map(LoanID.init), collateral: [],
             recordedAt: try StoredValue.instant(s, "recorded_at"))
+        wallet = try s.column("wallet", as: String?.self)
+        if let openedAt = try StoredValue.optionalInstant(s, "opened_at") {
+            opening = RunningLoanOpening(openedAt: openedAt, principalOutstanding: try StoredValue.decimal(s, "opening_principal"),
+                                         interestPaid: try StoredValue.decimal(s, "opening_interest_paid"))
+        }
     }
 }
 

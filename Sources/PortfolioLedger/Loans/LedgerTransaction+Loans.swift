@@ -16,10 +16,13 @@ public struct NewLoan: Sendable, Hashable {
     public var liquidationThreshold: Double?
     public var collateral: [NFTID]
     public var refinances: LoanID?
+    /// The user's wallet that borrowed (receives the proceeds, pays the repayments); optional.
+    public var wallet: String? = nil
 
     public init(lendingProtocol: LendingProtocol, externalRef: String? = nil, currency: Currency, principal: ExactDecimal,
                 amountReceived: ExactDecimal? = nil, startedAt: Instant, maturityAt: Instant? = nil, terms: LoanTerms,
-                maxLTV: Double? = nil, liquidationThreshold: Double? = nil, collateral: [NFTID], refinances: LoanID? = nil) {
+                maxLTV: Double? = nil, liquidationThreshold: Double? = nil, collateral: [NFTID], refinances: LoanID? = nil,
+                wallet: String? = nil) {
         self.lendingProtocol = lendingProtocol
         self.externalRef = externalRef
         self.currency = currency
@@ -32,6 +35,7 @@ public struct NewLoan: Sendable, Hashable {
         self.liquidationThreshold = liquidationThreshold
         self.collateral = collateral
         self.refinances = refinances
+        self.wallet = wallet
     }
 }
 
@@ -43,6 +47,42 @@ extension LedgerTransaction {
     ///   ``LedgerError/conflict(_:)`` when a collateral NFT is not held at the start or already
     ///   backs an open loan; ``LedgerError/unknownEntity(kind:id:)`` for a missing NFT or loan.
     public func addLoan(_ loan: NewLoan, source: ImportSourceID? = nil) throws -> LoanID {
+        try insertLoan(loan, opening: nil, source: source)
+    }
+
+    /// Books a loan already running when the book starts (decisions WALLETS-4): `loan` gives its
+    /// real terms and start; it enters the book at `openedAt` (after the start) with
+    /// `principalRepaid` and `interestPaid` already repaid before then.
+    ///
+    /// The debt and accrued interest after the opening follow the terms from the real start, with
+    /// the earlier repayments applied as one repayment at `openedAt`. The proceeds received at the
+    /// start and those repayments were not this book's cash: the journal shows the loan entering at
+    /// `openedAt` (`running loan opened`, + the outstanding principal) paired with the owner
+    /// assuming it (`running loan assumed`, −, an equity flow like a withdrawal), so no cash
+    /// balance changes; the origination fee is not this book's cost. The collateral is pledged from
+    /// `openedAt` (it must be held then, e.g. as opening positions). Corrected like any loan: voided.
+    /// - Throws: ``LedgerError/invalidValue(field:reason:)`` when `openedAt` is not after the start,
+    ///   `principalRepaid` is negative or not below the principal, or `interestPaid` is negative;
+    ///   the errors of ``addLoan(_:source:)`` otherwise. A running loan cannot refinance another.
+    public func openRunningLoan(_ loan: NewLoan, openedAt: Instant, principalRepaid: ExactDecimal = .zero, interestPaid: ExactDecimal = .zero,
+                                source: ImportSourceID? = nil) throws -> LoanID {
+        try Validate.instant(openedAt, "opened_at")
+        guard openedAt > loan.startedAt else {
+            throw LedgerError.invalidValue(field: "opened_at", reason: "\(openedAt) is not after the loan's start \(loan.startedAt)")
+        }
+        try Validate.nonNegative(principalRepaid, "principal_repaid")
+        guard principalRepaid < loan.principal else {
+            throw LedgerError.invalidValue(field: "principal_repaid", reason: "\(principalRepaid) leaves nothing of the principal \(loan.principal) outstanding")
+        }
+        try Validate.nonNegative(interestPaid, "interest_paid")
+        if loan.refinances != nil {
+            throw LedgerError.invalidValue(field: "refinances", reason: "a running loan is booked as it stands at the opening, not as a refinance")
+        }
+        return try insertLoan(loan, opening: RunningLoanOpening(openedAt: openedAt, principalOutstanding: loan.principal - principalRepaid,
+                                                                interestPaid: interestPaid), source: source)
+    }
+
+    private func insertLoan(_ loan: NewLoan, opening: RunningLoanOpening?, source: ImportSourceID?) throws -> LoanID {
         try Validate.positive(loan.principal, "principal")
         try Validate.nonNegative(loan.amountReceived, "amount_received")
         guard loan.amountReceived <= loan.principal else {
@@ -62,6 +102,8 @@ extension LedgerTransaction {
             throw LedgerError.invalidValue(field: "max_ltv", reason: "\(ltv) is above the liquidation threshold \(threshold)")
         }
         if let ref = loan.externalRef { try Validate.text(ref, "external_ref", maxLength: 200) }
+        let wallet = loan.wallet.map(ContractAddress.canonical)
+        if let wallet { try Validate.text(wallet, "wallet", maxLength: 128) }
         guard !loan.collateral.isEmpty else { throw LedgerError.invalidValue(field: "collateral", reason: "a loan needs at least one NFT") }
         var listed: Set<NFTID> = []
         for nft in loan.collateral where !listed.insert(nft).inserted {
@@ -76,11 +118,13 @@ extension LedgerTransaction {
         let terms = try LoanTermsCoding.encode(loan.terms)
         let id = try insert("""
             INSERT INTO loan (protocol, external_ref, currency, principal, amount_received, started_at, maturity_at,
-                              interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              interest_model, terms, max_ltv, liquidation_threshold, refinances_loan_id, recorded_at, source_id, wallet,
+                              opened_at, opening_principal, opening_interest_paid)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, loan.lendingProtocol.rawValue, loan.externalRef, loan.currency.code, loan.principal.description,
             loan.amountReceived.description, loan.startedAt.unixSeconds, loan.maturityAt?.unixSeconds, loan.terms.modelName,
-            terms, loan.maxLTV, loan.liquidationThreshold, loan.refinances?.rawValue, recordedAt.unixSeconds, source?.rawValue)
+            terms, loan.maxLTV, loan.liquidationThreshold, loan.refinances?.rawValue, recordedAt.unixSeconds, source?.rawValue, wallet,
+            opening?.openedAt.unixSeconds, opening?.principalOutstanding.description, opening?.interestPaid.description)
         if let refinanced = loan.refinances {
             // Refinancing closes the old loan at the new loan's start, releasing its collateral.
             if try current.loanStatus(refinanced, at: loan.startedAt) == .open {

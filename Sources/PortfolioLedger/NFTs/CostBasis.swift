@@ -121,7 +121,7 @@ extension LedgerSnapshot {
                                   proceeds: Money(trade.price.amount - trade.fees, trade.price.currency), costBasis: open?.costBasis,
                                   isCostBasisKnown: open?.isCostKnown ?? true))
             case let .loss(event, loan):
-                guard let lot = open, loan.startedAt >= lot.acquisition.tradedAt else { continue }
+                guard let lot = open, loan.inBookFrom >= lot.acquisition.tradedAt else { continue }
                 let kind: NFTDisposalKind = if case .foreclosure = event.detail { .foreclosure } else { .liquidation }
                 close(NFTDisposal(nft: nft, kind: kind, at: event.occurredAt, trade: nil, loan: loan.id,
                                   proceeds: Money(.zero, lot.costBasis.currency), costBasis: lot.costBasis, isCostBasisKnown: lot.isCostKnown))

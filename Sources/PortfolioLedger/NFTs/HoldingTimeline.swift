@@ -158,8 +158,8 @@ extension LedgerSnapshot {
         for loan in try loans(collateral: nft) {
             var ownSteps: Set<Instant> = []
             if loan.collateral.contains(nft) {
-                steps.append(.init(at: loan.startedAt, phase: 4, id: loan.id.rawValue, step: .pledge(loan)))
-                ownSteps.insert(loan.startedAt)
+                steps.append(.init(at: loan.inBookFrom, phase: 4, id: loan.id.rawValue, step: .pledge(loan)))
+                ownSteps.insert(loan.inBookFrom)
             }
             let events = try loanEvents(of: loan.id)
             for event in events where event.detail.collateralNFT == nft {

@@ -167,7 +167,7 @@ extension LedgerSnapshot {
         }
         var cost = 0.0
         for loan in loanIDs.sorted() {
-            guard let record = try self.loan(loan), record.startedAt <= to else { continue }
+            guard let record = try self.loan(loan), record.inBookFrom <= to else { continue }
             cost += try missing.attempt("loan \(loan) borrowing cost") {
                 try borrowingCost(loan, at: to, numeraire: numeraire, policy: policy).costInNumeraire
             } ?? 0

@@ -252,7 +252,8 @@ extension LedgerSnapshot {
             if let cost = d.costBasis { add(.nftCostBasis, d.at, -cost, table, id, nft: d.nft, loan: d.loan) }
         }
         for loan in try loans() {
-            if loan.startedAt > from && loan.startedAt <= to {
+            // A running loan's origination was before the book opened: not this book's cost.
+            if loan.opening == nil, loan.startedAt > from && loan.startedAt <= to {
                 add(.originationFee, loan.startedAt, Money(loan.amountReceived - loan.principal, loan.currency), "loan", loan.id.rawValue, loan: loan.id)
             }
             for event in try loanEvents(of: loan.id) where event.detail.isTerminal && event.occurredAt > from && event.occurredAt <= to {
@@ -280,11 +281,15 @@ extension LedgerSnapshot {
         case .optionFees: .optionFees
         case .optionCashSettlement: .optionSettlement
         case .deposit: .deposit
+        // Cash held before the book starts, brought in: equity contributed, never income.
+        case .openingCashBalance: .deposit
         // The owner brings an opened NFT into the book: capital contributed, like a deposit.
         case .openingPositionContributed, .openingPositionFeesContributed: .deposit
         case .withdrawal: .withdrawal
+        // A liability brought into the book by its owner: equity out, like a withdrawal.
+        case .runningLoanAssumed: .withdrawal
         // Balance-sheet movements: NFT trades are covered by the lots, the loan ones by the loans.
-        case .nftPurchase, .nftSale, .nftTradeFees, .loanProceeds, .loanBorrowedMore, .loanPrincipalRepaid: nil
+        case .nftPurchase, .nftSale, .nftTradeFees, .loanProceeds, .loanBorrowedMore, .loanPrincipalRepaid, .runningLoanOpened: nil
         // Yield deposits buy an asset; a withdrawal's realized yield is its own line, from the positions.
         case .yieldDeposit, .yieldWithdrawal: nil
         }

@@ -66,6 +66,28 @@ public struct LoanRecord: Sendable, Hashable {
     public var refinancesLoanID: LoanID?
     public var collateral: [NFTID]
     public var recordedAt: Instant
+    /// The user's wallet that borrowed, when named.
+    public var wallet: String? = nil
+    /// A loan already running when the book started: what it brought into the book (nil for a
+    /// loan booked from its start). See ``LedgerTransaction/openRunningLoan(_:openedAt:principalRepaid:interestPaid:source:)``.
+    public var opening: RunningLoanOpening? = nil
+    /// The instant the loan is part of the book from: its opening for a running loan, else its start.
+    public var inBookFrom: Instant { opening?.openedAt ?? startedAt }
+}
+
+/// How a loan already running when the book started entered it (decisions WALLETS-4).
+public struct RunningLoanOpening: Sendable, Hashable {
+    /// The instant the loan entered the book (after its start).
+    public var openedAt: Instant
+    /// Principal still outstanding then (the principal − what was repaid before).
+    public var principalOutstanding: ExactDecimal
+    /// Interest paid before the opening.
+    public var interestPaid: ExactDecimal
+    public init(openedAt: Instant, principalOutstanding: ExactDecimal, interestPaid: ExactDecimal) {
+        self.openedAt = openedAt
+        self.principalOutstanding = principalOutstanding
+        self.interestPaid = interestPaid
+    }
 }
 
 /// What happened to a loan, with the amounts it moved (in the loan's currency).
@@ -288,6 +310,10 @@ public struct ExternalFlow: Sendable, Hashable {
     public var amount: Money
     public var note: String?
     public var recordedAt: Instant
+    /// The user's wallet the money moved through, when named.
+    public var wallet: String? = nil
+    /// An opening cash balance (a deposit of cash held before the book starts).
+    public var isOpening: Bool = false
 }
 
 /// An asserted cash balance of the book in one currency at an instant.

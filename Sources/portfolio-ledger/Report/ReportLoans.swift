@@ -18,11 +18,13 @@ struct ReportLoans: ReportView {
     @OptionGroup var options: ReportOptions
     @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
     var riskSource: RiskSourceOption = .floor
+    @Option(name: .customLong("wallet"), help: "Only the loans this wallet borrowed.")
+    var wallet: String?
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
         let states = try options.read { book in
-            try book.loans().filter { $0.startedAt <= at }.map {
+            try book.loans(wallet: wallet).filter { $0.startedAt <= at }.map {
                 try book.loanState($0.id, at: at, riskSource: riskSource.source, policy: options.policy)
             }
         }

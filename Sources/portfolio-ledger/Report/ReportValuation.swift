@@ -11,19 +11,24 @@ struct ReportValuation: ReportView {
 
     @OptionGroup var options: ReportOptions
     @OptionGroup var marketOptions: OptionMarketOptions
-    @Flag(name: .customLong("by-wallet"), help: "Also split the NFTs' value by the wallet each is kept in (trades and transfers name wallets).")
+    @Flag(name: .customLong("by-wallet"), help: "Also split the value by wallet: NFTs kept in each, and its cash and loan debt when entries name wallets.")
     var byWallet = false
+    @Option(name: .customLong("wallet"), help: "Only this wallet's NFTs, cash and loans (no hedges or yield positions).")
+    var wallet: String?
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
-        let (valuation, wallets) = try options.read { book in
-            let v = try book.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market)
-            return (v, byWallet ? try book.nftValueByWallet(v) : nil)
+        let (valuation, wallets, parts) = try options.read { book in
+            var v = try book.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market)
+            if let wallet { v = try book.valuation(v, inWallet: wallet, policy: options.policy) }
+            return (v, byWallet ? try book.nftValueByWallet(v) : nil, byWallet ? try book.walletValuations(v, policy: options.policy) : nil)
         }
-        return try Self.render(valuation, byWallet: wallets).stamped(options, at: at)
+        return try Self.render(valuation, byWallet: wallets, walletParts: parts).stamped(options, at: at)
     }
 
-    static func render(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil) throws -> ReportOutput {
+    /// `walletParts` adds the full per-wallet table when some cash or loan names a wallet (books
+    /// whose wallets hold only NFTs print the NFT split alone, as before).
+    static func render(_ v: PortfolioValuation, byWallet: [String?: Double]? = nil, walletParts: [WalletValuation]? = nil) throws -> ReportOutput {
         let nftRows = v.nfts.map { n in
             ["nft \(n.holding.nft.id)", "\(n.holding.collectionName) #\(n.holding.nft.tokenID)", n.holding.status.rawValue,
              n.price.map { Fmt.num($0.price, 4) + " " + (n.priceCurrency?.code ?? "") } ?? (n.problem?.description ?? "-"),
@@ -49,14 +54,24 @@ struct ReportValuation: ReportView {
             ("net equity (USD)", .string(Fmt.usd(v.netEquityUSD) + partial)), ("net equity (ETH)", .string(Fmt.num(v.netEquityETH, 4) + partial)),
         ])
         let walletRows = (byWallet ?? [:]).sorted { ($0.key ?? "") < ($1.key ?? "") }.map { [$0.key ?? "(no wallet named)", Fmt.usd($0.value)] }
-        if byWallet != nil {
+        let fullParts = walletParts.flatMap { parts in
+            parts.contains { $0.wallet != nil && ($0.debtUSD != 0 || $0.cash.contains { !$0.amount.isZero }) } ? parts : nil
+        }
+        if let fullParts {
+            let rows = fullParts.map { p in
+                [p.wallet ?? "(no wallet named)", Fmt.usd(p.nftUSD), Fmt.usd(p.cashUSD), Fmt.usd(-p.debtUSD), Fmt.usd(p.hedgeUSD + p.yieldUSD),
+                 Fmt.usd(p.netEquityUSD)]
+            }
+            text += "\n\nBy wallet (USD; hedges and yield positions are held in no wallet)\(partial)\n"
+                + PlainTable.grid(header: ["wallet", "NFTs", "cash", "debt", "hedges + yield", "net equity"], rows: rows, rightAligned: [1, 2, 3, 4, 5])
+        } else if byWallet != nil {
             text += "\n\nNFTs by wallet (USD; cash, debts and hedges are not kept per wallet)\n"
                 + PlainTable.grid(header: ["wallet", "NFTs USD"], rows: walletRows, rightAligned: [1])
         }
         text += Fmt.incomplete(v.problems)
         text += "\n" + Fmt.pricesText(v.prices)
         let csvRows = (nftRows + debtRows + hedgeRows + yieldRows + cashRows)
-        return try ReportOutput(document: ValuationDocument(v, byWallet: byWallet), text: text,
+        return try ReportOutput(document: ValuationDocument(v, byWallet: byWallet, walletParts: fullParts), text: text,
                                 csvHeader: ["item", "what", "state", "price_or_amount", "usd", "eth"], csvRows: csvRows)
     }
 }
