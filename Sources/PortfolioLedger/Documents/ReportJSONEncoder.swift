@@ -19,11 +19,6 @@ public struct ReportJSONEncoder: Sendable {
         try tree(value).rendered
     }
 
-    /// `value` as UTF-8 JSON bytes (the text of ``encode(_:)``).
-    public func encodeData<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encode(value).utf8)
-    }
-
     /// `value` as an ordered JSON tree, for views that walk a document (tables, HTML).
     public func tree<T: Encodable>(_ value: T) throws -> ReportJSONValue {
         let node = JSONNode()
@@ -113,10 +108,8 @@ struct JSONTreeEncoder: Encoder {
 
     static func scalar(_ value: Any) -> ReportJSONValue? {
         switch value {
-        case let v as String: .string(v)
-        case let v as Double: .number(v)
-        case let v as Float: .number(Double(v))
         case let v as Bool: .bool(v)
+        case let v as String: .string(v)
         case let v as Int: .integer(v)
         case let v as Int64: .integer(Int(v))
         case let v as Int32: .integer(Int(v))
@@ -127,6 +120,8 @@ struct JSONTreeEncoder: Encoder {
         case let v as UInt32: .integer(Int(v))
         case let v as UInt16: .integer(Int(v))
         case let v as UInt8: .integer(Int(v))
+        case let v as Double: .number(v)
+        case let v as Float: .number(Double(v))
         default: nil
         }
     }
