@@ -292,7 +292,7 @@ func count(_ path: String, _ table: String) throws -> Int {
             protocol,currency,principal,started_at,interest_model,collateral_chain,collateral_contract,collateral_token_ids
             nftfi,ETH,10,2021-03-12T00:00:00Z,compound,ethereum,\(punks),7804
             """, line: 2, column: "interest_model",
-               reason: "invalid interest_model: 'compound' is not an interest model (fixed_repayment, simple_pro_rata, nftfi_pro_rata, continuous, aave_index, vault_accrual)"),
+               reason: "invalid interest_model: 'compound' is not an interest model (fixed_repayment, full_term_rate, simple_pro_rata, nftfi_pro_rata, continuous, aave_index, vault_accrual)"),
         BadRow(name: "repaying more than owed", kind: .loanEvents, text: """
             loan_id,event_kind,occurred_at,interest_part,principal_part
             1,repay,2021-03-20T00:00:00Z,1,5000
