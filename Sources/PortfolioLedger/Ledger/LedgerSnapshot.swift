@@ -81,6 +81,10 @@ final class SnapshotMemo {
     var condorMetrics: [HedgeID: CondorMetrics?] = [:]
     /// Every series, by name (every NFT price and FX lookup picks its series from them).
     var allSeries: [PriceSeries]?
+    /// NFTs and collections by id (valuing a scope looks up every NFT and its collection at each
+    /// flow instant; reading and parsing the rows each time cost more than the valuation).
+    var nfts: [NFTID: NFTRecord?] = [:]
+    var collections: [CollectionID: CollectionRecord?] = [:]
 
     init() {}
 }

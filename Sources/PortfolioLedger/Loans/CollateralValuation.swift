@@ -1,3 +1,4 @@
+import BigInt
 import LedgerMath
 
 /// Which prices value a loan's collateral for risk.
@@ -59,8 +60,33 @@ public struct CollateralValuation: Sendable, Hashable {
 /// A `Double` observation as an exact decimal: its shortest round-trip text when that is a plain
 /// decimal, else its binary value rounded to 18 places.
 func exact(_ value: Double) -> ExactDecimal {
-    if let d = ExactDecimal(String(value)) { return d }
+    let text = String(value)
+    if let d = shortDecimal(text) ?? ExactDecimal(text) { return d }
     return (try? ExactDecimal(value, scale: 18, mode: .halfEven)) ?? .zero
+}
+
+/// `text` (`-12.345`, no exponent, at most 18 digits) as an exact decimal without going through
+/// arbitrary-precision text parsing: a market price is made exact at every valuation instant, and
+/// parsing its text into a `BigInt` was the largest cost of valuing 1,000 NFTs (docs/performance.md).
+/// `nil` for anything else (the general parser handles it, with the same result).
+private func shortDecimal(_ text: String) -> ExactDecimal? {
+    var significand: Int64 = 0, digits = 0, scale = 0, seenPoint = false, negative = false
+    for (offset, byte) in text.utf8.enumerated() {
+        switch byte {
+        case UInt8(ascii: "-") where offset == 0: negative = true
+        case UInt8(ascii: "."):
+            guard !seenPoint else { return nil }
+            seenPoint = true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            digits += 1
+            guard digits <= 18 else { return nil }
+            significand = significand * 10 + Int64(byte - UInt8(ascii: "0"))
+            if seenPoint { scale += 1 }
+        default: return nil
+        }
+    }
+    guard digits > 0 else { return nil }
+    return ExactDecimal(significand: BigInt(negative ? -significand : significand), scale: scale)
 }
 
 extension LedgerSnapshot {

@@ -26,10 +26,13 @@ public struct NFTHolding: Sendable, Hashable {
 
 extension LedgerSnapshot {
     public func collection(_ id: CollectionID) throws -> CollectionRecord? {
-        try db.withStatement("SELECT collection_id, chain, contract_address, collection_name FROM collection WHERE collection_id = ?1 AND recorded_at <= ?2") { s in
+        if let known = memo?.collections[id] { return known }
+        let record = try db.withStatement("SELECT collection_id, chain, contract_address, collection_name FROM collection WHERE collection_id = ?1 AND recorded_at <= ?2") { s in
             try s.bind(id.rawValue, k)
             return try s.step() ? try CollectionRecord(row: s) : nil
         }
+        memo?.collections[id] = .some(record)
+        return record
     }
 
     public func collection(chain: String, contractAddress: String) throws -> CollectionRecord? {
@@ -52,10 +55,13 @@ extension LedgerSnapshot {
     }
 
     public func nft(_ id: NFTID) throws -> NFTRecord? {
-        try db.withStatement("SELECT nft_id, collection_id, token_id FROM nft WHERE nft_id = ?1 AND recorded_at <= ?2") { s in
+        if let known = memo?.nfts[id] { return known }
+        let record = try db.withStatement("SELECT nft_id, collection_id, token_id FROM nft WHERE nft_id = ?1 AND recorded_at <= ?2") { s in
             try s.bind(id.rawValue, k)
             return try s.step() ? try NFTRecord(row: s) : nil
         }
+        memo?.nfts[id] = .some(record)
+        return record
     }
 
     /// The visible trades of an NFT in time order.
