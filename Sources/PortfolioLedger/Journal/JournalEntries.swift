@@ -46,38 +46,23 @@ struct JournalLineEnvelope<Body: JournalEntryBody>: Codable, Sendable {
     }
 }
 
-/// Every entry type's body, by its `type`.
+/// Every entry type's body, by its `type`: the list the importer, the exporter and the strict
+/// schema (``JournalSchema/entries``) share.
 enum JournalEntries {
-    static func body(of type: String) -> (any JournalEntryBody.Type)? {
-        switch type {
-        case "collection": JournalCollection.self
-        case "nft": JournalNFT.self
-        case "nft_trade": JournalNFTTrade.self
-        case "opening_position": JournalOpeningPosition.self
-        case "nft_transfer": JournalNFTTransfer.self
-        case "loan": JournalLoan.self
-        case "opening_loan": JournalOpeningLoan.self
-        case "loan_event": JournalLoanEvent.self
-        case "hedge": JournalHedge.self
-        case "option_contract": JournalContract.self
-        case "option_trade": JournalOptionTrade.self
-        case "settlement": JournalSettlement.self
-        case "price_series": JournalSeries.self
-        case "price": JournalPrice.self
-        case "quote": JournalQuote.self
-        case "external_flow": JournalExternalFlow.self
-        case "opening_cash_balance": JournalOpeningCashBalance.self
-        case "balance_assertion": JournalBalanceAssertion.self
-        case "yield_position": JournalYieldPosition.self
-        case "yield_flow": JournalYieldFlow.self
-        case "correction": JournalCorrection.self
-        case "buffer_policy": JournalBufferPolicy.self
-        case "risk_parameter": JournalRiskParameter.self
-        case "reserve_index": JournalReservePoint.self
-        case "collection_daily_sales": JournalDailySales.self
-        default: nil
-        }
+    static func all() -> [(type: String, body: any JournalEntryBody.Type)] {
+        [("collection", JournalCollection.self), ("nft", JournalNFT.self), ("nft_trade", JournalNFTTrade.self),
+         ("opening_position", JournalOpeningPosition.self), ("nft_transfer", JournalNFTTransfer.self), ("loan", JournalLoan.self),
+         ("opening_loan", JournalOpeningLoan.self), ("loan_event", JournalLoanEvent.self), ("hedge", JournalHedge.self),
+         ("option_contract", JournalContract.self), ("option_trade", JournalOptionTrade.self), ("settlement", JournalSettlement.self),
+         ("price_series", JournalSeries.self), ("price", JournalPrice.self), ("quote", JournalQuote.self),
+         ("external_flow", JournalExternalFlow.self), ("opening_cash_balance", JournalOpeningCashBalance.self),
+         ("balance_assertion", JournalBalanceAssertion.self), ("yield_position", JournalYieldPosition.self), ("yield_flow", JournalYieldFlow.self),
+         ("correction", JournalCorrection.self), ("buffer_policy", JournalBufferPolicy.self), ("risk_parameter", JournalRiskParameter.self),
+         ("reserve_index", JournalReservePoint.self), ("collection_daily_sales", JournalDailySales.self)]
     }
+
+    /// The body of entry type `type`.
+    static func body(of type: String) -> (any JournalEntryBody.Type)? { all().first { $0.type == type }?.body }
 }
 
 /// An observation value: a JSON number or a decimal string (observations are REAL, so a number
