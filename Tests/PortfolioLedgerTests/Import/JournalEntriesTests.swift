@@ -1,4 +1,6 @@
 import Foundation
+import LedgerMath
+import LedgerTestSupport
 import Testing
 @testable import PortfolioLedger
 
@@ -123,5 +125,35 @@ import Testing
             let body = try #require(JournalEntries.body(of: type), "no entry type for '\(type)'")
             #expect(try Self.reencode(body, line) == line, "a \(type) line")
         }
+    }
+
+    /// User text that looks like a ref label (or like the placeholder tokens the exporter once
+    /// used) is written as text, escaped, and never replaced: labels are resolved before encoding.
+    @Test func userTextThatLooksLikeARefStaysText() throws {
+        let dir = TemporaryDirectory()
+        let book = try SampleBook(dir: dir)
+        let eth = try Currency("ETH")
+        let lookalike = "\u{1}loan:1\u{1} loan:1 \u{1}external_flow:1\u{1}"
+        try book.clock.set("2021-03-25T00:00:00Z")
+        try book.ledger.write { tx in
+            let flow = try tx.recordExternalFlow(.deposit, at: instant("2021-03-01"), amount: Money(dec("1"), eth), note: lookalike)
+            try tx.void(.externalFlow(flow), reason: lookalike)
+        }
+        var lines: [String] = []
+        try book.ledger.exportJournal { lines.append($0) }
+        let escaped = #""\u0001loan:1\u0001 loan:1 \u0001external_flow:1\u0001""#
+        let flow = try #require(lines.first { $0.contains(#""type":"external_flow""#) && $0.contains(#""note":"# + escaped) })
+        let correction = try #require(lines.first { $0.contains(#""type":"correction""#) && $0.contains(#""reason":"# + escaped) })
+        let label = try #require((try JSONSerialization.jsonObject(with: Data(flow.utf8)) as? [String: Any])?["ref"] as? String)
+        #expect(label.hasPrefix("external_flow:"))
+        #expect(correction.contains(#""entry":{"ref":"\#(label)"}"#))
+        // And the copy rebuilt from the file exports the same lines.
+        let journal = dir.path("lookalike.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: journal))
+        let copy = try Ledger.create(at: dir.path("copy.ledger"))
+        _ = try copy.importJournal(file: journal)
+        var again: [String] = []
+        try copy.exportJournal { again.append($0) }
+        #expect(again == lines)
     }
 }
