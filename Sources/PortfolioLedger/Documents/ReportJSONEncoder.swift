@@ -10,19 +10,35 @@
 ///
 /// Exact decimals (`ExactDecimal`) and instants (`Instant`) encode as strings, as they do with
 /// Foundation's `JSONEncoder`, so `JSONDecoder` reads a document back.
+///
+/// The ``Style/compact`` style is the JSON Lines journal's (docs/decisions.md, JOURNAL-1): one
+/// line, no spaces (`{"type":"nft","chain":"ethereum"}`), and an absent optional is omitted
+/// (`encodeIfPresent` writes nothing) instead of `null`; everything else is as above.
 public struct ReportJSONEncoder: Sendable {
-    /// An encoder (it has no options: there is one configuration).
-    public init() {}
+    /// How the text is laid out and what an absent optional writes.
+    public enum Style: Sendable {
+        /// Reports: two-space indentation, `"key": value`, `null` for an absent optional.
+        case pretty
+        /// The journal: one line without spaces, an absent optional omitted.
+        case compact
+    }
 
-    /// `value` as pretty-printed JSON text.
+    /// The output style.
+    public let style: Style
+
+    /// An encoder of `style` (reports use the default, ``Style/pretty``).
+    public init(style: Style = .pretty) { self.style = style }
+
+    /// `value` as JSON text in the encoder's style.
     public func encode<T: Encodable>(_ value: T) throws -> String {
-        try tree(value).rendered
+        let tree = try tree(value)
+        return style == .compact ? tree.compact : tree.rendered
     }
 
     /// `value` as an ordered JSON tree, for views that walk a document (tables, HTML).
     public func tree<T: Encodable>(_ value: T) throws -> ReportJSONValue {
         let node = JSONNode()
-        try JSONTreeEncoder.encode(value, into: node, codingPath: [])
+        try JSONTreeEncoder.encode(value, into: node, codingPath: [], omitsAbsent: style == .compact)
         return node.value
     }
 }
@@ -95,15 +111,17 @@ struct JSONKey: CodingKey {
 struct JSONTreeEncoder: Encoder {
     let node: JSONNode
     let codingPath: [any CodingKey]
+    /// Whether `encodeIfPresent` of an absent value writes nothing (the compact style) or `null`.
+    let omitsAbsent: Bool
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     /// Writes `value` into `node`: scalars directly, anything else through its `encode(to:)`.
-    static func encode<T: Encodable>(_ value: T, into node: JSONNode, codingPath: [any CodingKey]) throws {
+    static func encode<T: Encodable>(_ value: T, into node: JSONNode, codingPath: [any CodingKey], omitsAbsent: Bool) throws {
         if let scalar = scalar(value) {
             node.content = .scalar(scalar)
             return
         }
-        try value.encode(to: JSONTreeEncoder(node: node, codingPath: codingPath))
+        try value.encode(to: JSONTreeEncoder(node: node, codingPath: codingPath, omitsAbsent: omitsAbsent))
     }
 
     static func scalar(_ value: Any) -> ReportJSONValue? {
@@ -128,30 +146,32 @@ struct JSONTreeEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.makeObject()
-        return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath, omitsAbsent: omitsAbsent))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         node.makeArray()
-        return UnkeyedContainer(node: node, codingPath: codingPath)
+        return UnkeyedContainer(node: node, codingPath: codingPath, omitsAbsent: omitsAbsent)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleValueContainer(node: node, codingPath: codingPath)
+        SingleValueContainer(node: node, codingPath: codingPath, omitsAbsent: omitsAbsent)
     }
 }
 
 struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: JSONNode
     let codingPath: [any CodingKey]
+    let omitsAbsent: Bool
 
     mutating func encodeNil(forKey key: Key) throws { node.child(for: key.stringValue).content = .scalar(.null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try JSONTreeEncoder.encode(value, into: node.child(for: key.stringValue), codingPath: codingPath + [key])
+        try JSONTreeEncoder.encode(value, into: node.child(for: key.stringValue), codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 
-    /// Writes `null` for an absent value, so the key is always present.
+    /// Writes `null` for an absent value, so the key is always present; in the compact style
+    /// writes nothing (the journal omits an absent key).
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try optional(value, key) }
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try optional(value, key) }
     mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try optional(value, key) }
@@ -169,7 +189,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try optional(value, key) }
 
     private mutating func optional<T: Encodable>(_ value: T?, _ key: Key) throws {
-        guard let value else { return try encodeNil(forKey: key) }
+        guard let value else { return omitsAbsent ? () : try encodeNil(forKey: key) }
         try encode(value, forKey: key)
     }
 
@@ -177,63 +197,65 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
                                                         forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = node.child(for: key.stringValue)
         child.makeObject()
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key], omitsAbsent: omitsAbsent))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = node.child(for: key.stringValue)
         child.makeArray()
-        return UnkeyedContainer(node: child, codingPath: codingPath + [key])
+        return UnkeyedContainer(node: child, codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 
     mutating func superEncoder() -> any Encoder {
-        JSONTreeEncoder(node: node.child(for: "super"), codingPath: codingPath + [JSONKey(stringValue: "super")])
+        JSONTreeEncoder(node: node.child(for: "super"), codingPath: codingPath + [JSONKey(stringValue: "super")], omitsAbsent: omitsAbsent)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        JSONTreeEncoder(node: node.child(for: key.stringValue), codingPath: codingPath + [key])
+        JSONTreeEncoder(node: node.child(for: key.stringValue), codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 }
 
 struct UnkeyedContainer: UnkeyedEncodingContainer {
     let node: JSONNode
     let codingPath: [any CodingKey]
+    let omitsAbsent: Bool
     var count: Int { node.count }
 
     mutating func encodeNil() throws { node.appendChild().content = .scalar(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let key = JSONKey(intValue: count)
-        try JSONTreeEncoder.encode(value, into: node.appendChild(), codingPath: codingPath + [key])
+        try JSONTreeEncoder.encode(value, into: node.appendChild(), codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let key = JSONKey(intValue: count)
         let child = node.appendChild()
         child.makeObject()
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key], omitsAbsent: omitsAbsent))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let key = JSONKey(intValue: count)
         let child = node.appendChild()
         child.makeArray()
-        return UnkeyedContainer(node: child, codingPath: codingPath + [key])
+        return UnkeyedContainer(node: child, codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 
     mutating func superEncoder() -> any Encoder {
         let key = JSONKey(intValue: count)
-        return JSONTreeEncoder(node: node.appendChild(), codingPath: codingPath + [key])
+        return JSONTreeEncoder(node: node.appendChild(), codingPath: codingPath + [key], omitsAbsent: omitsAbsent)
     }
 }
 
 struct SingleValueContainer: SingleValueEncodingContainer {
     let node: JSONNode
     let codingPath: [any CodingKey]
+    let omitsAbsent: Bool
 
     mutating func encodeNil() throws { node.content = .scalar(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try JSONTreeEncoder.encode(value, into: node, codingPath: codingPath)
+        try JSONTreeEncoder.encode(value, into: node, codingPath: codingPath, omitsAbsent: omitsAbsent)
     }
 }

@@ -26,6 +26,35 @@ public indirect enum ReportJSONValue: Sendable, Equatable {
         return out
     }
 
+    /// On one line without spaces (`{"a":1,"b":[2,3]}`): the journal's style
+    /// (``ReportJSONEncoder/Style/compact``).
+    public var compact: String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, member) in members.enumerated() {
+                if i > 0 { out += "," }
+                out += JSONString.quoted(member.key) + ":"
+                member.value.writeCompact(to: &out)
+            }
+            out += "}"
+        default: write(to: &out, indent: 0)
+        }
+    }
+
     /// The value as a table cell: strings bare, arrays of scalars comma-separated, `-` for null.
     public var cell: String {
         switch self {

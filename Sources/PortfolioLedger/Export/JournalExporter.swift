@@ -28,6 +28,11 @@ extension Ledger {
 
 /// Builds the journal lines from the tables. Lines reference entities by natural keys, and
 /// correctable entries and loans carry a `ref` label that later lines name.
+///
+/// Each line is one of the journal's entry types (Journal/JournalEntries.swift, the ones the
+/// importer decodes) in a ``JournalLineEnvelope``, encoded by `ReportJSONEncoder(style: .compact)`.
+/// A booked line is kept as a function of the ref labels until every line's position is known;
+/// the labels are then assigned and the lines encoded, so no placeholder ever enters the text.
 struct JournalExporter {
     let db: Connection
 
@@ -57,17 +62,38 @@ struct JournalExporter {
         static let yieldPosition = 24, yieldDeposit = 25, yieldWithdrawal = 26
     }
 
-    /// A line with its position; `line` may hold ref tokens resolved once the order is known.
+    /// A line with its position; its text is encoded once the labels are known.
     private struct Entry {
         var position: Position
-        var line: String
         /// The `table:id` this line's `ref` names, when it has one.
         var key: String?
+        /// The line's text, given the labels of every booked row.
+        var encode: (Labels) throws -> String
     }
 
-    /// A placeholder for the label of row `id` of `table` (control characters never survive
-    /// ``JSONString/quoted(_:)`` in user text, so the token cannot collide with content).
-    static func token(_ table: String, _ id: Int64) -> String { "\u{1}\(table):\(id)\u{1}" }
+    /// The `ref` labels of the booked rows: `table:n`, the n-th such line of the file.
+    struct Labels {
+        var labels: [String: String] = [:]
+
+        /// The label of row `id` of `table`.
+        func callAsFunction(_ table: String, _ id: Int64) throws -> String {
+            guard let label = labels["\(table):\(id)"] else { throw LedgerError.unknownEntity(kind: "exported entry", id: "\(table):\(id)") }
+            return label
+        }
+
+        /// A loan reference: the label of the loan's own line.
+        func loan(_ id: Int64) throws -> JournalLoanRef { JournalLoanRef(ref: try self("loan", id), protocol: nil, externalRef: nil, loanId: nil) }
+    }
+
+    /// The journal's one encoder: compact, absent optionals omitted.
+    static let encoder = ReportJSONEncoder(style: .compact)
+
+    /// The text of one line.
+    static func encode<Body: JournalEntryBody>(_ type: String, ref: String? = nil, _ body: Body, recordedAt: Int64) throws -> String {
+        try encoder.encode(JournalLineEnvelope(type: type, ref: ref, body: body, recordedAt: instant(recordedAt)))
+    }
+
+    static func instant(_ seconds: Int64) -> String { Instant(unixSeconds: seconds).description }
 
     /// Positions of the booked rows, for the corrections that follow them.
     private var positions: [String: Position] = [:]
@@ -93,14 +119,14 @@ struct JournalExporter {
         try exporter.yieldPositions(&entries)
         try exporter.corrections(&entries)
         entries.sort { $0.position < $1.position }
-        var labels: [String: String] = [:], counts: [String: Int] = [:]
+        var labels = Labels(), counts: [String: Int] = [:]
         for entry in entries {
             guard let key = entry.key else { continue }
             let table = String(key.prefix { $0 != ":" })
             counts[table, default: 0] += 1
-            labels[Self.token(table, Int64(key.drop { $0 != ":" }.dropFirst()) ?? 0)] = "\(table):\(counts[table]!)"
+            labels.labels[key] = "\(table):\(counts[table]!)"
         }
-        for entry in entries { try write(Self.resolve(entry.line, labels)) }
+        for entry in entries { try write(try entry.encode(labels)) }
         var count = entries.count
         count += try observations(write)
         count += try quotes(write)
@@ -109,33 +135,15 @@ struct JournalExporter {
         return count
     }
 
-    /// `line` with every ref token replaced by its label.
-    private static func resolve(_ line: String, _ labels: [String: String]) throws -> String {
-        guard line.contains("\u{1}") else { return line }
-        var out = "", rest = Substring(line)
-        while let start = rest.firstIndex(of: "\u{1}") {
-            out += rest[..<start]
-            let after = rest.index(after: start)
-            guard let end = rest[after...].firstIndex(of: "\u{1}") else { break }
-            let token = String(rest[start...end])
-            guard let label = labels[token] else {
-                throw LedgerError.unknownEntity(kind: "exported entry", id: String(rest[after..<end]))
-            }
-            out += label
-            rest = rest[rest.index(after: end)...]
-        }
-        return out + rest
-    }
-
-    private static func recordedAt(_ line: inout JournalLine, _ seconds: Int64) {
-        line.add("recorded_at", Instant(unixSeconds: seconds).description)
-    }
-
     // MARK: Reference data
 
-    private mutating func add(_ out: inout [Entry], _ table: String, _ id: Int64, _ position: Position, _ line: JournalLine, ref: Bool) {
+    /// Adds the line of row `id` of `table` of entry type `type`, its body built once the labels are known.
+    private mutating func add<Body: JournalEntryBody>(_ out: inout [Entry], _ table: String, _ id: Int64, _ position: Position, type: String,
+                                                      ref: Bool, recordedAt: Int64, _ body: @escaping (Labels) throws -> Body) {
         positions["\(table):\(id)"] = position
-        out.append(Entry(position: position, line: line.rendered, key: ref ? "\(table):\(id)" : nil))
+        out.append(Entry(position: position, key: ref ? "\(table):\(id)" : nil) { labels in
+            try Self.encode(type, ref: ref ? try labels(table, id) : nil, try body(labels), recordedAt: recordedAt)
+        })
     }
 
     private mutating func collections(_ out: inout [Entry]) throws {
@@ -145,22 +153,19 @@ struct JournalExporter {
                          try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "collection")
-            line.add("chain", row.1)
-            line.add("contract_address", row.2)
-            line.add("name", row.3)
-            Self.recordedAt(&line, row.4)
-            add(&out, "collection", row.0, Position(at: .min, rank: Rank.collection, id: row.0), line, ref: false)
+            add(&out, "collection", row.0, Position(at: .min, rank: Rank.collection, id: row.0), type: "collection", ref: false, recordedAt: row.4) { _ in
+                JournalCollection(chain: row.1, contractAddress: row.2, name: row.3)
+            }
         }
     }
 
     private static let nftKeySQL = "SELECT c.chain, c.contract_address, n.token_id FROM nft n JOIN collection c ON c.collection_id = n.collection_id WHERE n.nft_id = ?"
 
-    private func nftKey(_ id: Int64) throws -> [(String, String)] {
+    private func nftKey(_ id: Int64) throws -> JournalNFTRef {
         try db.withStatement(Self.nftKeySQL) { s in
             try s.bind(id)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "nft", id: String(id)) }
-            return [("chain", try s.column("chain")), ("contract_address", try s.column("contract_address")), ("token_id", try s.column("token_id"))]
+            return JournalNFTRef(chain: try s.column("chain"), contractAddress: try s.column("contract_address"), tokenId: try s.column("token_id"))
         }
     }
 
@@ -168,18 +173,18 @@ struct JournalExporter {
         var rows: [(Int64, Int64)] = []
         try db.query("SELECT nft_id, recorded_at FROM nft ORDER BY nft_id") { rows.append((try $0.column("nft_id"), try $0.column("recorded_at"))) }
         for (id, recordedAt) in rows {
-            var line = JournalLine(type: "nft")
-            for (key, value) in try nftKey(id) { line.add(key, value) }
-            Self.recordedAt(&line, recordedAt)
-            add(&out, "nft", id, Position(at: .min, rank: Rank.nft, id: id), line, ref: false)
+            let key = try nftKey(id)
+            add(&out, "nft", id, Position(at: .min, rank: Rank.nft, id: id), type: "nft", ref: false, recordedAt: recordedAt) { _ in
+                JournalNFT(chain: key.chain, contractAddress: key.contractAddress, tokenId: key.tokenId, collectionName: nil)
+            }
         }
     }
 
-    private func collectionKey(_ id: Int64) throws -> [(String, String)] {
+    private func collectionKey(_ id: Int64) throws -> JournalCollectionRef {
         try db.withStatement("SELECT chain, contract_address FROM collection WHERE collection_id = ?") { s in
             try s.bind(id)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "collection", id: String(id)) }
-            return [("chain", try s.column("chain")), ("contract_address", try s.column("contract_address"))]
+            return JournalCollectionRef(chain: try s.column("chain"), contractAddress: try s.column("contract_address"))
         }
     }
 
@@ -193,28 +198,19 @@ struct JournalExporter {
                          try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "price_series")
-            line.add("name", row.name)
-            line.add("kind", row.kind)
-            line.add("base", row.base)
-            line.add("quote", row.quote)
-            if let collection = row.collection { line.addRaw("collection", JournalLine.object(try collectionKey(collection))) }
-            if let nft = row.nft { line.addRaw("nft", JournalLine.object(try nftKey(nft))) }
-            line.add("protocol", row.proto)
-            Self.recordedAt(&line, row.at)
-            add(&out, "price_series", row.id, Position(at: .min, rank: Rank.series, id: row.id), line, ref: false)
+            let body = JournalSeries(name: row.name, kind: row.kind, base: row.base, quote: row.quote, collection: try row.collection.map(collectionKey),
+                                     nft: try row.nft.map(nftKey), protocol: row.proto)
+            add(&out, "price_series", row.id, Position(at: .min, rank: Rank.series, id: row.id), type: "price_series", ref: false,
+                recordedAt: row.at) { _ in body }
         }
     }
 
-    private func addContractKey(_ line: inout JournalLine, _ contract: Int64) throws {
+    private func contractKey(_ contract: Int64) throws -> JournalContract {
         try db.withStatement("SELECT root, option_type, strike, expires_at, multiplier FROM option_contract WHERE contract_id = ?") { s in
             try s.bind(contract)
             guard try s.step() else { throw LedgerError.unknownEntity(kind: "option contract", id: String(contract)) }
-            line.add("root", try s.column("root", as: String.self))
-            line.add("option_type", try s.column("option_type", as: String.self))
-            line.add("strike", try s.column("strike", as: String.self))
-            line.add("expires_at", Instant(unixSeconds: try s.column("expires_at")).description)
-            line.add("multiplier", try s.column("multiplier", as: Int64.self))
+            return JournalContract(root: try s.column("root"), optionType: try s.column("option_type"), strike: try s.column("strike"),
+                                   expiresAt: Self.instant(try s.column("expires_at")), multiplier: try s.column("multiplier", as: Int.self))
         }
     }
 
@@ -224,10 +220,9 @@ struct JournalExporter {
             rows.append((try $0.column("contract_id"), try $0.column("recorded_at")))
         }
         for (id, recordedAt) in rows {
-            var line = JournalLine(type: "option_contract")
-            try addContractKey(&line, id)
-            Self.recordedAt(&line, recordedAt)
-            add(&out, "option_contract", id, Position(at: .min, rank: Rank.contract, id: id), line, ref: false)
+            let body = try contractKey(id)
+            add(&out, "option_contract", id, Position(at: .min, rank: Rank.contract, id: id), type: "option_contract", ref: false,
+                recordedAt: recordedAt) { _ in body }
         }
     }
 
@@ -244,30 +239,21 @@ struct JournalExporter {
                          try r.column("opening", as: Int.self) == 1, try r.column("cost_known", as: Int.self) == 1, try r.column("wallet")))
         }
         for row in rows {
-            // An opening position is a line of its own type; its ref stays an nft_trade token, so
+            // An opening position is a line of its own type; its ref is labelled like a trade's, so
             // corrections name it like any trade.
-            var line = JournalLine(type: row.9 ? "opening_position" : "nft_trade")
-            line.addRaw("ref", "\"" + Self.token("nft_trade", row.0) + "\"")
-            for (key, value) in try nftKey(row.1) { line.add(key, value) }
+            let key = try nftKey(row.1)
+            let position = Position(at: row.3, rank: try TradeSide.decode(row.2, field: "stored side") == .dispose ? Rank.dispose : Rank.acquire, id: row.0)
             if row.9 {
-                line.add("opened_at", Instant(unixSeconds: row.3).description)
-                line.add("currency", row.4)
                 // No cost key means "unknown", never zero.
-                if row.10 {
-                    line.add("cost", row.5)
-                    line.add("fees", row.6)
-                }
+                let body = JournalOpeningPosition(chain: key.chain, contractAddress: key.contractAddress, tokenId: key.tokenId,
+                                                  openedAt: Self.instant(row.3), currency: row.4, cost: row.10 ? row.5 : nil,
+                                                  fees: row.10 ? row.6 : nil, note: row.7, wallet: row.11)
+                add(&out, "nft_trade", row.0, position, type: "opening_position", ref: true, recordedAt: row.8) { _ in body }
             } else {
-                line.add("side", row.2)
-                line.add("traded_at", Instant(unixSeconds: row.3).description)
-                line.add("currency", row.4)
-                line.add("price", row.5)
-                line.add("fees", row.6)
+                let body = JournalNFTTrade(chain: key.chain, contractAddress: key.contractAddress, tokenId: key.tokenId, side: row.2,
+                                           tradedAt: Self.instant(row.3), currency: row.4, price: row.5, fees: row.6, note: row.7, wallet: row.11)
+                add(&out, "nft_trade", row.0, position, type: "nft_trade", ref: true, recordedAt: row.8) { _ in body }
             }
-            line.add("note", row.7)
-            line.add("wallet", row.11)
-            Self.recordedAt(&line, row.8)
-            add(&out, "nft_trade", row.0, Position(at: row.3, rank: try TradeSide.decode(row.2, field: "stored side") == .dispose ? Rank.dispose : Rank.acquire, id: row.0), line, ref: true)
         }
     }
 
@@ -278,65 +264,63 @@ struct JournalExporter {
                          try r.column("transferred_at"), try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "nft_transfer")
-            for (key, value) in try nftKey(row.1) { line.add(key, value) }
-            line.add("from_wallet", row.2)
-            line.add("to_wallet", row.3)
-            line.add("transferred_at", Instant(unixSeconds: row.4).description)
-            Self.recordedAt(&line, row.5)
-            add(&out, "nft_transfer", row.0, Position(at: row.4, rank: Rank.transfer, id: row.0), line, ref: false)
+            let key = try nftKey(row.1)
+            let body = JournalNFTTransfer(chain: key.chain, contractAddress: key.contractAddress, tokenId: key.tokenId, fromWallet: row.2,
+                                          toWallet: row.3, transferredAt: Self.instant(row.4))
+            add(&out, "nft_transfer", row.0, Position(at: row.4, rank: Rank.transfer, id: row.0), type: "nft_transfer", ref: false,
+                recordedAt: row.5) { _ in body }
         }
     }
-
-    /// A loan reference: the label of the loan's own line.
-    private static func loanRef(_ id: Int64) -> String { "{\"ref\":\"" + token("loan", id) + "\"}" }
 
     private mutating func loans(_ out: inout [Entry]) throws {
         var ids: [Int64] = []
         try db.query("SELECT loan_id FROM loan ORDER BY loan_id") { ids.append(try $0.column("loan_id")) }
         for id in ids {
-            // A running loan is a line of its own type (its ref stays a loan token); it is placed
+            // A running loan is a line of its own type (its ref is labelled like a loan's); it is placed
             // at its opening, when its collateral is held.
             let openedAt = try db.scalar("SELECT opened_at FROM loan WHERE loan_id = ?", id, as: Int64?.self)
-            var line = JournalLine(type: openedAt == nil ? "loan" : "opening_loan")
             var position = Position(at: 0, rank: Rank.loanStart, id: id)
-            try db.withStatement("""
+            let (loan, refinances, opening, recordedAt) = try db.withStatement("""
                 SELECT protocol, external_ref, currency, principal, amount_received, started_at, maturity_at, terms, max_ltv,
                        liquidation_threshold, refinances_loan_id, recorded_at, wallet, opened_at, opening_principal, opening_interest_paid
                 FROM loan WHERE loan_id = ?
                 """) { r in
                 try r.bind(id)
                 guard try r.step() else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
-                line.addRaw("ref", "\"" + Self.token("loan", id) + "\"")
-                line.add("protocol", try r.column("protocol", as: String.self))
-                line.add("external_ref", try r.column("external_ref", as: String?.self))
-                line.add("currency", try r.column("currency", as: String.self))
-                line.add("principal", try r.column("principal", as: String.self))
-                line.add("amount_received", try r.column("amount_received", as: String.self))
                 position.at = try r.column("started_at")
-                line.add("started_at", Instant(unixSeconds: position.at).description)
-                line.add("maturity_at", try r.column("maturity_at", as: Int64?.self).map { Instant(unixSeconds: $0).description })
-                line.addRaw("terms", try r.column("terms", as: String.self))
-                line.add("max_ltv", try r.column("max_ltv", as: Double?.self))
-                line.add("liquidation_threshold", try r.column("liquidation_threshold", as: Double?.self))
-                var collateral: [String] = []
+                var collateral: [JournalNFTRef] = []
                 try db.query("SELECT nft_id FROM loan_collateral WHERE loan_id = ? ORDER BY nft_id", id) {
-                    collateral.append(JournalLine.object(try nftKey(try $0.column("nft_id"))))
+                    collateral.append(try nftKey(try $0.column("nft_id")))
                 }
-                line.addRaw("collateral", "[" + collateral.joined(separator: ",") + "]")
-                // Importing `refinances` books the refinanced loan's close too (it is not written).
-                if let refinances = try r.column("refinances_loan_id", as: Int64?.self) { line.addRaw("refinances", Self.loanRef(refinances)) }
-                line.add("wallet", try r.column("wallet", as: String?.self))
+                let loan = JournalLoan(protocol: try r.column("protocol"), externalRef: try r.column("external_ref"), currency: try r.column("currency"),
+                                       principal: try r.column("principal"), amountReceived: try r.column("amount_received", as: String.self),
+                                       startedAt: Self.instant(position.at),
+                                       maturityAt: try r.column("maturity_at", as: Int64?.self).map(Self.instant),
+                                       terms: try JournalTerms(stored: try r.column("terms")), maxLtv: try r.column("max_ltv"),
+                                       liquidationThreshold: try r.column("liquidation_threshold"), collateral: collateral, refinances: nil,
+                                       wallet: try r.column("wallet"))
+                var opening: (openedAt: String, principalRepaid: String, interestPaid: String)?
                 if let openedAt {
                     position.at = openedAt
                     let principal = try StoredValue.decimal(r, "principal"), outstanding = try StoredValue.decimal(r, "opening_principal")
-                    line.add("opened_at", Instant(unixSeconds: openedAt).description)
-                    line.add("principal_repaid", (principal - outstanding).description)
-                    line.add("interest_paid", try r.column("opening_interest_paid", as: String.self))
+                    opening = (Self.instant(openedAt), (principal - outstanding).description, try r.column("opening_interest_paid"))
                 }
-                Self.recordedAt(&line, try r.column("recorded_at"))
+                return (loan, try r.column("refinances_loan_id", as: Int64?.self), opening, try r.column("recorded_at", as: Int64.self))
             }
-            add(&out, "loan", id, position, line, ref: true)
+            // Importing `refinances` books the refinanced loan's close too (it is not written).
+            func withRefinances(_ labels: Labels) throws -> JournalLoan {
+                var loan = loan
+                loan.refinances = try refinances.map(labels.loan)
+                return loan
+            }
+            if let opening {
+                add(&out, "loan", id, position, type: "opening_loan", ref: true, recordedAt: recordedAt) { labels in
+                    JournalOpeningLoan(loan: try withRefinances(labels), openedAt: opening.openedAt, principalRepaid: opening.principalRepaid,
+                                       interestPaid: opening.interestPaid)
+                }
+            } else {
+                add(&out, "loan", id, position, type: "loan", ref: true, recordedAt: recordedAt) { labels in try withRefinances(labels) }
+            }
         }
     }
 
@@ -361,26 +345,16 @@ struct JournalExporter {
                          try r.column("note"), try r.column("recorded_at"), try r.column("started_at"), try r.column("nft_id")))
         }
         for row in rows {
-            var line = JournalLine(type: "loan_event")
-            line.addRaw("ref", "\"" + Self.token("loan_event", row.id) + "\"")
-            line.addRaw("loan", Self.loanRef(row.loan))
-            line.add("event_kind", row.kind)
-            line.add("occurred_at", Instant(unixSeconds: row.at).description)
-            line.add("amount", row.amount)
-            line.add("interest_part", row.interest)
-            line.add("principal_part", row.principal)
-            line.add("fee", row.fee)
-            if let bps = row.bps { line.add("new_rate_bps", bps) }
-            line.add("index_ray", row.ray)
-            line.add("new_maturity_at", row.maturity.map { Instant(unixSeconds: $0).description })
-            if let terms = row.terms { line.addRaw("new_terms", terms) }
-            line.add("note", row.note)
-            if let nft = row.nft { line.addRaw("nft", JournalLine.object(try nftKey(nft))) }
-            Self.recordedAt(&line, row.recordedAt)
+            let terms = try row.terms.map { try JournalTerms(stored: $0) }, nft = try row.nft.map(nftKey)
             let terminal = ["close", "liquidation", "foreclosure"].contains(row.kind)
             let atStart = row.at == row.started
             let rank = terminal ? (atStart ? Rank.endAtStart : Rank.loanEnd) : (atStart ? Rank.eventAtStart : Rank.loanEvent)
-            add(&out, "loan_event", row.id, Position(at: row.at, rank: rank, id: row.id), line, ref: true)
+            add(&out, "loan_event", row.id, Position(at: row.at, rank: rank, id: row.id), type: "loan_event", ref: true,
+                recordedAt: row.recordedAt) { labels in
+                JournalLoanEvent(loan: try labels.loan(row.loan), eventKind: row.kind, occurredAt: Self.instant(row.at), amount: row.amount,
+                                 interestPart: row.interest, principalPart: row.principal, fee: row.fee, newRateBps: row.bps.map { Int($0) },
+                                 indexRay: row.ray, newMaturityAt: row.maturity.map(Self.instant), newTerms: terms, note: row.note, nft: nft)
+            }
             dependents["loan:\(row.loan)", default: []].append(Position(at: row.at, rank: rank, id: row.id))
         }
     }
@@ -402,18 +376,15 @@ struct JournalExporter {
                          try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "hedge")
-            line.add("name", row.1)
-            line.add("strategy", row.2)
-            line.add("opened_at", Instant(unixSeconds: row.3).description)
             var loans: [Int64] = []
             try db.query("SELECT loan_id FROM hedge_loan WHERE hedge_id = ? ORDER BY loan_id", row.0) { loans.append(try $0.column("loan_id")) }
-            if !loans.isEmpty { line.addRaw("protects", "[" + loans.map(Self.loanRef).joined(separator: ",") + "]") }
-            Self.recordedAt(&line, row.4)
             // At its opening, before its first trade; loans it protects that start later are linked
             // when the importer reaches their lines.
             let firstTrade = try db.scalar("SELECT coalesce(min(traded_at), ?2) FROM option_trade WHERE hedge_id = ?1", row.0, row.3, as: Int64.self)
-            add(&out, "hedge", row.0, Position(at: min(row.3, firstTrade), rank: Rank.hedge, id: row.0), line, ref: false)
+            add(&out, "hedge", row.0, Position(at: min(row.3, firstTrade), rank: Rank.hedge, id: row.0), type: "hedge", ref: false,
+                recordedAt: row.4) { [loans] labels in
+                JournalHedge(name: row.1, strategy: row.2, openedAt: Self.instant(row.3), protects: loans.isEmpty ? nil : try loans.map(labels.loan))
+            }
         }
     }
 
@@ -427,16 +398,10 @@ struct JournalExporter {
                          try r.column("quantity"), try r.column("price"), try r.column("fees"), try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "option_trade")
-            line.addRaw("ref", "\"" + Self.token("option_trade", row.0) + "\"")
-            line.add("hedge", row.1)
-            try addContractKey(&line, row.2)
-            line.add("traded_at", Instant(unixSeconds: row.3).description)
-            line.add("quantity", row.4)
-            line.add("price", row.5)
-            line.add("fees", row.6)
-            Self.recordedAt(&line, row.7)
-            add(&out, "option_trade", row.0, Position(at: row.3, rank: Rank.optionTrade, id: row.0), line, ref: true)
+            let body = JournalOptionTrade(hedge: row.1, strategy: nil, contract: try contractKey(row.2), tradedAt: Self.instant(row.3), quantity: Int(row.4),
+                                          price: row.5, fees: row.6)
+            add(&out, "option_trade", row.0, Position(at: row.3, rank: Rank.optionTrade, id: row.0), type: "option_trade", ref: true,
+                recordedAt: row.7) { _ in body }
         }
     }
 
@@ -450,15 +415,11 @@ struct JournalExporter {
             """) { r in rows.append((try r.column("option_settlement_id"), try r.column("contract_id"), try r.column("settled_at"),
                                      try r.column("settlement_value"), try r.column("recorded_at"))) }
         for row in rows {
-            var line = JournalLine(type: "settlement")
             let single = try db.scalar("SELECT count(*) FROM option_settlement WHERE contract_id = ? AND settled_at = ? AND settlement_value = ?",
                                        row.1, row.2, row.3, as: Int.self) == 1
-            if single { line.addRaw("ref", "\"" + Self.token("option_settlement", row.0) + "\"") }
-            try addContractKey(&line, row.1)
-            line.add("settlement_value", row.3)
-            line.add("settled_at", Instant(unixSeconds: row.2).description)
-            Self.recordedAt(&line, row.4)
-            add(&out, "option_settlement", row.0, Position(at: row.2, rank: Rank.settlement, id: row.0), line, ref: single)
+            let body = JournalSettlement(contract: try contractKey(row.1), settlementValue: row.3, settledAt: Self.instant(row.2))
+            add(&out, "option_settlement", row.0, Position(at: row.2, rank: Rank.settlement, id: row.0), type: "settlement", ref: single,
+                recordedAt: row.4) { _ in body }
         }
     }
 
@@ -473,22 +434,16 @@ struct JournalExporter {
                          wallet: try r.column("wallet", as: String?.self), opening: try r.column("is_opening", as: Int.self) == 1))
         }
         for row in rows {
-            // An opening cash balance is a line of its own type; its ref stays an external_flow
-            // token, so corrections name it like any deposit.
-            var line = JournalLine(type: row.opening ? "opening_cash_balance" : "external_flow")
-            line.addRaw("ref", "\"" + Self.token("external_flow", row.0) + "\"")
+            // An opening cash balance is a line of its own type; its ref is labelled like an
+            // external_flow's, so corrections name it like any deposit.
+            let position = Position(at: row.2, rank: Rank.externalFlow, id: row.0)
             if row.opening {
-                line.add("opened_at", Instant(unixSeconds: row.2).description)
+                let body = JournalOpeningCashBalance(openedAt: Self.instant(row.2), currency: row.3, amount: row.4, note: row.5, wallet: row.wallet)
+                add(&out, "external_flow", row.0, position, type: "opening_cash_balance", ref: true, recordedAt: row.6) { _ in body }
             } else {
-                line.add("kind", row.1)
-                line.add("flowed_at", Instant(unixSeconds: row.2).description)
+                let body = JournalExternalFlow(kind: row.1, flowedAt: Self.instant(row.2), currency: row.3, amount: row.4, note: row.5, wallet: row.wallet)
+                add(&out, "external_flow", row.0, position, type: "external_flow", ref: true, recordedAt: row.6) { _ in body }
             }
-            line.add("currency", row.3)
-            line.add("amount", row.4)
-            line.add("note", row.5)
-            line.add("wallet", row.wallet)
-            Self.recordedAt(&line, row.6)
-            add(&out, "external_flow", row.0, Position(at: row.2, rank: Rank.externalFlow, id: row.0), line, ref: true)
         }
     }
 
@@ -499,13 +454,9 @@ struct JournalExporter {
                          try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "balance_assertion")
-            line.addRaw("ref", "\"" + Self.token("balance_assertion", row.0) + "\"")
-            line.add("asserted_at", Instant(unixSeconds: row.1).description)
-            line.add("currency", row.2)
-            line.add("amount", row.3)
-            Self.recordedAt(&line, row.4)
-            add(&out, "balance_assertion", row.0, Position(at: row.1, rank: Rank.balanceAssertion, id: row.0), line, ref: true)
+            let body = JournalBalanceAssertion(assertedAt: Self.instant(row.1), currency: row.2, amount: row.3)
+            add(&out, "balance_assertion", row.0, Position(at: row.1, rank: Rank.balanceAssertion, id: row.0), type: "balance_assertion", ref: true,
+                recordedAt: row.4) { _ in body }
         }
     }
 
@@ -516,16 +467,11 @@ struct JournalExporter {
             """) { r in rows.append((try r.column("buffer_policy_id"), try r.column("loan_id"), try r.column("effective_at"),
                                      try r.column("min_health_factor"), try r.column("max_ltv"), try r.column("note"), try r.column("recorded_at"))) }
         for row in rows {
-            var line = JournalLine(type: "buffer_policy")
-            if let loan = row.1 { line.addRaw("loan", Self.loanRef(loan)) }
-            line.add("effective_at", Instant(unixSeconds: row.2).description)
-            line.add("min_health_factor", row.3)
-            line.add("max_ltv", row.4)
-            line.add("note", row.5)
-            Self.recordedAt(&line, row.6)
             let position = after(loans: row.1.map { [$0] } ?? [], Position(at: row.2, rank: Rank.bufferPolicy, id: row.0))
             if let loan = row.1 { dependents["loan:\(loan)", default: []].append(position) }
-            add(&out, "buffer_policy", row.0, position, line, ref: false)
+            add(&out, "buffer_policy", row.0, position, type: "buffer_policy", ref: false, recordedAt: row.6) { labels in
+                JournalBufferPolicy(loan: try row.1.map(labels.loan), effectiveAt: Self.instant(row.2), minHealthFactor: row.3, maxLtv: row.4, note: row.5)
+            }
         }
     }
 
@@ -542,18 +488,13 @@ struct JournalExporter {
                          try r.column("recorded_at")))
         }
         for row in rows {
-            var line = JournalLine(type: "risk_parameter")
-            line.add("protocol", row.proto)
-            if let collection = row.collection { line.addRaw("collection", JournalLine.object(try collectionKey(collection))) }
-            if let loan = row.loan { line.addRaw("loan", Self.loanRef(loan)) }
-            line.add("effective_at", Instant(unixSeconds: row.at).description)
-            line.add("max_ltv", row.maxLTV)
-            line.add("liquidation_threshold", row.lt)
-            line.add("note", row.note)
-            Self.recordedAt(&line, row.recorded)
+            let collection = try row.collection.map(collectionKey)
             let position = after(loans: row.loan.map { [$0] } ?? [], Position(at: row.at, rank: Rank.riskParameter, id: row.id))
             if let loan = row.loan { dependents["loan:\(loan)", default: []].append(position) }
-            add(&out, "risk_parameter", row.id, position, line, ref: false)
+            add(&out, "risk_parameter", row.id, position, type: "risk_parameter", ref: false, recordedAt: row.recorded) { labels in
+                JournalRiskParameter(protocol: row.proto, collection: collection, loan: try row.loan.map(labels.loan), effectiveAt: Self.instant(row.at),
+                                     maxLtv: row.maxLTV, liquidationThreshold: row.lt, note: row.note)
+            }
         }
     }
 
@@ -580,33 +521,19 @@ struct JournalExporter {
                 flows.append((try r.column("yield_flow_id"), try r.column("flow_kind"), try r.column("flowed_at"), try r.column("amount"),
                               try r.column("shares"), try r.column("note"), try r.column("recorded_at")))
             }
-            var line = JournalLine(type: "yield_position")
-            line.add("name", row.name)
-            line.add("kind", row.kind)
-            line.add("currency", row.currency)
-            line.add("valuation", row.valuation)
-            line.add("share_price_series", row.series)
-            line.add("accrual_apr", row.apr)
-            line.add("accrual_rule", row.rule)
-            if let loan = row.loan { line.addRaw("loan", Self.loanRef(loan)) }
-            line.add("note", row.note)
-            Self.recordedAt(&line, row.recorded)
             let opened = after(loans: row.loan.map { [$0] } ?? [],
                                Position(at: flows.map(\.at).min() ?? .min, rank: Rank.yieldPosition, id: row.id))
             if let loan = row.loan { dependents["loan:\(loan)", default: []].append(opened) }
-            add(&out, "yield_position", row.id, opened, line, ref: false)
+            add(&out, "yield_position", row.id, opened, type: "yield_position", ref: false, recordedAt: row.recorded) { labels in
+                JournalYieldPosition(name: row.name, kind: row.kind, currency: row.currency, valuation: row.valuation, sharePriceSeries: row.series,
+                                     accrualApr: row.apr, accrualRule: row.rule, loan: try row.loan.map(labels.loan), note: row.note)
+            }
             for flow in flows {
-                var line = JournalLine(type: "yield_flow")
-                line.addRaw("ref", "\"" + Self.token("yield_flow", flow.id) + "\"")
-                line.add("position", row.name)
-                line.add("kind", flow.kind)
-                line.add("flowed_at", Instant(unixSeconds: flow.at).description)
-                line.add("amount", flow.amount)
-                line.add("shares", flow.shares)
-                line.add("note", flow.note)
-                Self.recordedAt(&line, flow.recorded)
+                let body = JournalYieldFlow(position: row.name, kind: flow.kind, flowedAt: Self.instant(flow.at), amount: flow.amount, shares: flow.shares,
+                                            note: flow.note)
                 let rank = flow.kind == "deposit" ? Rank.yieldDeposit : Rank.yieldWithdrawal
-                add(&out, "yield_flow", flow.id, max(opened, Position(at: flow.at, rank: rank, id: flow.id)), line, ref: true)
+                add(&out, "yield_flow", flow.id, max(opened, Position(at: flow.at, rank: rank, id: flow.id)), type: "yield_flow", ref: true,
+                    recordedAt: flow.recorded) { _ in body }
             }
         }
     }
@@ -620,19 +547,17 @@ struct JournalExporter {
                          try r.column("reason"), try r.column("recorded_at")))
         }
         for (id, table, entry, replacement, reason, recordedAt) in rows {
-            var line = JournalLine(type: "correction")
-            line.add("action", replacement == nil ? "void" : "supersede")
-            line.addRaw("entry", "{\"ref\":\"" + Self.token(table, entry) + "\"}")
-            if let replacement { line.addRaw("replacement", "{\"ref\":\"" + Self.token(table, replacement) + "\"}") }
-            line.add("reason", reason)
-            Self.recordedAt(&line, recordedAt)
             var anchors = [positions["\(table):\(entry)"]] + [replacement.flatMap { positions["\(table):\($0)"] }]
             if table == "loan" { anchors += (dependents["loan:\(entry)"] ?? []).map(Optional.some) + (try refinancing(entry)) }
             guard var position = anchors.compactMap({ $0 }).max() else {
                 throw LedgerError.unknownEntity(kind: table, id: String(entry))
             }
             position.sub = id
-            out.append(Entry(position: position, line: line.rendered, key: nil))
+            out.append(Entry(position: position, key: nil) { labels in
+                let body = JournalCorrection(action: replacement == nil ? "void" : "supersede", entry: JournalEntryRef(ref: try labels(table, entry), table: nil, id: nil),
+                                             replacement: try replacement.map { JournalEntryRef(ref: try labels(table, $0), table: nil, id: nil) }, reason: reason)
+                return try Self.encode("correction", body, recordedAt: recordedAt)
+            })
         }
     }
 
@@ -657,12 +582,9 @@ struct JournalExporter {
             let series = try r.columnIndex("series_name"), observedAt = try r.columnIndex("observed_at")
             let price = try r.columnIndex("price"), recordedAt = try r.columnIndex("recorded_at")
             while try r.step() {
-                var line = JournalLine(type: "price")
-                line.add("series", try r.column(series, as: String.self))
-                line.add("observed_at", Instant(unixSeconds: try r.column(observedAt)).description)
-                line.add("price", try r.column(price, as: Double.self))
-                Self.recordedAt(&line, try r.column(recordedAt))
-                try write(line.rendered)
+                let body = JournalPrice(series: try r.column(series), observedAt: Self.instant(try r.column(observedAt)),
+                                        price: JournalNumber(try r.column(price)))
+                try write(try Self.encode("price", body, recordedAt: try r.column(recordedAt)))
                 count += 1
             }
         }
@@ -674,16 +596,11 @@ struct JournalExporter {
         try db.query("""
             SELECT q.contract_id, q.quoted_at, q.bid, q.ask, q.mark, q.implied_vol, q.underlying, q.recorded_at FROM option_quote q ORDER BY q.contract_id, q.quoted_at
             """) { r in
-            var line = JournalLine(type: "quote")
-            try addContractKey(&line, try r.column("contract_id"))
-            line.add("quoted_at", Instant(unixSeconds: try r.column("quoted_at")).description)
-            line.add("bid", try r.column("bid", as: Double?.self))
-            line.add("ask", try r.column("ask", as: Double?.self))
-            line.add("mark", try r.column("mark", as: Double?.self))
-            line.add("implied_vol", try r.column("implied_vol", as: Double?.self))
-            line.add("underlying", try r.column("underlying", as: Double?.self))
-            Self.recordedAt(&line, try r.column("recorded_at"))
-            try write(line.rendered)
+            func number(_ column: String) throws -> JournalNumber? { try r.column(column, as: Double?.self).map(JournalNumber.init) }
+            let body = JournalQuote(contract: try contractKey(try r.column("contract_id")), quotedAt: Self.instant(try r.column("quoted_at")),
+                                    bid: try number("bid"), ask: try number("ask"), mark: try number("mark"), impliedVol: try number("implied_vol"),
+                                    underlying: try number("underlying"))
+            try write(try Self.encode("quote", body, recordedAt: try r.column("recorded_at")))
             count += 1
         }
         return count
@@ -695,16 +612,12 @@ struct JournalExporter {
             SELECT protocol, asset, updated_at, variable_borrow_index, variable_borrow_rate, liquidity_index, liquidity_rate, recorded_at
             FROM reserve_index ORDER BY protocol, asset, updated_at
             """) { r in
-            var line = JournalLine(type: "reserve_index")
-            line.add("protocol", try r.column("protocol", as: String.self))
-            line.add("asset", try r.column("asset", as: String.self))
-            line.add("updated_at", Instant(unixSeconds: try r.column("updated_at")).description)
-            line.add("variable_borrow_index", try r.column("variable_borrow_index", as: String.self))
-            line.add("variable_borrow_rate", try r.column("variable_borrow_rate", as: String.self))
-            line.add("liquidity_index", try r.column("liquidity_index", as: String?.self))
-            line.add("liquidity_rate", try r.column("liquidity_rate", as: String?.self))
-            Self.recordedAt(&line, try r.column("recorded_at"))
-            try write(line.rendered)
+            let body = JournalReservePoint(protocol: try r.column("protocol"), asset: try r.column("asset"),
+                                           updatedAt: Self.instant(try r.column("updated_at")),
+                                           variableBorrowIndex: try r.column("variable_borrow_index"),
+                                           variableBorrowRate: try r.column("variable_borrow_rate"), liquidityIndex: try r.column("liquidity_index"),
+                                           liquidityRate: try r.column("liquidity_rate"))
+            try write(try Self.encode("reserve_index", body, recordedAt: try r.column("recorded_at")))
             count += 1
         }
         return count
@@ -717,20 +630,13 @@ struct JournalExporter {
                    d.advancing, d.declining, d.recorded_at
             FROM collection_daily_sales d JOIN collection c ON c.collection_id = d.collection_id ORDER BY d.collection_id, d.day_at
             """) { r in
-            var line = JournalLine(type: "collection_daily_sales")
-            line.add("chain", try r.column("chain", as: String.self))
-            line.add("contract_address", try r.column("contract_address", as: String.self))
-            line.add("day", Instant(unixSeconds: try r.column("day_at")).description)
-            line.add("quote", try r.column("quote", as: String.self))
-            line.add("sales_count", try r.column("sales_count", as: Int64.self))
-            line.add("volume", try r.column("volume", as: Double.self))
-            line.add("min_price", try r.column("min_price", as: Double?.self))
-            line.add("median_price", try r.column("median_price", as: Double?.self))
-            line.add("max_price", try r.column("max_price", as: Double?.self))
-            if let advancing = try r.column("advancing", as: Int64?.self) { line.add("advancing", advancing) }
-            if let declining = try r.column("declining", as: Int64?.self) { line.add("declining", declining) }
-            Self.recordedAt(&line, try r.column("recorded_at"))
-            try write(line.rendered)
+            func number(_ column: String) throws -> JournalNumber? { try r.column(column, as: Double?.self).map(JournalNumber.init) }
+            let body = JournalDailySales(chain: try r.column("chain"), contractAddress: try r.column("contract_address"),
+                                         day: Self.instant(try r.column("day_at")), quote: try r.column("quote"),
+                                         salesCount: try r.column("sales_count", as: Int.self), volume: JournalNumber(try r.column("volume")),
+                                         minPrice: try number("min_price"), medianPrice: try number("median_price"), maxPrice: try number("max_price"),
+                                         advancing: try r.column("advancing"), declining: try r.column("declining"))
+            try write(try Self.encode("collection_daily_sales", body, recordedAt: try r.column("recorded_at")))
             count += 1
         }
         return count

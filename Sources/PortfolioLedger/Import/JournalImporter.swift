@@ -48,8 +48,8 @@ final class JournalImporter {
         self.reader = reader
         self.book = book
         importTransaction = book.tx
+        // The entry types' coding keys are the file's snake_case keys (Journal/JournalEntries.swift).
         decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
     }
 
     private var tx: LedgerTransaction { book.tx }
@@ -198,7 +198,8 @@ final class JournalImporter {
         case "loan":
             return try bookLoan(try decode(JournalLoan.self, data))
         case "opening_loan":
-            return try bookLoan(try decode(JournalLoan.self, data), running: true)
+            let entry = try decode(JournalOpeningLoan.self, data)
+            return try bookLoan(entry.loan, opening: entry)
         case "loan_event":
             return try bookLoanEvent(try decode(JournalLoanEvent.self, data))
         case "hedge":
@@ -400,10 +401,10 @@ final class JournalImporter {
             wallet.map(ContractAddress.canonical), opening ? 1 : 0, as: Int64.self).map(ExternalFlowID.init)
     }
 
-    private func bookLoan(_ entry: JournalLoan, running: Bool = false) throws -> (Bool, CorrectableEntry?) {
+    private func bookLoan(_ entry: JournalLoan, opening running: JournalOpeningLoan? = nil) throws -> (Bool, CorrectableEntry?) {
         let lendingProtocol = try enumeration(entry.protocol.lowercased(), LendingProtocol.self, "protocol")
         guard let model = entry.terms["model"] else { throw LedgerError.invalidValue(field: "terms.model", reason: "missing") }
-        let terms = try Self.terms(model: model, entry.terms, key: "terms")
+        let terms = try Self.terms(model: model, entry.terms.values, key: "terms")
         let collateral = try entry.collateral.map { nft in
             try book.nft(chain: nft.chain, contract: nft.contractAddress, token: try TokenID(nft.tokenId))
         }
@@ -415,10 +416,9 @@ final class JournalImporter {
                              maxLTV: entry.maxLtv, liquidationThreshold: entry.liquidationThreshold, collateral: collateral,
                              refinances: try entry.refinances.map { try loan($0, "refinances") }, wallet: entry.wallet)
         var opening: (at: Instant, principalRepaid: ExactDecimal, interestPaid: ExactDecimal)?
-        if running {
-            guard let openedAt = entry.openedAt else { throw LedgerError.invalidValue(field: "opened_at", reason: "missing") }
-            opening = (try instant(openedAt, "opened_at"), try decimal(entry.principalRepaid ?? "0", "principal_repaid"),
-                       try decimal(entry.interestPaid ?? "0", "interest_paid"))
+        if let running {
+            opening = (try instant(running.openedAt, "opened_at"), try decimal(running.principalRepaid ?? "0", "principal_repaid"),
+                       try decimal(running.interestPaid ?? "0", "interest_paid"))
         }
         let (id, isNew) = try book.loan(wanted, opening: opening)
         return (isNew, .loan(id))
@@ -476,7 +476,7 @@ final class JournalImporter {
             newRateBps: { entry.newRateBps },
             indexRay: { entry.indexRay },
             newMaturity: { try self.optionalInstant(entry.newMaturityAt, "new_maturity_at") },
-            newTerms: { try Self.newTerms(entry.newTerms) },
+            newTerms: { try Self.newTerms(entry.newTerms?.values) },
             nft: { try self.eventNFT(entry.nft) },
             missing: { field, kind in LedgerError.invalidValue(field: field, reason: "required for \(kind)") })
     }
@@ -608,123 +608,4 @@ final class JournalImporter {
         }
         return entry
     }
-}
-
-// MARK: - The JSON shapes (keys in snake_case in the file)
-
-/// An observation value: a JSON number or a decimal string (observations are REAL, so a number
-/// loses nothing that the column keeps).
-struct JournalNumber: Decodable {
-    let value: Double
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            value = number
-        } else {
-            let text = try container.decode(String.self)
-            guard let number = ByteParsing.double(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a finite decimal number")
-            }
-            value = number
-        }
-    }
-}
-
-struct JournalCollection: Decodable { let chain: String, contractAddress: String, name: String }
-struct JournalNFT: Decodable { let chain: String, contractAddress: String, tokenId: String, collectionName: String? }
-struct JournalNFTRef: Decodable { let chain: String, contractAddress: String, tokenId: String }
-struct JournalCollectionRef: Decodable { let chain: String, contractAddress: String }
-struct JournalNFTTrade: Decodable {
-    let chain: String, contractAddress: String, tokenId: String, side: String, tradedAt: String, currency: String, price: String
-    let fees: String?, note: String?, wallet: String?
-}
-struct JournalOpeningPosition: Decodable {
-    let chain: String, contractAddress: String, tokenId: String, openedAt: String, currency: String
-    let cost: String?, fees: String?, note: String?, wallet: String?
-}
-struct JournalNFTTransfer: Decodable {
-    let chain: String, contractAddress: String, tokenId: String, fromWallet: String, toWallet: String, transferredAt: String
-}
-struct JournalLoanRef: Decodable { let ref: String?, `protocol`: String?, externalRef: String?, loanId: Int64? }
-struct JournalLoan: Decodable {
-    let `protocol`: String, externalRef: String?, currency: String, principal: String, amountReceived: String?
-    let startedAt: String, maturityAt: String?, terms: [String: String], maxLtv: Double?, liquidationThreshold: Double?
-    let collateral: [JournalNFTRef], refinances: JournalLoanRef?, wallet: String?
-    /// `opening_loan` only.
-    let openedAt: String?, principalRepaid: String?, interestPaid: String?
-}
-struct JournalLoanEvent: Decodable {
-    let loan: JournalLoanRef, eventKind: String, occurredAt: String
-    let amount: String?, interestPart: String?, principalPart: String?, fee: String?, newRateBps: Int?, indexRay: String?
-    let newMaturityAt: String?, newTerms: [String: String]?, note: String?, nft: JournalNFTRef?
-}
-struct JournalHedge: Decodable { let name: String, strategy: String?, openedAt: String, protects: [JournalLoanRef]? }
-struct JournalContract: Decodable { let root: String, optionType: String, strike: String, expiresAt: String, multiplier: Int? }
-struct JournalOptionTrade: Decodable {
-    let hedge: String, strategy: String?, tradedAt: String, quantity: Int, price: String, fees: String?
-    let contract: JournalContract
-    enum CodingKeys: String, CodingKey { case hedge, strategy, tradedAt, quantity, price, fees }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        hedge = try c.decode(String.self, forKey: .hedge)
-        strategy = try c.decodeIfPresent(String.self, forKey: .strategy)
-        tradedAt = try c.decode(String.self, forKey: .tradedAt)
-        quantity = try c.decode(Int.self, forKey: .quantity)
-        price = try c.decode(String.self, forKey: .price)
-        fees = try c.decodeIfPresent(String.self, forKey: .fees)
-        contract = try JournalContract(from: decoder)
-    }
-}
-struct JournalSettlement: Decodable {
-    let settlementValue: String, settledAt: String?
-    let contract: JournalContract
-    enum CodingKeys: String, CodingKey { case settlementValue, settledAt }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        settlementValue = try c.decode(String.self, forKey: .settlementValue)
-        settledAt = try c.decodeIfPresent(String.self, forKey: .settledAt)
-        contract = try JournalContract(from: decoder)
-    }
-}
-struct JournalSeries: Decodable {
-    let name: String, kind: String, base: String?, quote: String?, collection: JournalCollectionRef?, nft: JournalNFTRef?, `protocol`: String?
-}
-struct JournalPrice: Decodable { let series: String, observedAt: String, price: JournalNumber }
-struct JournalReservePoint: Decodable {
-    let `protocol`: String, asset: String, updatedAt: String, variableBorrowIndex: String, variableBorrowRate: String
-    let liquidityIndex: String?, liquidityRate: String?
-}
-struct JournalQuote: Decodable {
-    let quotedAt: String, bid: JournalNumber?, ask: JournalNumber?, mark: JournalNumber?, impliedVol: JournalNumber?, underlying: JournalNumber?
-    let contract: JournalContract
-    enum CodingKeys: String, CodingKey { case quotedAt, bid, ask, mark, impliedVol, underlying }
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        quotedAt = try c.decode(String.self, forKey: .quotedAt)
-        bid = try c.decodeIfPresent(JournalNumber.self, forKey: .bid)
-        ask = try c.decodeIfPresent(JournalNumber.self, forKey: .ask)
-        mark = try c.decodeIfPresent(JournalNumber.self, forKey: .mark)
-        impliedVol = try c.decodeIfPresent(JournalNumber.self, forKey: .impliedVol)
-        underlying = try c.decodeIfPresent(JournalNumber.self, forKey: .underlying)
-        contract = try JournalContract(from: decoder)
-    }
-}
-struct JournalYieldPosition: Decodable {
-    let name: String, kind: String, currency: String, valuation: String, sharePriceSeries: String?, accrualApr: Double?, accrualRule: String?
-    let loan: JournalLoanRef?, note: String?
-}
-struct JournalYieldFlow: Decodable { let position: String, kind: String, flowedAt: String, amount: String, shares: String?, note: String? }
-struct JournalExternalFlow: Decodable { let kind: String, flowedAt: String, currency: String, amount: String, note: String?, wallet: String? }
-struct JournalOpeningCashBalance: Decodable { let openedAt: String, currency: String, amount: String, wallet: String?, note: String? }
-struct JournalBalanceAssertion: Decodable { let assertedAt: String, currency: String, amount: String }
-struct JournalEntryRef: Decodable { let ref: String?, table: String?, id: Int64? }
-struct JournalCorrection: Decodable { let action: String, entry: JournalEntryRef, replacement: JournalEntryRef?, reason: String }
-struct JournalRiskParameter: Decodable {
-    let `protocol`: String?, collection: JournalCollectionRef?, loan: JournalLoanRef?, effectiveAt: String, maxLtv: Double?
-    let liquidationThreshold: Double, note: String?
-}
-struct JournalBufferPolicy: Decodable { let loan: JournalLoanRef?, effectiveAt: String, minHealthFactor: Double?, maxLtv: Double?, note: String? }
-struct JournalDailySales: Decodable {
-    let chain: String, contractAddress: String, day: String, quote: String, salesCount: Int, volume: JournalNumber
-    let minPrice: JournalNumber?, medianPrice: JournalNumber?, maxPrice: JournalNumber?, advancing: Int?, declining: Int?
 }

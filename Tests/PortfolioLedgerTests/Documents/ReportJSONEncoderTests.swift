@@ -57,6 +57,20 @@ import PortfolioLedger
         """)
     }
 
+    /// The journal's style: one line without spaces, absent optionals omitted (nested ones too),
+    /// doubles in the shortest round-trip form, the same string escaping.
+    @Test func compactStyleOmitsAbsentOptionalsAndWritesNoSpaces() throws {
+        let sample = Sample(zeta: "q\"\u{1}", alpha: 20, missing: nil, notFinite: 1e-05, count: 3, flag: false, list: [1, 2], empty: [],
+                            inner: Inner(b: 1, a: nil), inners: [Inner(b: 2, a: "x"), Inner(b: 3, a: nil)],
+                            exact: try ExactDecimal(parsing: "1.50"), when: try ISO8601.parse("2024-03-01T16:00:00Z"))
+        let text = try ReportJSONEncoder(style: .compact).encode(sample)
+        #expect(text == #"{"zeta":"q\"\u0001","alpha":20.0,"notFinite":1e-05,"count":3,"flag":false,"list":[1,2],"empty":[],"inner":{"b":1},"#
+                + #""inners":[{"b":2,"a":"x"},{"b":3}],"exact":"\#(try ExactDecimal(parsing: "1.50"))","when":"2024-03-01T16:00:00Z"}"#)
+        // The default style is unchanged: absent optionals are null.
+        #expect(try ReportJSONEncoder().encode(Inner(b: 1, a: nil)) == "{\n  \"b\": 1,\n  \"a\": null\n}")
+        #expect(ReportJSONEncoder().style == .pretty)
+    }
+
     @Test func infinityAndTinyNumbers() throws {
         #expect(try ReportJSONEncoder().encode([Double.infinity, -.infinity, 1e-05, 12.5]) == "[null, null, 1e-05, 12.5]")
         #expect(try ReportJSONEncoder().encode(Optional<Int>.none) == "null")
