@@ -19,6 +19,8 @@ struct ReportReturns: ReportView {
     var nft: Int64?
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report returns", because: "the full-stack return's flows (hedges, and deposits that name no wallet) "
+            + "cannot be split by wallet honestly; use --nft for one NFT's stack, or report statement --wallet")
         let at = try options.atInstant
         let report = try options.read { book in
             let start = try from.map { try parseInstant($0, option: "--from") }
@@ -98,9 +100,10 @@ struct ReportCost: ReportView {
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
-        let (report, carry) = try options.read {
-            (try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy),
-             try $0.netCarry(at: at, numeraire: numeraire, policy: options.policy))
+        let (report, carry) = try options.read { book in
+            let ids = try options.walletScope.map { try book.loans(in: $0).map(\.id) }
+            return (try book.portfolioBorrowingCost(at: at, numeraire: numeraire, loans: ids, policy: options.policy),
+                    try book.netCarry(at: at, numeraire: numeraire, policy: options.policy).filter { ids?.contains($0.loan) ?? true })
         }
         let unit = numeraire.rawValue
         var header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
@@ -182,6 +185,8 @@ struct ReportStress: ReportView {
     }
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report stress", because: "the stressed book moves hedges, yield positions and loans together and is "
+            + "not split by wallet; report balance-sheet --wallet shows a wallet's part")
         let at = try options.atInstant
         let shock = MarketShock(floor: try Self.parseShock(floor, option: "--floor"), ethUSD: try Self.parseShock(ethUSD, option: "--eth-usd"),
                                 spx: try Self.parseShock(spx, option: "--spx"), impliedVol: try Self.parseShock(vol, option: "--vol"))
