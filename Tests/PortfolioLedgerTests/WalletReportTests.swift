@@ -98,4 +98,19 @@ import Testing
         #expect(wacc.loans.isEmpty)
         #expect(WalletScope("0xBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB2").contains(Self.b))
     }
+
+    @Test func stressPartsSumToTheWholeBook() throws {
+        let (ledger, loan) = try book()
+        let at = try instant("2021-03-01")
+        let shock = MarketShock(floor: .relative(-0.3))
+        let (whole, parts) = try ledger.read { book in
+            (try book.stress(at: at, shock: shock),
+             try [WalletScope(WalletTests.a), WalletScope(Self.b), .noWalletNamed].map { try book.stress(at: at, shock: shock, wallet: $0) })
+        }
+        #expect(parts.map { $0.loans.map(\.loan) } == [[], [loan], []])
+        // Punk 2 (b's) is the only NFT still held: 30 ETH × 1500 × −30 %.
+        #expect(abs(parts[1].nftChangeUSD - (-13_500)) < 1e-6)
+        #expect(abs(parts.reduce(0.0) { $0 + $1.netChangeUSD } - whole.netChangeUSD) < 1e-6)
+        #expect(parts[1].wallet == WalletScope(Self.b))
+    }
 }

@@ -458,11 +458,13 @@ public struct StressDocument: ReportDocument {
     public var hedgeCoversLoss: Bool
     /// The verdict in words.
     public var verdict: String
+    /// The part of the book stressed (`--wallet`); `nil` (the key absent) for the whole book.
+    public var walletScope: WalletScopeDocument?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, shock, loans, hedges, nftChangeUSD = "nft_change_usd"
         case debtChangeUSD = "debt_change_usd", hedgePnLUSD = "hedge_pnl_usd", netChangeUSD = "net_change_usd"
-        case hedgeCoversLoss = "hedge_covers_loss", verdict
+        case hedgeCoversLoss = "hedge_covers_loss", verdict, walletScope = "wallet_scope"
     }
 
     /// The document of `report`, as known at `knownAt` when given.
@@ -478,5 +480,24 @@ public struct StressDocument: ReportDocument {
         netChangeUSD = r.netChangeUSD.finiteOrNil
         hedgeCoversLoss = r.hedgeCoversLoss
         verdict = r.verdict
+        walletScope = r.wallet.map(WalletScopeDocument.init)
+    }
+
+    /// Writes `wallet_scope` only for one wallet's part (the whole book's reads as before).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(report, forKey: .report)
+        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
+        try c.encode(at, forKey: .at)
+        try c.encode(shock, forKey: .shock)
+        try c.encode(loans, forKey: .loans)
+        try c.encode(hedges, forKey: .hedges)
+        try c.encodeIfPresent(nftChangeUSD, forKey: .nftChangeUSD)
+        try c.encodeIfPresent(debtChangeUSD, forKey: .debtChangeUSD)
+        try c.encodeIfPresent(hedgePnLUSD, forKey: .hedgePnLUSD)
+        try c.encodeIfPresent(netChangeUSD, forKey: .netChangeUSD)
+        try c.encode(hedgeCoversLoss, forKey: .hedgeCoversLoss)
+        try c.encode(verdict, forKey: .verdict)
+        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
     }
 }

@@ -185,19 +185,22 @@ struct ReportStress: ReportView {
     }
 
     func output() throws -> ReportOutput {
-        try options.refuseWallet("report stress", because: "the stressed book moves hedges, yield positions and loans together and is "
-            + "not split by wallet; report balance-sheet --wallet shows a wallet's part")
         let at = try options.atInstant
         let shock = MarketShock(floor: try Self.parseShock(floor, option: "--floor"), ethUSD: try Self.parseShock(ethUSD, option: "--eth-usd"),
                                 spx: try Self.parseShock(spx, option: "--spx"), impliedVol: try Self.parseShock(vol, option: "--vol"))
         let report = try options.read {
-            try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market)
+            try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market,
+                          wallet: options.walletScope)
         }
         return try Self.render(report).stamped(options, at: at)
     }
 
     static func render(_ r: StressReport) throws -> ReportOutput {
         var text = "Stress at \(r.at): floor \(r.shock.floor), ETH/USD \(r.shock.ethUSD), SPX \(r.shock.spx), implied vol \(r.shock.impliedVol)\n\n"
+        if let scope = r.wallet {
+            text += "Wallet \(scope): the loans it borrowed and the NFTs kept in it"
+                + (scope.holdsUnwalletedItems ? " (with the hedges, held in no wallet)" : "; hedges are held in no wallet and are not in this part") + "\n\n"
+        }
         let loanHeader = ["loan", "HF before", "HF after", "distance to liquidation", "liquidates"]
         let loanRows = r.loans.map { l in
             [String(l.loan.rawValue), Fmt.hf(l.base.risk?.healthFactor), Fmt.hf(l.stressed.risk?.healthFactor),
