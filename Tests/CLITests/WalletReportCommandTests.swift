@@ -103,6 +103,11 @@ import Testing
         #expect(notA.exitCode == 64 && notA.stderr.contains("borrowed by \(Self.b)"), "\(notA.stderr)")
         let cost = try json(try CLIRunner.run(["report", "cost", path, "--wallet", Self.a, "--format", "json"] + at))
         #expect((cost["loans"] as? [Any])?.isEmpty == true, "\(cost)")
+        let split = try json(try CLIRunner.run(["report", "cost", path, "--by-wallet", "--format", "json"] + at))
+        let costParts = try #require(split["by_wallet"] as? [[String: Any]])
+        #expect(costParts.map { ($0["wallet_scope"] as? [String: Any])?["wallet"] as? String } == [Self.b])
+        #expect(costParts.first?["loans"] as? [Int] == [1])
+        #expect(try CLIRunner.run(["report", "cost", path, "--by-wallet", "--wallet", Self.b] + at).exitCode == 64)
         for (args, reason) in [(["hedges"], "hedges are not kept in a wallet; --wallet applies to NFTs, cash and loans"),
                                (["hedge", "1"], "hedges are not kept in a wallet; --wallet applies to NFTs, cash and loans"),
                                (["momentum", "1"], "no wallet holds"),

@@ -97,6 +97,13 @@ import Testing
         #expect(inNone.isEmpty)
         #expect(wacc.loans.isEmpty)
         #expect(WalletScope("0xBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB2").contains(Self.b))
+        let (whole, parts) = try ledger.read { book in
+            let cost = try book.portfolioBorrowingCost(at: at, numeraire: .eth, policy: Self.flag)
+            return (cost, try book.borrowingCostByWallet(cost))
+        }
+        #expect(parts.map(\.wallet) == [WalletScope(Self.b)])
+        #expect(parts.flatMap { $0.cost.loans.map(\.loan) } == whole.loans.map(\.loan))
+        #expect(abs(parts.reduce(0.0) { $0 + $1.cost.costInNumeraire } - whole.costInNumeraire) < 1e-9)
     }
 
     @Test func stressPartsSumToTheWholeBook() throws {

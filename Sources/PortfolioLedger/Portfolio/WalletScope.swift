@@ -86,3 +86,37 @@ extension LedgerSnapshot {
         return lines
     }
 }
+
+/// One part of a ``PortfolioBorrowingCost``: the loans one wallet borrowed, or those naming none.
+public struct WalletBorrowingCost: Sendable, Hashable {
+    public var wallet: WalletScope
+    /// The part's loans, totals and problems (the loans left out for a missing price).
+    public var cost: PortfolioBorrowingCost
+}
+
+extension LedgerSnapshot {
+    /// `cost` split by the wallet that borrowed each loan: one part per wallet (sorted), then the
+    /// loans naming no wallet (left out when there are none). Each part's loans and problems are
+    /// the whole's for its loans, so the parts' costs and amounts received sum to the whole's.
+    public func borrowingCostByWallet(_ cost: PortfolioBorrowingCost) throws -> [WalletBorrowingCost] {
+        let walletOf = Dictionary(uniqueKeysWithValues: try loans().map { ($0.id, $0.wallet) })
+        var parts: [String?: PortfolioBorrowingCost] = [:]
+        func part(_ wallet: String?) -> PortfolioBorrowingCost {
+            parts[wallet] ?? PortfolioBorrowingCost(at: cost.at, numeraire: cost.numeraire, loans: [], problems: [])
+        }
+        for loan in cost.loans {
+            let wallet = walletOf[loan.loan] ?? nil
+            parts[wallet] = part(wallet)
+            parts[wallet]?.loans.append(loan)
+        }
+        // A problem names its loan first ("loan 7: …"); one naming none stays with the part naming no wallet.
+        for problem in cost.problems {
+            let item = String(problem.prefix { $0 != ":" })
+            let wallet = walletOf.first { "loan \($0.key)" == item }?.value ?? nil
+            parts[wallet] = part(wallet)
+            parts[wallet]?.problems.append(problem)
+        }
+        let named = parts.keys.compactMap { $0 }.sorted().map { WalletBorrowingCost(wallet: WalletScope($0), cost: parts[$0] ?? part($0)) }
+        return named + (parts[nil].map { [WalletBorrowingCost(wallet: .noWalletNamed, cost: $0)] } ?? [])
+    }
+}

@@ -97,13 +97,19 @@ struct ReportCost: ReportView {
     @OptionGroup var options: ReportOptions
     @Option(help: "Numeraire: usd or eth (each flow converted at its own instant).")
     var numeraire: Numeraire = .usd
+    @Flag(name: .customLong("by-wallet"), help: "Also split the cost by the wallet that borrowed each loan.")
+    var byWallet = false
 
     func output() throws -> ReportOutput {
+        if byWallet, options.wallet != nil {
+            throw CLIFailure(message: "report cost: --by-wallet splits every loan; it cannot be combined with --wallet", exitCode: CLIFailure.usage)
+        }
         let at = try options.atInstant
-        let (report, carry) = try options.read { book in
+        let (report, carry, parts) = try options.read { book in
             let ids = try options.walletScope.map { try book.loans(in: $0).map(\.id) }
-            return (try book.portfolioBorrowingCost(at: at, numeraire: numeraire, loans: ids, policy: options.policy),
-                    try book.netCarry(at: at, numeraire: numeraire, policy: options.policy).filter { ids?.contains($0.loan) ?? true })
+            let report = try book.portfolioBorrowingCost(at: at, numeraire: numeraire, loans: ids, policy: options.policy)
+            return (report, try book.netCarry(at: at, numeraire: numeraire, policy: options.policy).filter { ids?.contains($0.loan) ?? true },
+                    byWallet ? try book.borrowingCostByWallet(report) : nil)
         }
         let unit = numeraire.rawValue
         var header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
@@ -117,7 +123,7 @@ struct ReportCost: ReportView {
              Fmt.pct(c.effectiveAPRInNumeraire)]
                 + (carry.isEmpty ? [] : [Fmt.num(carryByLoan[c.loan]?.yieldEarned, 2), Fmt.num(carryByLoan[c.loan]?.netCarry, 2)])
         }
-        var text = "Borrowing cost at \(at)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
+        var text = "Borrowing cost at \(at)" + (options.walletScope.map { " of the loans wallet \($0) borrowed" } ?? "") + "\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
         text += "\n\nCost in \(unit), split (each flow at its own instant)\n\n" + Self.splitTable(report.loans, unit: unit)
         text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(unit) on \(Fmt.num(report.receivedInNumeraire, 2)) received "
             + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
@@ -132,7 +138,17 @@ struct ReportCost: ReportView {
                                       [String(c.loan.rawValue), c.positions.map(\.description).joined(separator: ", "), Fmt.num(c.yieldEarned, 2),
                                        Fmt.num(c.borrowingCost, 2), Fmt.num(c.netCarry, 2)] }, rightAligned: [2, 3, 4])
         }
-        return try ReportOutput(document: CostDocument(report, carry: carry), text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
+        if let parts {
+            text += "\n\nBy wallet that borrowed (\(unit))\n" + PlainTable.grid(
+                header: ["wallet", "loans", "received", "cost", "APR"],
+                rows: parts.map { p in
+                    [p.wallet.description, p.cost.loans.map { String($0.loan.rawValue) }.joined(separator: ", "),
+                     Fmt.num(p.cost.receivedInNumeraire, 2), Fmt.num(p.cost.costInNumeraire, 2) + (p.cost.isComplete ? "" : " (INCOMPLETE)"),
+                     Fmt.pct(p.cost.effectiveAPRInNumeraire)]
+                }, rightAligned: [2, 3, 4])
+        }
+        let document = CostDocument(report, carry: carry, wallet: options.walletScope, byWallet: parts)
+        return try ReportOutput(document: document, text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
     }
 
     /// Interest, fees and currency effect per loan, in the numeraire and as parts of its APR.
