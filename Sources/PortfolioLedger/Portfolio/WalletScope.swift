@@ -73,7 +73,7 @@ extension LedgerSnapshot {
         var lines: [StatementLine] = []
         for lot in try nftLots(at: to) {
             for transfer in try transfers(of: lot.nft) where transfer.transferredAt > from && transfer.transferredAt <= to
-                && transfer.transferredAt >= lot.acquisition.tradedAt && (lot.disposal.map { transfer.transferredAt < $0.at } ?? true) {
+                && transfer.transferredAt >= lot.acquisition.tradedAt && (lot.disposal.map { transfer.transferredAt <= $0.at } ?? true) {
                 let sign: ExactDecimal
                 if scope.contains(transfer.toWallet) { sign = 1 } else if scope.contains(transfer.fromWallet) { sign = -1 } else { continue }
                 guard !lot.costBasis.amount.isZero else { continue }
