@@ -59,6 +59,7 @@ struct PolicyList: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run() throws {
+        try options.refuseWallet("policy list", because: "buffer policies are of loans and collections, not of wallets")
         let rows = try options.read { try $0.bufferPolicies() }
         let header = ["id", "scope", "effective at", "min HF", "max LTV", "recorded at", "note"]
         let cells = rows.map { p in

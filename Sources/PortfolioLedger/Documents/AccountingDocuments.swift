@@ -354,10 +354,12 @@ public struct StatementDocument: ReportDocument {
     public var disposals: [NFTDisposalDocument]
     /// The prices the part at mark used.
     public var prices: [PriceUsedDocument]
+    /// The part of the book the statement covers (`--wallet`); `nil` (the key absent) for the whole book.
+    public var walletScope: WalletScopeDocument?
 
     enum CodingKeys: String, CodingKey {
         case report, at, from, to, asKnownAt = "as_known_at", numeraire, booked, bookedReconciliation = "booked_reconciliation"
-        case marked, markProblem = "mark_problem", lines, disposals, prices
+        case marked, markProblem = "mark_problem", lines, disposals, prices, walletScope = "wallet_scope"
     }
 
     /// The document of `statement`.
@@ -375,5 +377,25 @@ public struct StatementDocument: ReportDocument {
         lines = s.lines.map(StatementLineDocument.init)
         disposals = s.disposals.map(NFTDisposalDocument.init)
         prices = (s.marked?.prices ?? []).map(PriceUsedDocument.init)
+        walletScope = s.wallet.map(WalletScopeDocument.init)
+    }
+
+    /// Writes `wallet_scope` only for a statement of one wallet's part (the whole book's reads as before).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(report, forKey: .report)
+        try c.encode(at, forKey: .at)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
+        try c.encode(numeraire, forKey: .numeraire)
+        try c.encode(booked, forKey: .booked)
+        try c.encode(bookedReconciliation, forKey: .bookedReconciliation)
+        try c.encodeIfPresent(marked, forKey: .marked)
+        try c.encodeIfPresent(markProblem, forKey: .markProblem)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(disposals, forKey: .disposals)
+        try c.encode(prices, forKey: .prices)
+        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
     }
 }

@@ -302,6 +302,32 @@ public struct MarkedBalanceSheetDocument: Codable, Sendable, Equatable {
     }
 }
 
+/// The part of the book a report restricted to a wallet covers (``WalletScope``): `wallet` set, or
+/// `no_wallet_named` true for the part naming no wallet (hedges, yield positions and what names none).
+public struct WalletScopeDocument: Codable, Sendable, Equatable {
+    /// The wallet; `nil` for the part naming no wallet.
+    public var wallet: String?
+    /// `true` for the part naming no wallet; `nil` (the key absent) for a wallet.
+    public var noWalletNamed: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case wallet, noWalletNamed = "no_wallet_named"
+    }
+
+    /// The document of `scope`.
+    public init(_ scope: WalletScope) {
+        wallet = scope.wallet
+        noWalletNamed = scope.wallet == nil ? true : nil
+    }
+
+    /// Writes only the key that is set: `wallet`, or `no_wallet_named`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let wallet { try c.encode(wallet, forKey: .wallet) }
+        if let noWalletNamed { try c.encode(noWalletNamed, forKey: .noWalletNamed) }
+    }
+}
+
 /// `report balance-sheet`: assets, liabilities and equity at an instant, booked and at mark.
 public struct BalanceSheetDocument: ReportDocument {
     /// Always `balance-sheet`.
@@ -328,10 +354,23 @@ public struct BalanceSheetDocument: ReportDocument {
     public var markProblem: String?
     /// The prices the part at mark used.
     public var prices: [PriceUsedDocument]
+    /// The part of the book the sheet covers (`--wallet`, or a part of `by_wallet`); `nil` (the
+    /// key absent) for the whole book.
+    public var walletScope: WalletScopeDocument?
+    /// The sheet of each wallet's part and of the part naming no wallet (`--by-wallet`); `nil`
+    /// (the key absent) unless asked for. Their booked balances sum to this sheet's.
+    public var byWallet: [BalanceSheetDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, at, asKnownAt = "as_known_at", numeraire, booked, nfts, loans, hedges, yieldPositions = "yield_positions"
-        case marked, markProblem = "mark_problem", prices
+        case marked, markProblem = "mark_problem", prices, walletScope = "wallet_scope", byWallet = "by_wallet"
+    }
+
+    /// The document of `sheet` in `numeraire`, with the sheets of its wallet parts (``LedgerSnapshot/balanceSheetsByWallet(at:numeraire:policy:market:)``)
+    /// under `by_wallet` when `parts` is given.
+    public init(_ b: BalanceSheet, numeraire: Numeraire, byWallet parts: [BalanceSheet]?) {
+        self.init(b, numeraire: numeraire)
+        byWallet = parts.map { $0.map { BalanceSheetDocument($0, numeraire: numeraire) } }
     }
 
     /// The document of `sheet` in `numeraire`.
@@ -348,9 +387,10 @@ public struct BalanceSheetDocument: ReportDocument {
         marked = b.marked.map { MarkedBalanceSheetDocument($0, withYield: withYield) }
         markProblem = b.markProblem?.description
         prices = (b.marked?.prices ?? []).map(PriceUsedDocument.init)
+        walletScope = b.wallet.map(WalletScopeDocument.init)
     }
 
-    /// Writes `yield_positions` only for a book with yield positions.
+    /// Writes `yield_positions` only for a book with yield positions, `wallet_scope` and `by_wallet` only when present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(report, forKey: .report)
@@ -365,5 +405,7 @@ public struct BalanceSheetDocument: ReportDocument {
         try c.encodeIfPresent(marked, forKey: .marked)
         try c.encodeIfPresent(markProblem, forKey: .markProblem)
         try c.encode(prices, forKey: .prices)
+        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
+        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
     }
 }

@@ -316,11 +316,24 @@ public struct CostDocument: ReportDocument {
     public var loans: [LoanCostDocument]
     /// Net carry of loans that funded yield positions; `nil` (the key absent) when none did.
     public var netCarry: [NetCarryDocument]?
+    /// The part of the book reported (`--wallet`); `nil` (the key absent) for the whole book.
+    public var walletScope: WalletScopeDocument?
+    /// The cost per wallet that borrowed (`--by-wallet`); `nil` (the key absent) unless asked for.
+    public var byWallet: [WalletCostDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, numeraire, complete, problems, assumptions
         case costInNumeraire = "cost_in_numeraire", receivedInNumeraire = "received_in_numeraire"
         case effectiveAPRInNumeraire = "effective_apr_in_numeraire", loans, netCarry = "net_carry"
+        case walletScope = "wallet_scope", byWallet = "by_wallet"
+    }
+
+    /// The document of `cost` and `carry`, of the part `wallet` when given, with the cost per
+    /// wallet (``LedgerSnapshot/borrowingCostByWallet(_:)``) when `parts` is given.
+    public init(_ cost: PortfolioBorrowingCost, carry: [LoanNetCarry], wallet: WalletScope?, byWallet parts: [WalletBorrowingCost]?) {
+        self.init(cost, carry: carry)
+        walletScope = wallet.map(WalletScopeDocument.init)
+        byWallet = parts.map { $0.map(WalletCostDocument.init) }
     }
 
     /// The document of the portfolio's `cost` and the loans' `carry`, as known at `knownAt` when given.
@@ -353,6 +366,39 @@ public struct CostDocument: ReportDocument {
         try c.encodeIfPresent(effectiveAPRInNumeraire, forKey: .effectiveAPRInNumeraire)
         try c.encode(loans, forKey: .loans)
         if let netCarry { try c.encode(netCarry, forKey: .netCarry) }
+        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
+        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
+    }
+}
+
+/// One wallet's part of `report cost --by-wallet`: the loans it borrowed and their totals.
+public struct WalletCostDocument: Codable, Sendable, Equatable {
+    /// The wallet, or the part naming none.
+    public var walletScope: WalletScopeDocument
+    /// The loans' ids.
+    public var loans: [Int64]
+    /// Whether every flow of its loans had a usable rate.
+    public var complete: Bool
+    /// Cost in the numeraire.
+    public var costInNumeraire: Double?
+    /// Amount received in the numeraire.
+    public var receivedInNumeraire: Double?
+    /// Time-weighted effective APR in the numeraire.
+    public var effectiveAPRInNumeraire: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case walletScope = "wallet_scope", loans, complete, costInNumeraire = "cost_in_numeraire"
+        case receivedInNumeraire = "received_in_numeraire", effectiveAPRInNumeraire = "effective_apr_in_numeraire"
+    }
+
+    /// The document of `part`.
+    public init(_ part: WalletBorrowingCost) {
+        walletScope = WalletScopeDocument(part.wallet)
+        loans = part.cost.loans.map(\.loan.rawValue)
+        complete = part.cost.isComplete
+        costInNumeraire = part.cost.costInNumeraire.finiteOrNil
+        receivedInNumeraire = part.cost.receivedInNumeraire.finiteOrNil
+        effectiveAPRInNumeraire = part.cost.effectiveAPRInNumeraire.finiteOrNil
     }
 }
 
@@ -458,11 +504,13 @@ public struct StressDocument: ReportDocument {
     public var hedgeCoversLoss: Bool
     /// The verdict in words.
     public var verdict: String
+    /// The part of the book stressed (`--wallet`); `nil` (the key absent) for the whole book.
+    public var walletScope: WalletScopeDocument?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, shock, loans, hedges, nftChangeUSD = "nft_change_usd"
         case debtChangeUSD = "debt_change_usd", hedgePnLUSD = "hedge_pnl_usd", netChangeUSD = "net_change_usd"
-        case hedgeCoversLoss = "hedge_covers_loss", verdict
+        case hedgeCoversLoss = "hedge_covers_loss", verdict, walletScope = "wallet_scope"
     }
 
     /// The document of `report`, as known at `knownAt` when given.
@@ -478,5 +526,24 @@ public struct StressDocument: ReportDocument {
         netChangeUSD = r.netChangeUSD.finiteOrNil
         hedgeCoversLoss = r.hedgeCoversLoss
         verdict = r.verdict
+        walletScope = r.wallet.map(WalletScopeDocument.init)
+    }
+
+    /// Writes `wallet_scope` only for one wallet's part (the whole book's reads as before).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(report, forKey: .report)
+        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
+        try c.encode(at, forKey: .at)
+        try c.encode(shock, forKey: .shock)
+        try c.encode(loans, forKey: .loans)
+        try c.encode(hedges, forKey: .hedges)
+        try c.encodeIfPresent(nftChangeUSD, forKey: .nftChangeUSD)
+        try c.encodeIfPresent(debtChangeUSD, forKey: .debtChangeUSD)
+        try c.encodeIfPresent(hedgePnLUSD, forKey: .hedgePnLUSD)
+        try c.encodeIfPresent(netChangeUSD, forKey: .netChangeUSD)
+        try c.encode(hedgeCoversLoss, forKey: .hedgeCoversLoss)
+        try c.encode(verdict, forKey: .verdict)
+        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
     }
 }

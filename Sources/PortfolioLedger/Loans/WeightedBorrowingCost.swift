@@ -81,8 +81,15 @@ extension LedgerSnapshot {
     /// Weighted cost of the loans open at `at`, each weighted by its outstanding principal then.
     public func weightedBorrowingCost(at: Instant, numeraire: Numeraire = .usd,
                                       policy: PricingPolicy = .default) throws -> WeightedBorrowingCostReport {
+        try weightedBorrowingCost(at: at, numeraire: numeraire, policy: policy, wallet: nil)
+    }
+
+    /// ``weightedBorrowingCost(at:numeraire:policy:)`` of the loans one part of the book borrowed
+    /// (``WalletScope``); `wallet == nil`: every loan.
+    public func weightedBorrowingCost(at: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
+                                      wallet scope: WalletScope?) throws -> WeightedBorrowingCostReport {
         var rows: [(LoanRecord, Double)] = []
-        for loan in try loans(openAt: at) {
+        for loan in try loans(openAt: at) where scope?.contains(loan.wallet) ?? true {
             rows.append((loan, try outstandingPrincipal(of: loan.id, at: at).doubleValue))
         }
         return try weightedBorrowingCost(rows, from: nil, to: at, numeraire: numeraire, policy: policy)
@@ -92,9 +99,16 @@ extension LedgerSnapshot {
     /// `∫ outstanding principal dt` over the part of its life inside the period (principal × seconds).
     public func weightedBorrowingCost(from: Instant, to: Instant, numeraire: Numeraire = .usd,
                                       policy: PricingPolicy = .default) throws -> WeightedBorrowingCostReport {
+        try weightedBorrowingCost(from: from, to: to, numeraire: numeraire, policy: policy, wallet: nil)
+    }
+
+    /// ``weightedBorrowingCost(from:to:numeraire:policy:)`` of the loans one part of the book
+    /// borrowed (``WalletScope``); `wallet == nil`: every loan.
+    public func weightedBorrowingCost(from: Instant, to: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
+                                      wallet scope: WalletScope?) throws -> WeightedBorrowingCostReport {
         guard from < to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is not before \(to)") }
         var rows: [(LoanRecord, Double)] = []
-        for loan in try loans() where loan.startedAt < to {
+        for loan in try loans() where loan.startedAt < to && (scope?.contains(loan.wallet) ?? true) {
             let w = try principalSeconds(loan, from: from, to: to)
             if w > 0 { rows.append((loan, w)) }
         }

@@ -151,6 +151,9 @@ public struct BalanceSheet: Sendable, Equatable {
     public var marked: MarkedBalanceSheet?
     /// Why ``marked`` is empty.
     public var markProblem: AnalyticsError?
+    /// The part of the book this sheet covers (``LedgerSnapshot/balanceSheet(at:numeraire:policy:market:wallet:)``);
+    /// `nil`: the whole book.
+    public var wallet: WalletScope? = nil
 
     /// The booked balances of `currency` (zero when the book has none).
     public func booked(_ currency: Currency) -> BookedBalances { booked.first { $0.currency == currency } ?? .zero(currency) }
@@ -168,24 +171,38 @@ extension LedgerSnapshot {
     ///   `policy.onMissingPrice == .fail`; with `.flag` the marked part is left empty instead.
     public func balanceSheet(at: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
                              market: OptionMarketInputs = .default) throws -> BalanceSheet {
+        try balanceSheet(at: at, numeraire: numeraire, policy: policy, market: market, wallet: nil)
+    }
+
+    /// The balance sheet at `at` of one part of the book (``WalletScope``): the cash of the
+    /// journal entries naming the wallet, the NFT lots kept in it at `at`, the loans it borrowed;
+    /// hedges and yield positions only in the part naming no wallet. `wallet == nil`: the whole
+    /// book, as ``balanceSheet(at:numeraire:policy:market:)``. The parts of every wallet
+    /// (``balanceSheetsByWallet(at:numeraire:policy:market:)``) sum to the whole book's booked
+    /// balances exactly, and to its marked equity.
+    public func balanceSheet(at: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
+                             market: OptionMarketInputs = .default, wallet scope: WalletScope?) throws -> BalanceSheet {
         var booked: [Currency: BookedBalances] = [:]
         func add(_ c: Currency, _ change: (inout BookedBalances) -> Void) { change(&booked[c, default: .zero(c)]) }
-        for entry in try journal(from: Instant(unixSeconds: 0), to: at) { add(entry.amount.currency) { $0.cash += entry.amount.amount } }
+        for entry in try journal(from: Instant(unixSeconds: 0), to: at) where scope?.contains(entry.wallet) ?? true {
+            add(entry.amount.currency) { $0.cash += entry.amount.amount }
+        }
         var nfts: [BalanceSheetNFT] = []
         for lot in try nftLots(at: at) where lot.isOpen {
+            if let scope, !scope.contains(try wallet(of: lot.nft, at: at)) { continue }
             add(lot.costBasis.currency) { $0.nftsAtCost += lot.costBasis.amount }
             nfts.append(BalanceSheetNFT(lot: lot, pledgedTo: try openLoan(pledging: lot.nft, at: at), mark: nil, markCurrency: nil,
                                         markValue: nil, markFX: []))
         }
         var loans: [BalanceSheetLoan] = []
-        for loan in try self.loans(openAt: at) {
+        for loan in try self.loans(openAt: at) where scope?.contains(loan.wallet) ?? true {
             let principal = try outstandingPrincipal(of: loan.id, at: at)
             add(loan.currency) { $0.loanPrincipal += principal }
             loans.append(BalanceSheetLoan(loan: loan.id, lendingProtocol: loan.lendingProtocol, currency: loan.currency,
                                           outstandingPrincipal: principal, accruedInterest: nil))
         }
         var positions: [BalanceSheetYield] = []
-        for position in try yieldPositions() {
+        for position in try yieldPositions() where scope?.holdsUnwalletedItems ?? true {
             let holding = try yieldHolding(position.id, at: at)
             guard !holding.flows.isEmpty, !holding.isClosed else { continue }
             add(position.currency) { $0.yieldAtCost += holding.costBasis }
@@ -194,6 +211,7 @@ extension LedgerSnapshot {
         var sheet = BalanceSheet(at: at, knownAt: knownAt, booked: booked.keys.sorted().compactMap { booked[$0] }, nfts: nfts,
                                  loans: loans, hedges: [], marked: nil, markProblem: nil)
         sheet.yieldPositions = positions
+        sheet.wallet = scope
         do {
             sheet.marked = try mark(&sheet, numeraire: numeraire, policy: policy, market: market)
         } catch let error as AnalyticsError where policy.onMissingPrice == .flag {
@@ -237,7 +255,7 @@ extension LedgerSnapshot {
             sheet.yieldPositions[index].value = value
             adjustments[holding.position.currency, default: .zero(holding.position.currency)].unrealizedYield += value.unrealized
         }
-        for hedge in try hedges() {
+        for hedge in try hedges() where sheet.wallet?.holdsUnwalletedItems ?? true {
             guard try positions(of: hedge.id, at: at).contains(where: { $0.settlement == nil }) else { continue }
             let valuation = try hedgeValuation(hedge.id, at: at, market: market)
             if let r = valuation.rateSource { note([r]) }

@@ -26,9 +26,14 @@ public enum StatementLineKind: String, Sendable, Hashable, CaseIterable {
     case withdrawal
     /// A yield position's withdrawal − the cost it relieved: yield earned and taken out.
     case yieldRealized = "yield realized"
+    /// ± the cost basis of an NFT moved between own wallets, in a statement of one wallet's part
+    /// (+ into it, − out of it): an equity flow of that part, never P&L. The whole book's
+    /// statement has none (they cancel).
+    case walletTransfer = "nft moved between own wallets (at cost)"
 
-    /// Deposits and withdrawals move equity without being income.
-    public var isExternalFlow: Bool { self == .deposit || self == .withdrawal }
+    /// Deposits, withdrawals and (in one wallet's statement) NFTs moved between own wallets move
+    /// equity without being income.
+    public var isExternalFlow: Bool { self == .deposit || self == .withdrawal || self == .walletTransfer }
 }
 
 /// One booked line of the income statement, exact in its currency, with its conversion into the
@@ -72,8 +77,8 @@ public struct BookedIncome: Sendable, Hashable {
     public var yieldIncome: ExactDecimal { amount(.yieldRealized) }
     /// Σ every P&L line (everything but deposits and withdrawals).
     public var profitAndLoss: ExactDecimal { sum(StatementLineKind.allCases.filter { !$0.isExternalFlow }) }
-    /// Deposits − withdrawals.
-    public var externalFlows: ExactDecimal { sum([.deposit, .withdrawal]) }
+    /// Deposits − withdrawals (± NFTs moved between own wallets, in one wallet's statement).
+    public var externalFlows: ExactDecimal { sum(StatementLineKind.allCases.filter(\.isExternalFlow)) }
 }
 
 /// `opening equity + external flows + P&L = closing equity`, exactly, in one currency.
@@ -192,6 +197,9 @@ public struct IncomeStatement: Sendable, Equatable {
     public var marked: MarkedIncome?
     /// Why ``marked`` is empty (a missing price with `policy.onMissingPrice == .flag`).
     public var markProblem: AnalyticsError?
+    /// The part of the book the statement covers (``LedgerSnapshot/incomeStatement(from:to:numeraire:policy:market:wallet:)``);
+    /// `nil`: the whole book.
+    public var wallet: WalletScope? = nil
     /// True when every currency's booked reconciliation has a zero residual.
     public var bookedReconciles: Bool { bookedReconciliation.allSatisfy(\.holds) }
 }
@@ -202,11 +210,32 @@ extension LedgerSnapshot {
     ///   model errors as ``balanceSheet(at:numeraire:policy:market:)``.
     public func incomeStatement(from: Instant, to: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
                                 market: OptionMarketInputs = .default) throws -> IncomeStatement {
+        try incomeStatement(from: from, to: to, numeraire: numeraire, policy: policy, market: market, wallet: nil)
+    }
+
+    /// The income statement for `(from, to]` of one part of the book (``WalletScope``), between
+    /// its balance sheets (``balanceSheet(at:numeraire:policy:market:wallet:)``): the journal
+    /// lines naming the wallet, the proceeds of its sales (the wallet the sale names) and the cost
+    /// basis of the NFTs disposed of from it (the wallet they were kept in), its loans' origination
+    /// fees and released principal, and — as equity flows, ``StatementLineKind/walletTransfer`` —
+    /// the cost basis of NFTs moved into (+) or out of (−) it between own wallets. Yield realized
+    /// and hedges belong to the part naming no wallet. Each part reconciles on its own (booked,
+    /// exactly), and the parts' lines sum to the whole book's (the transfers cancel).
+    /// `wallet == nil`: the whole book, as ``incomeStatement(from:to:numeraire:policy:market:)``.
+    public func incomeStatement(from: Instant, to: Instant, numeraire: Numeraire = .usd, policy: PricingPolicy = .default,
+                                market: OptionMarketInputs = .default, wallet scope: WalletScope?) throws -> IncomeStatement {
         guard from < to else { throw AnalyticsError.invalidArgument(name: "period", reason: "\(from) is not before \(to)") }
-        let opening = try balanceSheet(at: from, numeraire: numeraire, policy: policy, market: market)
-        let closing = try balanceSheet(at: to, numeraire: numeraire, policy: policy, market: market)
-        let disposals = try nftDisposals(from: from, to: to)
-        var lines = try statementLines(from: from, to: to, disposals: disposals)
+        let opening = try balanceSheet(at: from, numeraire: numeraire, policy: policy, market: market, wallet: scope)
+        let closing = try balanceSheet(at: to, numeraire: numeraire, policy: policy, market: market, wallet: scope)
+        var disposals = try nftDisposals(from: from, to: to)
+        var lines = try statementLines(from: from, to: to, disposals: disposals, wallet: scope)
+        if let scope {
+            // The disposals that touch the part: a sale whose cash names it, or an NFT kept in it.
+            let lots = try nftLots(at: to)
+            disposals = try disposals.filter { d in
+                try scope.contains(walletKept(lots, disposal: d)) || (d.trade.map { scope.contains($0.wallet) } ?? false)
+            }
+        }
         var income: [Currency: [StatementLineKind: ExactDecimal]] = [:]
         for line in lines { income[line.amount.currency, default: [:]][line.kind, default: .zero] += line.amount.amount }
         let currencies = Set(opening.booked.map(\.currency) + closing.booked.map(\.currency) + income.keys).sorted()
@@ -218,6 +247,7 @@ extension LedgerSnapshot {
         var statement = IncomeStatement(from: from, to: to, knownAt: knownAt, numeraire: numeraire, opening: opening, closing: closing,
                                         lines: lines, disposals: disposals, booked: booked, bookedReconciliation: reconciliation,
                                         marked: nil, markProblem: opening.markProblem ?? closing.markProblem)
+        statement.wallet = scope
         guard statement.markProblem == nil else { return statement }
         do {
             statement.marked = try markedIncome(opening: opening, closing: closing, lines: &lines, currencies: currencies,
@@ -231,11 +261,12 @@ extension LedgerSnapshot {
 
     /// The booked lines of `(from, to]`: cash P&L and external flows from the journal, NFT
     /// disposals from the lots, origination fees and released principal from the loans.
-    func statementLines(from: Instant, to: Instant, disposals: [NFTDisposal]) throws -> [StatementLine] {
+    func statementLines(from: Instant, to: Instant, disposals: [NFTDisposal], wallet scope: WalletScope? = nil) throws -> [StatementLine] {
         var lines: [StatementLine] = []
+        // `named`: the wallet the line's item names (with a scope, only its part's lines are kept).
         func add(_ kind: StatementLineKind, _ at: Instant, _ amount: Money, _ table: String, _ id: Int64,
-                 nft: NFTID? = nil, loan: LoanID? = nil, hedge: HedgeID? = nil) {
-            guard !amount.amount.isZero else { return }
+                 nft: NFTID? = nil, loan: LoanID? = nil, hedge: HedgeID? = nil, named: String? = nil) {
+            guard !amount.amount.isZero, scope?.contains(named) ?? true else { return }
             lines.append(StatementLine(kind: kind, at: at, amount: amount, entryTable: table, entryID: id, nftID: nft, loanID: loan,
                                        hedgeID: hedge, converted: nil))
         }
@@ -243,24 +274,32 @@ extension LedgerSnapshot {
         // move balance-sheet items; they are covered below or by the balance sheets.
         for entry in try journal(from: from.adding(seconds: 1), to: to) {
             guard let kind = Self.statementKind(of: entry) else { continue }
-            add(kind, entry.at, entry.amount, entry.entryTable, entry.entryID, nft: entry.nftID, loan: entry.loanID, hedge: entry.hedgeID)
+            add(kind, entry.at, entry.amount, entry.entryTable, entry.entryID, nft: entry.nftID, loan: entry.loanID, hedge: entry.hedgeID,
+                named: entry.wallet)
         }
+        let lots = scope == nil ? [] : try nftLots(at: to)
         for d in disposals {
             let table = d.trade == nil ? "loan" : "nft_trade"
             let id = d.trade?.id.rawValue ?? d.loan?.rawValue ?? 0
-            add(.nftProceeds, d.at, d.proceeds, table, id, nft: d.nft, loan: d.loan)
-            if let cost = d.costBasis { add(.nftCostBasis, d.at, -cost, table, id, nft: d.nft, loan: d.loan) }
+            // The proceeds are the cash of the sale (its wallet), the cost basis leaves the wallet the NFT was kept in.
+            add(.nftProceeds, d.at, d.proceeds, table, id, nft: d.nft, loan: d.loan, named: d.trade?.wallet)
+            if let cost = d.costBasis {
+                add(.nftCostBasis, d.at, -cost, table, id, nft: d.nft, loan: d.loan, named: scope == nil ? nil : try walletKept(lots, disposal: d))
+            }
         }
         for loan in try loans() {
             // A running loan's origination was before the book opened: not this book's cost.
             if loan.opening == nil, loan.startedAt > from && loan.startedAt <= to {
-                add(.originationFee, loan.startedAt, Money(loan.amountReceived - loan.principal, loan.currency), "loan", loan.id.rawValue, loan: loan.id)
+                add(.originationFee, loan.startedAt, Money(loan.amountReceived - loan.principal, loan.currency), "loan", loan.id.rawValue, loan: loan.id,
+                    named: loan.wallet)
             }
             for event in try loanEvents(of: loan.id) where event.detail.isTerminal && event.occurredAt > from && event.occurredAt <= to {
                 let released = try outstandingPrincipal(of: loan.id, at: event.occurredAt)
-                add(.principalReleased, event.occurredAt, Money(released, loan.currency), "loan_event", event.id.rawValue, loan: loan.id)
+                add(.principalReleased, event.occurredAt, Money(released, loan.currency), "loan_event", event.id.rawValue, loan: loan.id,
+                    named: loan.wallet)
             }
         }
+        if let scope { lines += try walletTransferLines(from: from, to: to, scope: scope) }
         for r in try yieldRealizations(from: from, to: to) {
             guard let position = try yieldPosition(r.flow.position) else { continue }
             add(.yieldRealized, r.flow.flowedAt, Money(r.realized, position.currency), "yield_flow", r.flow.id.rawValue,

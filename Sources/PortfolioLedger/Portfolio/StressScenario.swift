@@ -32,6 +32,8 @@ public struct StressReport: Sendable, Equatable {
     /// Change in debt measured in USD (ETH loans change with ETH/USD), USD.
     public var debtChangeUSD: Double
     public var hedgePnLUSD: Double { hedges.reduce(0) { $0 + $1.pnlUSD } }
+    /// The part of the book stressed (``LedgerSnapshot/stress(at:shock:riskSource:policy:market:wallet:)``); `nil`: the whole book.
+    public var wallet: WalletScope? = nil
     /// `nft change − debt change`: what the shock costs the collateralised book before the hedge, USD.
     public var bookChangeUSD: Double { nftChangeUSD - debtChangeUSD }
     /// `book change + hedge P&L`, USD.
@@ -51,9 +53,17 @@ extension LedgerSnapshot {
     /// held NFT and every hedge (revalued with BSM at the shocked level and vol).
     public func stress(at: Instant, shock: MarketShock, riskSource: RiskPriceSource = .floor, policy: PricingPolicy = .default,
                        market: OptionMarketInputs = .default) throws -> StressReport {
+        try stress(at: at, shock: shock, riskSource: riskSource, policy: policy, market: market, wallet: nil)
+    }
+
+    /// ``stress(at:shock:riskSource:policy:market:)`` of one part of the book (``WalletScope``):
+    /// the loans it borrowed, the NFTs kept in it at `at`, and hedges only in the part naming no
+    /// wallet. The parts' NFT, debt and hedge changes sum to the whole book's. `wallet == nil`: the whole book.
+    public func stress(at: Instant, shock: MarketShock, riskSource: RiskPriceSource = .floor, policy: PricingPolicy = .default,
+                       market: OptionMarketInputs = .default, wallet scope: WalletScope?) throws -> StressReport {
         var loans: [StressedLoan] = []
         var debtChange = 0.0
-        for loan in try self.loans(openAt: at) {
+        for loan in try self.loans(openAt: at) where scope?.contains(loan.wallet) ?? true {
             let events = try loanEvents(of: loan.id)
             let base = try loanState(loan, events: events, at: at, riskSource: riskSource, policy: policy, shock: .none)
             let stressed = try loanState(loan, events: events, at: at, riskSource: riskSource, policy: policy, shock: shock)
@@ -71,6 +81,7 @@ extension LedgerSnapshot {
         }
         var nftChange = 0.0
         for holding in try nfts(at: at) where holding.status.isHeld {
+            if let scope, !scope.contains(try wallet(of: holding.nft.id, at: at)) { continue }
             let series = try valuationSeries(for: holding.nft.id)
             let p = try priceUsed(series, at: at, policy: policy)
             let quote = series.quote ?? .eth
@@ -81,13 +92,15 @@ extension LedgerSnapshot {
         var hedges: [StressedHedge] = []
         var modelShock = shock
         if modelShock.spx == .none { modelShock.spx = .absolute(0) }
-        for hedge in try self.hedges() where hedge.openedAt <= at {
+        for hedge in try self.hedges() where hedge.openedAt <= at && (scope?.holdsUnwalletedItems ?? true) {
             // The base is valued by the same model (a zero shock forces BSM), so the P&L is the shock's alone,
             // not the gap between a quoted mark and the model.
             hedges.append(StressedHedge(base: try hedgeValuation(hedge.id, at: at, market: market, shock: MarketShock(spx: .absolute(0))),
                                         stressed: try hedgeValuation(hedge.id, at: at, market: market, shock: modelShock)))
         }
-        return StressReport(at: at, shock: shock, riskSource: riskSource, loans: loans, hedges: hedges,
-                            nftChangeUSD: nftChange, debtChangeUSD: debtChange)
+        var report = StressReport(at: at, shock: shock, riskSource: riskSource, loans: loans, hedges: hedges,
+                                  nftChangeUSD: nftChange, debtChangeUSD: debtChange)
+        report.wallet = scope
+        return report
     }
 }

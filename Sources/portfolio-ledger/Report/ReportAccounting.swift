@@ -30,7 +30,8 @@ struct ReportStatement: ReportView {
         let end = at
         guard start < end else { throw CLIFailure(message: "--from must be before --to", exitCode: CLIFailure.usage) }
         let statement = try options.read {
-            try $0.incomeStatement(from: start, to: end, numeraire: numeraire, policy: options.policy, market: marketOptions.market)
+            try $0.incomeStatement(from: start, to: end, numeraire: numeraire, policy: options.policy, market: marketOptions.market,
+                                   wallet: options.walletScope)
         }
         return try Self.render(statement).stamped(options, at: at)
     }
@@ -62,6 +63,10 @@ struct ReportStatement: ReportView {
     static func render(_ s: IncomeStatement) throws -> ReportOutput {
         let unit = s.numeraire.rawValue
         var text = "Income statement (\(s.from), \(s.to)]" + (s.knownAt.map { ", as known at \($0)" } ?? "") + "\n\n"
+        if let scope = s.wallet {
+            text += "Wallet \(scope): the entries naming it, the NFTs kept in it, the loans it borrowed\n"
+                + "(hedges and yield positions are in no wallet; NFTs moved between own wallets are flows at cost, not P&L)\n\n"
+        }
         text += "Booked (exact, per currency)\n"
         text += PlainTable.grid(header: ["line"] + s.booked.map(\.currency.code),
                                 rows: bookedRows(for: s).map { row in [row.0] + s.booked.map { row.2($0).description } },
@@ -129,16 +134,40 @@ struct ReportBalanceSheet: ReportView {
     @OptionGroup var marketOptions: OptionMarketOptions
     @Option(help: "Numeraire: usd or eth.")
     var numeraire: Numeraire = .usd
+    @Flag(name: .customLong("by-wallet"), help: "Also split the sheet by wallet: each wallet's cash, NFTs and loans, and the part naming no wallet (hedges, yield positions).")
+    var byWallet = false
 
     func output() throws -> ReportOutput {
+        if byWallet, options.wallet != nil {
+            throw CLIFailure(message: "report balance-sheet: --by-wallet splits the whole book; it cannot be combined with --wallet",
+                             exitCode: CLIFailure.usage)
+        }
         let at = try options.atInstant
-        let sheet = try options.read { try $0.balanceSheet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market) }
-        return try Self.render(sheet, numeraire: numeraire).stamped(options, at: at)
+        let (sheet, parts) = try options.read { book in
+            (try book.balanceSheet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market, wallet: options.walletScope),
+             byWallet
+                ? try book.balanceSheetsByWallet(at: at, numeraire: numeraire, policy: options.policy, market: marketOptions.market) : nil)
+        }
+        return try Self.render(sheet, numeraire: numeraire, byWallet: parts).stamped(options, at: at)
     }
 
-    static func render(_ b: BalanceSheet, numeraire: Numeraire) throws -> ReportOutput {
+    /// The per-wallet table of `--by-wallet`: booked equity per currency and equity at mark per part.
+    static func walletText(_ parts: [BalanceSheet], numeraire: Numeraire) -> String {
+        let currencies = Set(parts.flatMap(\.currencies)).sorted()
+        let rows = parts.map { p in
+            [p.wallet?.description ?? "(whole book)"] + currencies.map { p.booked($0).equity.description }
+                + [p.marked.map { Fmt.num($0.equity, 2) } ?? "-"]
+        }
+        return "\n\nBy wallet (booked equity per currency; equity at mark in \(numeraire.rawValue); hedges and yield positions are held in no wallet)\n"
+            + PlainTable.grid(header: ["wallet"] + currencies.map(\.code) + ["equity at mark"], rows: rows,
+                              rightAligned: Set(1...currencies.count + 1))
+    }
+
+    static func render(_ b: BalanceSheet, numeraire: Numeraire, byWallet parts: [BalanceSheet]? = nil) throws -> ReportOutput {
         let unit = numeraire.rawValue
-        var text = "Balance sheet at \(b.at)" + (b.knownAt.map { ", as known at \($0)" } ?? "") + "\n\nBooked (exact, per currency)\n"
+        var text = "Balance sheet at \(b.at)" + (b.knownAt.map { ", as known at \($0)" } ?? "")
+            + (b.wallet.map { " of wallet \($0): its cash, the NFTs kept in it and the loans it borrowed" } ?? "")
+            + "\n\nBooked (exact, per currency)\n"
         // The yield column only for books with yield positions, so the others read as before.
         let hasYield = !b.yieldPositions.isEmpty
         let header = ["currency", "cash", "NFTs at cost"] + (hasYield ? ["yield at cost"] : []) + ["assets", "loan principal", "liabilities", "equity"]
@@ -193,7 +222,8 @@ struct ReportBalanceSheet: ReportView {
         } else {
             text += "\n\nAt mark: not computed: \(b.markProblem?.description ?? "no prices")"
         }
+        if let parts { text += walletText(parts, numeraire: numeraire) }
         text += "\n" + Fmt.pricesText(b.marked?.prices ?? [])
-        return try ReportOutput(document: BalanceSheetDocument(b, numeraire: numeraire), text: text, csvHeader: header, csvRows: rows)
+        return try ReportOutput(document: BalanceSheetDocument(b, numeraire: numeraire, byWallet: parts), text: text, csvHeader: header, csvRows: rows)
     }
 }

@@ -48,6 +48,22 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
 
+    @Option(name: .customLong("wallet"),
+            help: "Only this wallet's part of the book: the NFTs kept in it, the cash entries naming it and the loans it borrowed (hedges and yield positions are held in no wallet).")
+    var wallet: String?
+
+    /// `--wallet` as the library's scope; `nil`: the whole book.
+    var walletScope: WalletScope? { wallet.map { WalletScope($0) } }
+
+    /// Refuses `--wallet` for a report of things no wallet holds (a usage error naming why).
+    func refuseWallet(_ report: String, because reason: String) throws {
+        guard wallet != nil else { return }
+        throw CLIFailure(message: "\(report): --wallet does not apply: \(reason)", exitCode: CLIFailure.usage)
+    }
+
+    /// Why hedge reports refuse `--wallet` (WALLETS-5).
+    static let hedgesHaveNoWallet = "hedges are not kept in a wallet; --wallet applies to NFTs, cash and loans"
+
     var at: String? { view.at }
     var asKnownAt: String? { view.asKnownAt }
     var maxPriceAgeDays: Double { view.maxPriceAgeDays }

@@ -13,6 +13,7 @@ struct ReportHedges: ReportView {
     @OptionGroup var marketOptions: OptionMarketOptions
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report hedges", because: ReportOptions.hedgesHaveNoWallet)
         let at = try options.atInstant
         let valuations = try options.read { book in
             try book.hedges().filter { $0.openedAt <= at }.map { try book.hedgeValuation($0.id, at: at, market: marketOptions.market) }
@@ -50,6 +51,7 @@ struct ReportHedge: ReportView {
     var to: String?
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report hedge", because: ReportOptions.hedgesHaveNoWallet)
         let at = try options.atInstant
         let hedgeID = HedgeID(id)
         let (valuation, decay) = try options.read { book in

@@ -18,13 +18,11 @@ struct ReportLoans: ReportView {
     @OptionGroup var options: ReportOptions
     @Option(name: .customLong("risk-source"), help: "Value collateral on the user's floor series or the protocol's oracle series.")
     var riskSource: RiskSourceOption = .floor
-    @Option(name: .customLong("wallet"), help: "Only the loans this wallet borrowed.")
-    var wallet: String?
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
         let states = try options.read { book in
-            try book.loans(wallet: wallet).filter { $0.startedAt <= at }.map {
+            try book.loans(wallet: options.wallet).filter { $0.startedAt <= at }.map {
                 try book.loanState($0.id, at: at, riskSource: riskSource.source, policy: options.policy)
             }
         }
@@ -87,6 +85,10 @@ struct ReportLoan: ReportView {
         let loanID = LoanID(id)
         let (state, cost, history) = try options.read { book in
             guard let record = try book.loan(loanID) else { throw LedgerError.unknownEntity(kind: "loan", id: String(id)) }
+            if let scope = options.walletScope, !scope.contains(record.wallet) {
+                throw CLIFailure(message: "loan \(id) was borrowed by \(record.wallet ?? "no named wallet"), not by \(scope)",
+                                 exitCode: CLIFailure.usage)
+            }
             let state = try book.loanState(loanID, at: at, riskSource: riskSource.source, policy: options.policy)
             let cost = try book.borrowingCost(loanID, at: at, numeraire: numeraire, policy: options.policy)
             let from = try from.map { try parseInstant($0, option: "--from") } ?? record.startedAt

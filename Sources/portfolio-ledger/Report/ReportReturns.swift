@@ -19,6 +19,8 @@ struct ReportReturns: ReportView {
     var nft: Int64?
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report returns", because: "the full-stack return's flows (hedges, and deposits that name no wallet) "
+            + "cannot be split by wallet honestly; use --nft for one NFT's stack, or report statement --wallet")
         let at = try options.atInstant
         let report = try options.read { book in
             let start = try from.map { try parseInstant($0, option: "--from") }
@@ -95,12 +97,19 @@ struct ReportCost: ReportView {
     @OptionGroup var options: ReportOptions
     @Option(help: "Numeraire: usd or eth (each flow converted at its own instant).")
     var numeraire: Numeraire = .usd
+    @Flag(name: .customLong("by-wallet"), help: "Also split the cost by the wallet that borrowed each loan.")
+    var byWallet = false
 
     func output() throws -> ReportOutput {
+        if byWallet, options.wallet != nil {
+            throw CLIFailure(message: "report cost: --by-wallet splits every loan; it cannot be combined with --wallet", exitCode: CLIFailure.usage)
+        }
         let at = try options.atInstant
-        let (report, carry) = try options.read {
-            (try $0.portfolioBorrowingCost(at: at, numeraire: numeraire, policy: options.policy),
-             try $0.netCarry(at: at, numeraire: numeraire, policy: options.policy))
+        let (report, carry, parts) = try options.read { book in
+            let ids = try options.walletScope.map { try book.loans(in: $0).map(\.id) }
+            let report = try book.portfolioBorrowingCost(at: at, numeraire: numeraire, loans: ids, policy: options.policy)
+            return (report, try book.netCarry(at: at, numeraire: numeraire, policy: options.policy).filter { ids?.contains($0.loan) ?? true },
+                    byWallet ? try book.borrowingCostByWallet(report) : nil)
         }
         let unit = numeraire.rawValue
         var header = ["loan", "currency", "received", "interest paid", "fees paid", "interest accrued", "cost", "APR",
@@ -114,7 +123,7 @@ struct ReportCost: ReportView {
              Fmt.pct(c.effectiveAPRInNumeraire)]
                 + (carry.isEmpty ? [] : [Fmt.num(carryByLoan[c.loan]?.yieldEarned, 2), Fmt.num(carryByLoan[c.loan]?.netCarry, 2)])
         }
-        var text = "Borrowing cost at \(at)\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
+        var text = "Borrowing cost at \(at)" + (options.walletScope.map { " of the loans wallet \($0) borrowed" } ?? "") + "\n\n" + PlainTable.grid(header: header, rows: rows, rightAligned: [7, 8, 9])
         text += "\n\nCost in \(unit), split (each flow at its own instant)\n\n" + Self.splitTable(report.loans, unit: unit)
         text += "\n\nportfolio: cost \(Fmt.num(report.costInNumeraire, 2)) \(unit) on \(Fmt.num(report.receivedInNumeraire, 2)) received "
             + "(interest \(Fmt.num(report.interestInNumeraire, 2)), fees \(Fmt.num(report.feesInNumeraire, 2)), "
@@ -129,7 +138,17 @@ struct ReportCost: ReportView {
                                       [String(c.loan.rawValue), c.positions.map(\.description).joined(separator: ", "), Fmt.num(c.yieldEarned, 2),
                                        Fmt.num(c.borrowingCost, 2), Fmt.num(c.netCarry, 2)] }, rightAligned: [2, 3, 4])
         }
-        return try ReportOutput(document: CostDocument(report, carry: carry), text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
+        if let parts {
+            text += "\n\nBy wallet that borrowed (\(unit))\n" + PlainTable.grid(
+                header: ["wallet", "loans", "received", "cost", "APR"],
+                rows: parts.map { p in
+                    [p.wallet.description, p.cost.loans.map { String($0.loan.rawValue) }.joined(separator: ", "),
+                     Fmt.num(p.cost.receivedInNumeraire, 2), Fmt.num(p.cost.costInNumeraire, 2) + (p.cost.isComplete ? "" : " (INCOMPLETE)"),
+                     Fmt.pct(p.cost.effectiveAPRInNumeraire)]
+                }, rightAligned: [2, 3, 4])
+        }
+        let document = CostDocument(report, carry: carry, wallet: options.walletScope, byWallet: parts)
+        return try ReportOutput(document: document, text: text, csvHeader: header, csvRows: rows).stamped(options, at: at)
     }
 
     /// Interest, fees and currency effect per loan, in the numeraire and as parts of its APR.
@@ -186,13 +205,18 @@ struct ReportStress: ReportView {
         let shock = MarketShock(floor: try Self.parseShock(floor, option: "--floor"), ethUSD: try Self.parseShock(ethUSD, option: "--eth-usd"),
                                 spx: try Self.parseShock(spx, option: "--spx"), impliedVol: try Self.parseShock(vol, option: "--vol"))
         let report = try options.read {
-            try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market)
+            try $0.stress(at: at, shock: shock, riskSource: riskSource.source, policy: options.policy, market: marketOptions.market,
+                          wallet: options.walletScope)
         }
         return try Self.render(report).stamped(options, at: at)
     }
 
     static func render(_ r: StressReport) throws -> ReportOutput {
         var text = "Stress at \(r.at): floor \(r.shock.floor), ETH/USD \(r.shock.ethUSD), SPX \(r.shock.spx), implied vol \(r.shock.impliedVol)\n\n"
+        if let scope = r.wallet {
+            text += "Wallet \(scope): the loans it borrowed and the NFTs kept in it"
+                + (scope.holdsUnwalletedItems ? " (with the hedges, held in no wallet)" : "; hedges are held in no wallet and are not in this part") + "\n\n"
+        }
         let loanHeader = ["loan", "HF before", "HF after", "distance to liquidation", "liquidates"]
         let loanRows = r.loans.map { l in
             [String(l.loan.rawValue), Fmt.hf(l.base.risk?.healthFactor), Fmt.hf(l.stressed.risk?.healthFactor),

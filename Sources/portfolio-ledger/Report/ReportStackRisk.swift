@@ -21,6 +21,8 @@ struct ReportBreakEven: ReportView {
     var numeraire: Numeraire = .usd
 
     func output() throws -> ReportOutput {
+        try options.refuseWallet("report break-even", because: "the stack's P&L since inception counts hedges and flows that name no wallet "
+            + "and is not split by wallet; use --nft for one NFT's stack")
         let at = try options.atInstant
         let report = try options.read { book in
             try book.stackBreakEven(nft.map { .nft(NFTID($0)) } ?? .portfolio, at: at, collection: collection.map(CollectionID.init),
@@ -72,8 +74,10 @@ struct ReportBorrowingWACC: ReportView {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") }
         let report = try options.read { book in
-            if let start { return try book.weightedBorrowingCost(from: start, to: at, numeraire: numeraire, policy: options.policy) }
-            return try book.weightedBorrowingCost(at: at, numeraire: numeraire, policy: options.policy)
+            if let start {
+                return try book.weightedBorrowingCost(from: start, to: at, numeraire: numeraire, policy: options.policy, wallet: options.walletScope)
+            }
+            return try book.weightedBorrowingCost(at: at, numeraire: numeraire, policy: options.policy, wallet: options.walletScope)
         }
         return try Self.render(report).stamped(options, at: at)
     }
@@ -118,7 +122,7 @@ struct ReportBuffer: ReportView {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") }
         let report = try options.read { book in
-            try book.collateralBuffer(at: at, historyFrom: start, riskSource: riskSource.source, policy: options.policy)
+            try book.collateralBuffer(at: at, loans: try options.walletScope.map { try book.loans(in: $0).map(\.id) }, historyFrom: start, riskSource: riskSource.source, policy: options.policy)
         }
         return try Self.render(report).stamped(options, at: at)
     }
@@ -176,6 +180,7 @@ struct ReportMomentum: ReportView {
     func output() throws -> ReportOutput {
         let at = try options.atInstant
         let start = try from.map { try parseInstant($0, option: "--from") } ?? at.adding(seconds: -365 * 86_400)
+        try options.refuseWallet("report momentum", because: "momentum is of a collection's floor and sales, which no wallet holds")
         let source: MomentumFloorSource = floorSource == .floor ? .floorSeries(name: floorSeries) : .salesMedian
         let report = try options.read { book in
             try book.collectionMomentum(CollectionID(collection), from: start, to: at, period: period, floorSource: source)

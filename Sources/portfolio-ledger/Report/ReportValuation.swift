@@ -13,14 +13,12 @@ struct ReportValuation: ReportView {
     @OptionGroup var marketOptions: OptionMarketOptions
     @Flag(name: .customLong("by-wallet"), help: "Also split the value by wallet: NFTs kept in each, and its cash and loan debt when entries name wallets.")
     var byWallet = false
-    @Option(name: .customLong("wallet"), help: "Only this wallet's NFTs, cash and loans (no hedges or yield positions).")
-    var wallet: String?
 
     func output() throws -> ReportOutput {
         let at = try options.atInstant
         let (valuation, wallets, parts) = try options.read { book in
             var v = try book.portfolioValuation(at: at, policy: options.policy, market: marketOptions.market)
-            if let wallet { v = try book.valuation(v, inWallet: wallet, policy: options.policy) }
+            if let wallet = options.wallet { v = try book.valuation(v, inWallet: wallet, policy: options.policy) }
             return (v, byWallet ? try book.nftValueByWallet(v) : nil, byWallet ? try book.walletValuations(v, policy: options.policy) : nil)
         }
         return try Self.render(valuation, byWallet: wallets, walletParts: parts).stamped(options, at: at)
