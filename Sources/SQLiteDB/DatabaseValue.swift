@@ -2,7 +2,7 @@ import CSQLite
 
 /// A column value of any storage class, for generic tools (e.g. a read-only SQL console) that do
 /// not know the result's types in advance. Typed code should read columns with
-/// ``Statement/column(_:as:)`` instead.
+/// ``Statement/column(_:as:)-(String,_)`` instead.
 public enum DatabaseValue: Sendable, Hashable {
     case integer(Int64)
     case real(Double)
