@@ -73,7 +73,6 @@ extension LedgerSnapshot {
             ORDER BY f.flow_at_unix, f.entry_table, f.entry_id, f.description
             """, k, from.unixSeconds, to.unixSeconds) { s in
             entries.append(try JournalEntry(row: s))
-            entries[entries.count - 1].wallet = try s.column("wallet", as: String?.self)
         }
         return entries
     }
@@ -209,6 +208,7 @@ extension JournalEntry {
                   loanID: try s.column("loan_id", as: Int64?.self).map(LoanID.init),
                   hedgeID: try s.column("hedge_id", as: Int64?.self).map(HedgeID.init),
                   yieldPositionID: try s.column("yield_position_id", as: Int64?.self).map(YieldPositionID.init))
+        wallet = try s.column("wallet", as: String?.self)
     }
 }
 
