@@ -27,7 +27,7 @@ public struct BookedIncomeDocument: Codable, Sendable, Equatable {
     /// Option settlements.
     public var optionSettlements: ExactDecimal
     /// Yield realized; `nil` (the key absent) when the period touches no yield position.
-    public var yieldIncome: ExactDecimal?
+    @OmittedWhenAbsent public var yieldIncome: ExactDecimal?
     /// The booked P&L.
     public var profitAndLoss: ExactDecimal
     /// Deposits less withdrawals.
@@ -53,22 +53,6 @@ public struct BookedIncomeDocument: Codable, Sendable, Equatable {
         yieldIncome = withYield ? b.yieldIncome : nil
         profitAndLoss = b.profitAndLoss
         externalFlows = b.externalFlows
-    }
-
-    /// Writes `yield_income` only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(realizedNFTGain, forKey: .realizedNFTGain)
-        try c.encode(interestPaid, forKey: .interestPaid)
-        try c.encode(loanFees, forKey: .loanFees)
-        try c.encode(loanEndings, forKey: .loanEndings)
-        try c.encode(optionPremiums, forKey: .optionPremiums)
-        try c.encode(optionFees, forKey: .optionFees)
-        try c.encode(optionSettlements, forKey: .optionSettlements)
-        if let yieldIncome { try c.encode(yieldIncome, forKey: .yieldIncome) }
-        try c.encode(profitAndLoss, forKey: .profitAndLoss)
-        try c.encode(externalFlows, forKey: .externalFlows)
     }
 }
 
@@ -189,7 +173,7 @@ public struct MarkedIncomeDocument: Codable, Sendable, Equatable {
     /// Change in model-accrued interest.
     public var accruedInterestChange: Double?
     /// Change in unrealized yield; `nil` (the key absent) when the period touches no yield position.
-    public var unrealizedYieldChange: Double??
+    @OmittedWhenAbsent public var unrealizedYieldChange: Double??
     /// FX translation.
     public var fxTranslation: Double?
     /// Total P&L.
@@ -220,36 +204,6 @@ public struct MarkedIncomeDocument: Codable, Sendable, Equatable {
         externalFlows = m.externalFlows.finiteOrNil
         fx = m.fx.map(FXTranslationDocument.init)
         reconciliation = MarkedReconciliationDocument(m.reconciliation)
-    }
-
-    /// Reads the object; `unrealized_yield_change` absent is `nil`, `null` is `.some(nil)`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        bookedProfitAndLoss = try c.decodeIfPresent(Double.self, forKey: .bookedProfitAndLoss)
-        unrealizedNFTChange = try c.decodeIfPresent(Double.self, forKey: .unrealizedNFTChange)
-        optionMTMChange = try c.decodeIfPresent(Double.self, forKey: .optionMTMChange)
-        accruedInterestChange = try c.decodeIfPresent(Double.self, forKey: .accruedInterestChange)
-        unrealizedYieldChange = c.contains(.unrealizedYieldChange) ? .some(try c.decodeIfPresent(Double.self, forKey: .unrealizedYieldChange)) : nil
-        fxTranslation = try c.decodeIfPresent(Double.self, forKey: .fxTranslation)
-        totalProfitAndLoss = try c.decodeIfPresent(Double.self, forKey: .totalProfitAndLoss)
-        externalFlows = try c.decodeIfPresent(Double.self, forKey: .externalFlows)
-        fx = try c.decode([FXTranslationDocument].self, forKey: .fx)
-        reconciliation = try c.decode(MarkedReconciliationDocument.self, forKey: .reconciliation)
-    }
-
-    /// Writes `unrealized_yield_change` only when the period touches a yield position.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(bookedProfitAndLoss, forKey: .bookedProfitAndLoss)
-        try c.encodeIfPresent(unrealizedNFTChange, forKey: .unrealizedNFTChange)
-        try c.encodeIfPresent(optionMTMChange, forKey: .optionMTMChange)
-        try c.encodeIfPresent(accruedInterestChange, forKey: .accruedInterestChange)
-        if let unrealizedYieldChange { try c.encodeIfPresent(unrealizedYieldChange, forKey: .unrealizedYieldChange) }
-        try c.encodeIfPresent(fxTranslation, forKey: .fxTranslation)
-        try c.encodeIfPresent(totalProfitAndLoss, forKey: .totalProfitAndLoss)
-        try c.encodeIfPresent(externalFlows, forKey: .externalFlows)
-        try c.encode(fx, forKey: .fx)
-        try c.encode(reconciliation, forKey: .reconciliation)
     }
 }
 
@@ -355,7 +309,7 @@ public struct StatementDocument: ReportDocument {
     /// The prices the part at mark used.
     public var prices: [PriceUsedDocument]
     /// The part of the book the statement covers (`--wallet`); `nil` (the key absent) for the whole book.
-    public var walletScope: WalletScopeDocument?
+    @OmittedWhenAbsent public var walletScope: WalletScopeDocument?
 
     enum CodingKeys: String, CodingKey {
         case report, at, from, to, asKnownAt = "as_known_at", numeraire, booked, bookedReconciliation = "booked_reconciliation"
@@ -378,24 +332,5 @@ public struct StatementDocument: ReportDocument {
         disposals = s.disposals.map(NFTDisposalDocument.init)
         prices = (s.marked?.prices ?? []).map(PriceUsedDocument.init)
         walletScope = s.wallet.map(WalletScopeDocument.init)
-    }
-
-    /// Writes `wallet_scope` only for a statement of one wallet's part (the whole book's reads as before).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encode(at, forKey: .at)
-        try c.encode(from, forKey: .from)
-        try c.encode(to, forKey: .to)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encode(booked, forKey: .booked)
-        try c.encode(bookedReconciliation, forKey: .bookedReconciliation)
-        try c.encodeIfPresent(marked, forKey: .marked)
-        try c.encodeIfPresent(markProblem, forKey: .markProblem)
-        try c.encode(lines, forKey: .lines)
-        try c.encode(disposals, forKey: .disposals)
-        try c.encode(prices, forKey: .prices)
-        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
     }
 }

@@ -9,7 +9,7 @@ public struct BookedBalancesDocument: Codable, Sendable, Equatable {
     /// NFTs at cost.
     public var nftsAtCost: ExactDecimal
     /// Yield positions at cost; `nil` (the key absent) for a book without yield positions.
-    public var yieldAtCost: ExactDecimal?
+    @OmittedWhenAbsent public var yieldAtCost: ExactDecimal?
     /// Assets.
     public var assets: ExactDecimal
     /// Loan principal outstanding.
@@ -34,19 +34,6 @@ public struct BookedBalancesDocument: Codable, Sendable, Equatable {
         loanPrincipal = x.loanPrincipal
         liabilities = x.liabilities
         equity = x.equity
-    }
-
-    /// Writes `yield_at_cost` only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(cash, forKey: .cash)
-        try c.encode(nftsAtCost, forKey: .nftsAtCost)
-        if let yieldAtCost { try c.encode(yieldAtCost, forKey: .yieldAtCost) }
-        try c.encode(assets, forKey: .assets)
-        try c.encode(loanPrincipal, forKey: .loanPrincipal)
-        try c.encode(liabilities, forKey: .liabilities)
-        try c.encode(equity, forKey: .equity)
     }
 }
 
@@ -231,7 +218,7 @@ public struct MarkedBalanceSheetDocument: Codable, Sendable, Equatable {
     /// NFTs at mark.
     public var nftsAtMark: Double?
     /// Yield positions at mark; `.none` (the key absent) for a book without yield positions.
-    public var yieldAtMark: Double??
+    @OmittedWhenAbsent public var yieldAtMark: Double??
     /// Option positions that are assets.
     public var hedgeAssets: Double?
     /// Assets.
@@ -268,47 +255,15 @@ public struct MarkedBalanceSheetDocument: Codable, Sendable, Equatable {
         rates = m.rates.map(NumeraireRateDocument.init)
         adjustments = m.adjustments.map(MarkedAdjustmentsDocument.init)
     }
-
-    /// Reads the object; `yield_at_mark` absent is `.none`, `null` is `.some(nil)`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        cash = try c.decodeIfPresent(Double.self, forKey: .cash)
-        nftsAtMark = try c.decodeIfPresent(Double.self, forKey: .nftsAtMark)
-        yieldAtMark = c.contains(.yieldAtMark) ? .some(try c.decodeIfPresent(Double.self, forKey: .yieldAtMark)) : nil
-        hedgeAssets = try c.decodeIfPresent(Double.self, forKey: .hedgeAssets)
-        assets = try c.decodeIfPresent(Double.self, forKey: .assets)
-        loanDebt = try c.decodeIfPresent(Double.self, forKey: .loanDebt)
-        hedgeLiabilities = try c.decodeIfPresent(Double.self, forKey: .hedgeLiabilities)
-        liabilities = try c.decodeIfPresent(Double.self, forKey: .liabilities)
-        equity = try c.decodeIfPresent(Double.self, forKey: .equity)
-        rates = try c.decode([NumeraireRateDocument].self, forKey: .rates)
-        adjustments = try c.decode([MarkedAdjustmentsDocument].self, forKey: .adjustments)
-    }
-
-    /// Writes `yield_at_mark` only for a book with yield positions.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(cash, forKey: .cash)
-        try c.encodeIfPresent(nftsAtMark, forKey: .nftsAtMark)
-        if let yieldAtMark { try c.encodeIfPresent(yieldAtMark, forKey: .yieldAtMark) }
-        try c.encodeIfPresent(hedgeAssets, forKey: .hedgeAssets)
-        try c.encodeIfPresent(assets, forKey: .assets)
-        try c.encodeIfPresent(loanDebt, forKey: .loanDebt)
-        try c.encodeIfPresent(hedgeLiabilities, forKey: .hedgeLiabilities)
-        try c.encodeIfPresent(liabilities, forKey: .liabilities)
-        try c.encodeIfPresent(equity, forKey: .equity)
-        try c.encode(rates, forKey: .rates)
-        try c.encode(adjustments, forKey: .adjustments)
-    }
 }
 
 /// The part of the book a report restricted to a wallet covers (``WalletScope``): `wallet` set, or
 /// `no_wallet_named` true for the part naming no wallet (hedges, yield positions and what names none).
 public struct WalletScopeDocument: Codable, Sendable, Equatable {
     /// The wallet; `nil` for the part naming no wallet.
-    public var wallet: String?
+    @OmittedWhenAbsent public var wallet: String?
     /// `true` for the part naming no wallet; `nil` (the key absent) for a wallet.
-    public var noWalletNamed: Bool?
+    @OmittedWhenAbsent public var noWalletNamed: Bool?
 
     enum CodingKeys: String, CodingKey {
         case wallet, noWalletNamed = "no_wallet_named"
@@ -318,13 +273,6 @@ public struct WalletScopeDocument: Codable, Sendable, Equatable {
     public init(_ scope: WalletScope) {
         wallet = scope.wallet
         noWalletNamed = scope.wallet == nil ? true : nil
-    }
-
-    /// Writes only the key that is set: `wallet`, or `no_wallet_named`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        if let wallet { try c.encode(wallet, forKey: .wallet) }
-        if let noWalletNamed { try c.encode(noWalletNamed, forKey: .noWalletNamed) }
     }
 }
 
@@ -347,7 +295,7 @@ public struct BalanceSheetDocument: ReportDocument {
     /// Hedges with open positions.
     public var hedges: [BalanceSheetHedgeDocument]
     /// Yield positions; `nil` (the key absent) for a book without any.
-    public var yieldPositions: [BalanceSheetYieldDocument]?
+    @OmittedWhenAbsent public var yieldPositions: [BalanceSheetYieldDocument]?
     /// The balance sheet at mark, when computed.
     public var marked: MarkedBalanceSheetDocument?
     /// Why the part at mark was not computed.
@@ -356,10 +304,10 @@ public struct BalanceSheetDocument: ReportDocument {
     public var prices: [PriceUsedDocument]
     /// The part of the book the sheet covers (`--wallet`, or a part of `by_wallet`); `nil` (the
     /// key absent) for the whole book.
-    public var walletScope: WalletScopeDocument?
+    @OmittedWhenAbsent public var walletScope: WalletScopeDocument?
     /// The sheet of each wallet's part and of the part naming no wallet (`--by-wallet`); `nil`
     /// (the key absent) unless asked for. Their booked balances sum to this sheet's.
-    public var byWallet: [BalanceSheetDocument]?
+    @OmittedWhenAbsent public var byWallet: [BalanceSheetDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, at, asKnownAt = "as_known_at", numeraire, booked, nfts, loans, hedges, yieldPositions = "yield_positions"
@@ -388,24 +336,5 @@ public struct BalanceSheetDocument: ReportDocument {
         markProblem = b.markProblem?.description
         prices = (b.marked?.prices ?? []).map(PriceUsedDocument.init)
         walletScope = b.wallet.map(WalletScopeDocument.init)
-    }
-
-    /// Writes `yield_positions` only for a book with yield positions, `wallet_scope` and `by_wallet` only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encode(at, forKey: .at)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encode(booked, forKey: .booked)
-        try c.encode(nfts, forKey: .nfts)
-        try c.encode(loans, forKey: .loans)
-        try c.encode(hedges, forKey: .hedges)
-        if let yieldPositions { try c.encode(yieldPositions, forKey: .yieldPositions) }
-        try c.encodeIfPresent(marked, forKey: .marked)
-        try c.encodeIfPresent(markProblem, forKey: .markProblem)
-        try c.encode(prices, forKey: .prices)
-        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
-        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
     }
 }

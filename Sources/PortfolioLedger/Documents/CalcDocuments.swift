@@ -78,7 +78,7 @@ public struct OptionCalcDocument: Codable, Sendable, Equatable {
     /// Time to expiry in years (Act/365F).
     public var timeToExpiryYears: Double?
     /// The volatility implied by a given price; `nil` (the key absent) when a volatility was given.
-    public var impliedVol: Double?
+    @OmittedWhenAbsent public var impliedVol: Double?
 
     enum CodingKeys: String, CodingKey {
         case price, delta, gamma, vega, thetaPerYear = "theta_per_year", thetaPerDay = "theta_per_day", rho, intrinsic, extrinsic
@@ -98,22 +98,6 @@ public struct OptionCalcDocument: Codable, Sendable, Equatable {
         self.extrinsic = extrinsic.finiteOrNil
         timeToExpiryYears = timeToExpiry.finiteOrNil
         self.impliedVol = impliedVol.finiteOrNil
-    }
-
-    /// Writes `implied_vol` only when it was solved for.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(price, forKey: .price)
-        try c.encodeIfPresent(delta, forKey: .delta)
-        try c.encodeIfPresent(gamma, forKey: .gamma)
-        try c.encodeIfPresent(vega, forKey: .vega)
-        try c.encodeIfPresent(thetaPerYear, forKey: .thetaPerYear)
-        try c.encodeIfPresent(thetaPerDay, forKey: .thetaPerDay)
-        try c.encodeIfPresent(rho, forKey: .rho)
-        try c.encodeIfPresent(intrinsic, forKey: .intrinsic)
-        try c.encodeIfPresent(extrinsic, forKey: .extrinsic)
-        try c.encodeIfPresent(timeToExpiryYears, forKey: .timeToExpiryYears)
-        if let impliedVol { try c.encode(impliedVol, forKey: .impliedVol) }
     }
 }
 

@@ -208,7 +208,7 @@ public struct LoanBorrowingCostDocument: Codable, Sendable, Equatable {
     /// The cash flows.
     public var flows: [LoanCashFlowDocument]
     /// Rates assumed by rule, once each; `nil` (the key absent) when none.
-    public var assumptions: [String]?
+    @OmittedWhenAbsent public var assumptions: [String]?
 
     enum CodingKeys: String, CodingKey {
         case currency, start, end, borrowed, received, interestPaid = "interest_paid", feesPaid = "fees_paid"
@@ -237,29 +237,6 @@ public struct LoanBorrowingCostDocument: Codable, Sendable, Equatable {
         costSplitInNumeraire = CostSplitDocument(c.costSplit)
         flows = c.flows.map(LoanCashFlowDocument.init)
         assumptions = RateAssumption.documentTexts(c.assumptions)
-    }
-
-    /// Writes `assumptions` only when a rate was assumed.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(start, forKey: .start)
-        try c.encode(end, forKey: .end)
-        try c.encode(borrowed, forKey: .borrowed)
-        try c.encode(received, forKey: .received)
-        try c.encode(interestPaid, forKey: .interestPaid)
-        try c.encode(feesPaid, forKey: .feesPaid)
-        try c.encode(interestAccrued, forKey: .interestAccrued)
-        try c.encode(debtAtEnd, forKey: .debtAtEnd)
-        try c.encode(cost, forKey: .cost)
-        try c.encodeIfPresent(effectiveAPR, forKey: .effectiveAPR)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encodeIfPresent(costInNumeraire, forKey: .costInNumeraire)
-        try c.encodeIfPresent(receivedInNumeraire, forKey: .receivedInNumeraire)
-        try c.encodeIfPresent(effectiveAPRInNumeraire, forKey: .effectiveAPRInNumeraire)
-        try c.encode(costSplitInNumeraire, forKey: .costSplitInNumeraire)
-        try c.encode(flows, forKey: .flows)
-        if let assumptions { try c.encode(assumptions, forKey: .assumptions) }
     }
 }
 

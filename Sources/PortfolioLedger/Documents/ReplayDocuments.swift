@@ -43,11 +43,11 @@ public struct ReplayOutcomeDocument: Codable, Sendable, Equatable {
     /// Cash the buffer used, ETH.
     public var bufferCashUsedETH: ExactDecimal
     /// Tokens pledged by the buffer; `nil` (the key absent) when the buffer only repays.
-    public var collateralPledges: Int?
+    @OmittedWhenAbsent public var collateralPledges: Int?
     /// Condors sold by the buffer; `nil` (the key absent) when the buffer only repays.
-    public var hedgeSales: Int?
+    @OmittedWhenAbsent public var hedgeSales: Int?
     /// Debt those sales repaid, ETH; `nil` (the key absent) when the buffer only repays.
-    public var hedgeRepaidETH: ExactDecimal?
+    @OmittedWhenAbsent public var hedgeRepaidETH: ExactDecimal?
     /// Terminal value, USD.
     public var terminalValueUSD: Double?
     /// The XIRR, when solved.
@@ -84,28 +84,6 @@ public struct ReplayOutcomeDocument: Codable, Sendable, Equatable {
         case survived, liquidation, minimumHealthFactor, minimumHealthFactorAt, borrowingCostETH, borrowingCostUSD, hedgePnLUSD
         case condorCycles, bufferRepayments, bufferCashUsedETH, collateralPledges, hedgeSales, hedgeRepaidETH, terminalValueUSD
         case xirr, moneyMultiple, notes
-    }
-
-    /// Writes the buffer's other actions only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(survived, forKey: .survived)
-        try c.encodeIfPresent(liquidation, forKey: .liquidation)
-        try c.encodeIfPresent(minimumHealthFactor, forKey: .minimumHealthFactor)
-        try c.encodeIfPresent(minimumHealthFactorAt, forKey: .minimumHealthFactorAt)
-        try c.encode(borrowingCostETH, forKey: .borrowingCostETH)
-        try c.encodeIfPresent(borrowingCostUSD, forKey: .borrowingCostUSD)
-        try c.encode(hedgePnLUSD, forKey: .hedgePnLUSD)
-        try c.encode(condorCycles, forKey: .condorCycles)
-        try c.encode(bufferRepayments, forKey: .bufferRepayments)
-        try c.encode(bufferCashUsedETH, forKey: .bufferCashUsedETH)
-        if let collateralPledges { try c.encode(collateralPledges, forKey: .collateralPledges) }
-        if let hedgeSales { try c.encode(hedgeSales, forKey: .hedgeSales) }
-        if let hedgeRepaidETH { try c.encode(hedgeRepaidETH, forKey: .hedgeRepaidETH) }
-        try c.encodeIfPresent(terminalValueUSD, forKey: .terminalValueUSD)
-        try c.encodeIfPresent(xirr, forKey: .xirr)
-        try c.encodeIfPresent(moneyMultiple, forKey: .moneyMultiple)
-        try c.encode(notes, forKey: .notes)
     }
 }
 

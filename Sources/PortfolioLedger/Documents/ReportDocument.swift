@@ -78,7 +78,7 @@ public struct PriceUsedDocument: Codable, Sendable, Equatable {
     /// Whether the series was inverted to convert.
     public var inverted: Bool
     /// What was assumed and why, for a rate taken by rule; `nil` for an observation.
-    public var assumption: String?
+    @OmittedWhenAbsent public var assumption: String?
 
     enum CodingKeys: String, CodingKey {
         case series, kind, price, observedAt = "observed_at", ageSeconds = "age_seconds", inverted, assumption
@@ -96,18 +96,6 @@ public struct PriceUsedDocument: Codable, Sendable, Equatable {
             observedAt = price.observedAt
             ageSeconds = price.ageSeconds
         }
-    }
-
-    /// Writes `assumption` only for an assumed rate.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(series, forKey: .series)
-        try c.encode(kind, forKey: .kind)
-        try c.encodeIfPresent(price, forKey: .price)
-        try c.encodeIfPresent(observedAt, forKey: .observedAt)
-        try c.encodeIfPresent(ageSeconds, forKey: .ageSeconds)
-        try c.encode(inverted, forKey: .inverted)
-        if let assumption { try c.encode(assumption, forKey: .assumption) }
     }
 }
 

@@ -148,9 +148,9 @@ public struct ReturnsDocument: ReportDocument {
     /// The hedges alone.
     public var hedgeAlone: LayerReturnDocument
     /// The yield positions alone; `nil` (the key absent) when the scope has none.
-    public var yieldAlone: LayerReturnDocument?
+    @OmittedWhenAbsent public var yieldAlone: LayerReturnDocument?
     /// Each yield position; `nil` (the key absent) when the scope has none.
-    public var perYieldPosition: [YieldPositionReturnDocument]?
+    @OmittedWhenAbsent public var perYieldPosition: [YieldPositionReturnDocument]?
     /// Each loan alone.
     public var perLoan: [LoanLayerReturnDocument]
     /// The borrowing cost in the numeraire.
@@ -188,30 +188,6 @@ public struct ReturnsDocument: ReportDocument {
         borrowingCost = r.borrowingCost.finiteOrNil
         flows = r.flows.map(ReturnFlowDocument.init)
         prices = r.prices.map(PriceUsedDocument.init)
-    }
-
-    /// Writes the yield keys only for a scope with yield positions.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encode(at, forKey: .at)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(scope, forKey: .scope)
-        try c.encode(from, forKey: .from)
-        try c.encode(to, forKey: .to)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encode(complete, forKey: .complete)
-        try c.encode(problems, forKey: .problems)
-        try c.encode(total, forKey: .total)
-        try c.encode(nftAlone, forKey: .nftAlone)
-        try c.encode(nftWithLoans, forKey: .nftWithLoans)
-        try c.encode(hedgeAlone, forKey: .hedgeAlone)
-        if let yieldAlone { try c.encode(yieldAlone, forKey: .yieldAlone) }
-        if let perYieldPosition { try c.encode(perYieldPosition, forKey: .perYieldPosition) }
-        try c.encode(perLoan, forKey: .perLoan)
-        try c.encodeIfPresent(borrowingCost, forKey: .borrowingCost)
-        try c.encode(flows, forKey: .flows)
-        try c.encode(prices, forKey: .prices)
     }
 }
 
@@ -305,7 +281,7 @@ public struct CostDocument: ReportDocument {
     /// The items left out, and why.
     public var problems: [String]
     /// Rates assumed by rule; `nil` (the key absent) when none.
-    public var assumptions: [String]?
+    @OmittedWhenAbsent public var assumptions: [String]?
     /// The portfolio's cost in the numeraire.
     public var costInNumeraire: Double?
     /// The portfolio's amount received in the numeraire.
@@ -315,11 +291,11 @@ public struct CostDocument: ReportDocument {
     /// Each loan.
     public var loans: [LoanCostDocument]
     /// Net carry of loans that funded yield positions; `nil` (the key absent) when none did.
-    public var netCarry: [NetCarryDocument]?
+    @OmittedWhenAbsent public var netCarry: [NetCarryDocument]?
     /// The part of the book reported (`--wallet`); `nil` (the key absent) for the whole book.
-    public var walletScope: WalletScopeDocument?
+    @OmittedWhenAbsent public var walletScope: WalletScopeDocument?
     /// The cost per wallet that borrowed (`--by-wallet`); `nil` (the key absent) unless asked for.
-    public var byWallet: [WalletCostDocument]?
+    @OmittedWhenAbsent public var byWallet: [WalletCostDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, numeraire, complete, problems, assumptions
@@ -349,25 +325,6 @@ public struct CostDocument: ReportDocument {
         effectiveAPRInNumeraire = cost.effectiveAPRInNumeraire.finiteOrNil
         loans = cost.loans.map(LoanCostDocument.init)
         netCarry = carry.isEmpty ? nil : carry.map(NetCarryDocument.init)
-    }
-
-    /// Writes `assumptions` and `net_carry` only when there are any.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(at, forKey: .at)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encode(complete, forKey: .complete)
-        try c.encode(problems, forKey: .problems)
-        if let assumptions { try c.encode(assumptions, forKey: .assumptions) }
-        try c.encodeIfPresent(costInNumeraire, forKey: .costInNumeraire)
-        try c.encodeIfPresent(receivedInNumeraire, forKey: .receivedInNumeraire)
-        try c.encodeIfPresent(effectiveAPRInNumeraire, forKey: .effectiveAPRInNumeraire)
-        try c.encode(loans, forKey: .loans)
-        if let netCarry { try c.encode(netCarry, forKey: .netCarry) }
-        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
-        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
     }
 }
 
@@ -505,7 +462,7 @@ public struct StressDocument: ReportDocument {
     /// The verdict in words.
     public var verdict: String
     /// The part of the book stressed (`--wallet`); `nil` (the key absent) for the whole book.
-    public var walletScope: WalletScopeDocument?
+    @OmittedWhenAbsent public var walletScope: WalletScopeDocument?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, shock, loans, hedges, nftChangeUSD = "nft_change_usd"
@@ -527,23 +484,5 @@ public struct StressDocument: ReportDocument {
         hedgeCoversLoss = r.hedgeCoversLoss
         verdict = r.verdict
         walletScope = r.wallet.map(WalletScopeDocument.init)
-    }
-
-    /// Writes `wallet_scope` only for one wallet's part (the whole book's reads as before).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(at, forKey: .at)
-        try c.encode(shock, forKey: .shock)
-        try c.encode(loans, forKey: .loans)
-        try c.encode(hedges, forKey: .hedges)
-        try c.encodeIfPresent(nftChangeUSD, forKey: .nftChangeUSD)
-        try c.encodeIfPresent(debtChangeUSD, forKey: .debtChangeUSD)
-        try c.encodeIfPresent(hedgePnLUSD, forKey: .hedgePnLUSD)
-        try c.encodeIfPresent(netChangeUSD, forKey: .netChangeUSD)
-        try c.encode(hedgeCoversLoss, forKey: .hedgeCoversLoss)
-        try c.encode(verdict, forKey: .verdict)
-        if let walletScope { try c.encode(walletScope, forKey: .walletScope) }
     }
 }

@@ -253,9 +253,9 @@ public struct LoanRateWeightDocument: Codable, Sendable, Equatable {
     /// The weight in the numeraire.
     public var weightInNumeraire: Double?
     /// Yield earned by the positions it funded; `nil` (the key absent) when no loan funded yield.
-    public var yieldEarnedInNumeraire: Double??
+    @OmittedWhenAbsent public var yieldEarnedInNumeraire: Double??
     /// APR net of that yield; `nil` (the key absent) when no loan funded yield.
-    public var netEffectiveAPRInNumeraire: Double??
+    @OmittedWhenAbsent public var netEffectiveAPRInNumeraire: Double??
 
     enum CodingKeys: String, CodingKey {
         case loanID = "loan_id", lendingProtocol = "protocol", currency, basis, horizon, cost, received
@@ -283,48 +283,6 @@ public struct LoanRateWeightDocument: Codable, Sendable, Equatable {
             netEffectiveAPRInNumeraire = .some(l.netEffectiveAPRInNumeraire.finiteOrNil)
         }
     }
-
-    /// Reads the object; the yield keys absent are `nil`, `null` is `.some(nil)`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        loanID = try c.decode(Int64.self, forKey: .loanID)
-        lendingProtocol = try c.decode(String.self, forKey: .lendingProtocol)
-        currency = try c.decode(String.self, forKey: .currency)
-        basis = try c.decode(String.self, forKey: .basis)
-        horizon = try c.decode(Instant.self, forKey: .horizon)
-        cost = try c.decode(ExactDecimal.self, forKey: .cost)
-        received = try c.decode(ExactDecimal.self, forKey: .received)
-        effectiveAPR = try c.decodeIfPresent(Double.self, forKey: .effectiveAPR)
-        costInNumeraire = try c.decodeIfPresent(Double.self, forKey: .costInNumeraire)
-        effectiveAPRInNumeraire = try c.decodeIfPresent(Double.self, forKey: .effectiveAPRInNumeraire)
-        weight = try c.decodeIfPresent(Double.self, forKey: .weight)
-        weightInNumeraire = try c.decodeIfPresent(Double.self, forKey: .weightInNumeraire)
-        if c.contains(.yieldEarnedInNumeraire) {
-            yieldEarnedInNumeraire = .some(try c.decodeIfPresent(Double.self, forKey: .yieldEarnedInNumeraire))
-        }
-        if c.contains(.netEffectiveAPRInNumeraire) {
-            netEffectiveAPRInNumeraire = .some(try c.decodeIfPresent(Double.self, forKey: .netEffectiveAPRInNumeraire))
-        }
-    }
-
-    /// Writes the yield keys only when some loan funded yield.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(loanID, forKey: .loanID)
-        try c.encode(lendingProtocol, forKey: .lendingProtocol)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(basis, forKey: .basis)
-        try c.encode(horizon, forKey: .horizon)
-        try c.encode(cost, forKey: .cost)
-        try c.encode(received, forKey: .received)
-        try c.encodeIfPresent(effectiveAPR, forKey: .effectiveAPR)
-        try c.encodeIfPresent(costInNumeraire, forKey: .costInNumeraire)
-        try c.encodeIfPresent(effectiveAPRInNumeraire, forKey: .effectiveAPRInNumeraire)
-        try c.encodeIfPresent(weight, forKey: .weight)
-        try c.encodeIfPresent(weightInNumeraire, forKey: .weightInNumeraire)
-        if let yieldEarnedInNumeraire { try c.encodeIfPresent(yieldEarnedInNumeraire, forKey: .yieldEarnedInNumeraire) }
-        if let netEffectiveAPRInNumeraire { try c.encodeIfPresent(netEffectiveAPRInNumeraire, forKey: .netEffectiveAPRInNumeraire) }
-    }
 }
 
 /// `report borrowing-wacc`: the weighted average all-in APR of borrowed capital.
@@ -344,7 +302,7 @@ public struct BorrowingWACCDocument: ReportDocument {
     /// All loans, in the numeraire.
     public var inNumeraire: WeightedAPRDocument
     /// All loans net of yield; `nil` (the key absent) when no loan funded yield.
-    public var inNumeraireNetOfYield: WeightedAPRDocument?
+    @OmittedWhenAbsent public var inNumeraireNetOfYield: WeightedAPRDocument?
     /// Per currency code, sorted.
     public var byCurrency: KeyedMembers<WeightedAPRDocument>
     /// Per protocol, sorted.
@@ -373,23 +331,6 @@ public struct BorrowingWACCDocument: ReportDocument {
             .map { (key: $0.rawValue, value: WeightedAPRDocument(r.byProtocol[$0])) })
         loans = r.loans.map { LoanRateWeightDocument($0, withYield: r.fundsYield) }
         prices = r.prices.map(PriceUsedDocument.init)
-    }
-
-    /// Writes `in_numeraire_net_of_yield` only when some loan funded yield.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encode(at, forKey: .at)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encodeIfPresent(from, forKey: .from)
-        try c.encode(to, forKey: .to)
-        try c.encode(numeraire, forKey: .numeraire)
-        try c.encode(inNumeraire, forKey: .inNumeraire)
-        if let inNumeraireNetOfYield { try c.encode(inNumeraireNetOfYield, forKey: .inNumeraireNetOfYield) }
-        try c.encode(byCurrency, forKey: .byCurrency)
-        try c.encode(byProtocol, forKey: .byProtocol)
-        try c.encode(loans, forKey: .loans)
-        try c.encode(prices, forKey: .prices)
     }
 }
 

@@ -137,7 +137,7 @@ public struct ValuationTotalsDocument: Codable, Sendable, Equatable {
     /// Hedges.
     public var hedgeUSD: Double?
     /// Yield positions; `nil` (the key absent) for a book without any.
-    public var yieldUSD: Double??
+    @OmittedWhenAbsent public var yieldUSD: Double??
     /// Cash.
     public var cashUSD: Double?
     /// Net equity, USD.
@@ -159,30 +159,6 @@ public struct ValuationTotalsDocument: Codable, Sendable, Equatable {
         cashUSD = v.cashUSD.finiteOrNil
         netEquityUSD = v.netEquityUSD.finiteOrNil
         netEquityETH = v.netEquityETH.finiteOrNil
-    }
-
-    /// Reads the totals; `yield_usd` absent is `nil`, `null` is `.some(nil)`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        nftUSD = try c.decodeIfPresent(Double.self, forKey: .nftUSD)
-        debtUSD = try c.decodeIfPresent(Double.self, forKey: .debtUSD)
-        hedgeUSD = try c.decodeIfPresent(Double.self, forKey: .hedgeUSD)
-        if c.contains(.yieldUSD) { yieldUSD = .some(try c.decodeIfPresent(Double.self, forKey: .yieldUSD)) }
-        cashUSD = try c.decodeIfPresent(Double.self, forKey: .cashUSD)
-        netEquityUSD = try c.decodeIfPresent(Double.self, forKey: .netEquityUSD)
-        netEquityETH = try c.decodeIfPresent(Double.self, forKey: .netEquityETH)
-    }
-
-    /// Writes `yield_usd` only for a book with yield positions.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(nftUSD, forKey: .nftUSD)
-        try c.encodeIfPresent(debtUSD, forKey: .debtUSD)
-        try c.encodeIfPresent(hedgeUSD, forKey: .hedgeUSD)
-        if let yieldUSD { try c.encodeIfPresent(yieldUSD, forKey: .yieldUSD) }
-        try c.encodeIfPresent(cashUSD, forKey: .cashUSD)
-        try c.encodeIfPresent(netEquityUSD, forKey: .netEquityUSD)
-        try c.encodeIfPresent(netEquityETH, forKey: .netEquityETH)
     }
 }
 
@@ -258,7 +234,7 @@ public struct ValuationDocument: ReportDocument {
     /// Cash per currency.
     public var cash: [CashDocument]
     /// Yield positions; `nil` (the key absent) for a book without any.
-    public var yieldPositions: [ValuedYieldDocument]?
+    @OmittedWhenAbsent public var yieldPositions: [ValuedYieldDocument]?
     /// Whether every item had a usable price.
     public var complete: Bool
     /// The items left out, and why.
@@ -268,10 +244,10 @@ public struct ValuationDocument: ReportDocument {
     /// Every price used.
     public var prices: [PriceUsedDocument]
     /// The NFTs' value per wallet, sorted by wallet, when asked for; `nil` (the key absent) otherwise.
-    public var nftUSDByWallet: [WalletValueDocument]?
+    @OmittedWhenAbsent public var nftUSDByWallet: [WalletValueDocument]?
     /// The whole valuation per wallet (NFTs, cash, debt), when asked for and some cash or loan names
     /// a wallet; `nil` (the key absent) otherwise. The parts sum to the totals.
-    public var byWallet: [WalletPartDocument]?
+    @OmittedWhenAbsent public var byWallet: [WalletPartDocument]?
 
     enum CodingKeys: String, CodingKey {
         case report, asKnownAt = "as_known_at", at, nfts, debts, hedges, cash, yieldPositions = "yield_positions", complete, problems
@@ -296,24 +272,5 @@ public struct ValuationDocument: ReportDocument {
             split.sorted { ($0.key ?? "") < ($1.key ?? "") }.map { WalletValueDocument(wallet: $0.key, valueUSD: $0.value) }
         }
         self.byWallet = walletParts.map { $0.map(WalletPartDocument.init) }
-    }
-
-    /// Writes `yield_positions`, `nft_usd_by_wallet` and `by_wallet` only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(report, forKey: .report)
-        try c.encodeIfPresent(asKnownAt, forKey: .asKnownAt)
-        try c.encode(at, forKey: .at)
-        try c.encode(nfts, forKey: .nfts)
-        try c.encode(debts, forKey: .debts)
-        try c.encode(hedges, forKey: .hedges)
-        try c.encode(cash, forKey: .cash)
-        if let yieldPositions { try c.encode(yieldPositions, forKey: .yieldPositions) }
-        try c.encode(complete, forKey: .complete)
-        try c.encode(problems, forKey: .problems)
-        try c.encode(totals, forKey: .totals)
-        try c.encode(prices, forKey: .prices)
-        if let nftUSDByWallet { try c.encode(nftUSDByWallet, forKey: .nftUSDByWallet) }
-        if let byWallet { try c.encode(byWallet, forKey: .byWallet) }
     }
 }

@@ -89,3 +89,47 @@ import PortfolioLedger
         #expect(try expectRoundTrip(values) == "[1.5, \"no_debt\", null]")
     }
 }
+
+/// `@OmittedWhenAbsent` members: the key is left out when `nil`, written (as `null` for an inner
+/// `nil`) when present, in declaration order, and `JSONDecoder` tells the three apart again.
+@Suite struct OmittedWhenAbsentTests {
+    struct Sample: Codable, Equatable {
+        var first: Int
+        @OmittedWhenAbsent var sometimes: ExactDecimal? = nil
+        @OmittedWhenAbsent var nullable: Double?? = nil
+        var always: String?
+    }
+
+    @Test func absentKeysAreLeftOutAndInnerNilIsNull() throws {
+        let absent = Sample(first: 1, sometimes: nil, nullable: nil, always: nil)
+        #expect(try ReportJSONEncoder(style: .compact).encode(absent) == #"{"first":1}"#)
+        #expect(try expectRoundTrip(absent) == """
+        {
+          "first": 1,
+          "always": null
+        }
+        """)
+
+        let present = Sample(first: 2, sometimes: try ExactDecimal(parsing: "0.000000000000000001"), nullable: .some(nil), always: "x")
+        #expect(try expectRoundTrip(present) == """
+        {
+          "first": 2,
+          "sometimes": "0.000000000000000001",
+          "nullable": null,
+          "always": "x"
+        }
+        """)
+
+        let number = Sample(first: 3, sometimes: nil, nullable: .some(0.25), always: nil)
+        #expect(try expectRoundTrip(number).contains(#""nullable": 0.25"#))
+    }
+
+    @Test func foundationEncoderAgreesOnWhichKeysAreWritten() throws {
+        let sample = Sample(first: 1, sometimes: nil, nullable: .some(nil), always: nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(sample), as: UTF8.self)
+        #expect(text == #"{"first":1,"nullable":null}"#)
+        #expect(try JSONDecoder().decode(Sample.self, from: Data(text.utf8)) == sample)
+    }
+}
