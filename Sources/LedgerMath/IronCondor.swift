@@ -11,7 +11,7 @@ public struct IronCondor: Sendable, Hashable {
         case putWing = "put K1", putBody = "put K2", callBody = "call K3", callWing = "call K4"
     }
 
-    public enum Kind: String, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable {
         /// Short body, long wings: receives a net credit.
         case credit
         /// Long body, short wings (reverse condor): pays a net debit.

@@ -27,33 +27,6 @@ public struct GreeksDocument: Codable, Sendable, Equatable {
     }
 }
 
-/// Iron condor metrics in USD.
-public struct CondorDocument: Codable, Sendable, Equatable {
-    /// The condor kind.
-    public var kind: String
-    /// Net credit received.
-    public var netCredit: ExactDecimal
-    /// Maximum profit.
-    public var maxProfit: ExactDecimal
-    /// Maximum loss.
-    public var maxLoss: ExactDecimal
-    /// Break-even underlying levels.
-    public var breakEvens: [ExactDecimal]
-
-    enum CodingKeys: String, CodingKey {
-        case kind, netCredit = "net_credit", maxProfit = "max_profit", maxLoss = "max_loss", breakEvens = "break_evens"
-    }
-
-    /// The document of `metrics`.
-    public init(_ c: CondorMetrics) {
-        kind = c.kind.rawValue
-        netCredit = c.netCredit
-        maxProfit = c.maxProfit
-        maxLoss = c.maxLoss
-        breakEvens = c.breakEvens
-    }
-}
-
 /// One option leg at mark.
 public struct OptionLegDocument: Codable, Sendable, Equatable {
     /// The contract id.
@@ -158,7 +131,7 @@ public struct HedgeValuationDocument: Codable, Sendable, Equatable {
     /// The position's greeks.
     public var positionGreeks: GreeksDocument
     /// Condor metrics when the hedge is an iron condor.
-    public var condor: CondorDocument?
+    public var condor: CondorMetrics?
     /// The legs.
     public var legs: [OptionLegDocument]
 
@@ -184,7 +157,7 @@ public struct HedgeValuationDocument: Codable, Sendable, Equatable {
         settlementCashUSD = v.settlementCashUSD
         pnlUSD = v.pnlUSD.finiteOrNil
         positionGreeks = GreeksDocument(v.positionGreeks)
-        condor = v.condor.map(CondorDocument.init)
+        condor = v.condor
         legs = v.legs.map(OptionLegDocument.init)
     }
 }

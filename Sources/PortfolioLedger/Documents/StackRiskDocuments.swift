@@ -358,34 +358,6 @@ public struct BufferPolicyDocument: Codable, Sendable, Equatable {
     }
 }
 
-/// What restores a loan's buffer target.
-public struct BufferCureDocument: Codable, Sendable, Equatable {
-    /// Repayment that restores it.
-    public var repayment: ExactDecimal
-    /// The same in USD.
-    public var repaymentUSD: Double?
-    /// Or extra collateral value that restores it.
-    public var extraCollateralValue: ExactDecimal
-    /// The same in USD.
-    public var extraCollateralValueUSD: Double?
-    /// Extra NFTs at the current price.
-    public var extraNFTsAtCurrentPrice: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case repayment, repaymentUSD = "repayment_usd", extraCollateralValue = "extra_collateral_value"
-        case extraCollateralValueUSD = "extra_collateral_value_usd", extraNFTsAtCurrentPrice = "extra_nfts_at_current_price"
-    }
-
-    /// The document of `cure`.
-    public init(_ c: BufferCure) {
-        repayment = c.repayment
-        repaymentUSD = c.repaymentUSD.finiteOrNil
-        extraCollateralValue = c.extraCollateralValue
-        extraCollateralValueUSD = c.extraCollateralValueUSD.finiteOrNil
-        extraNFTsAtCurrentPrice = c.extraNFTsAtCurrentPrice
-    }
-}
-
 /// One breach of a buffer target.
 public struct BufferBreachDocument: Codable, Sendable, Equatable {
     /// First sample in breach.
@@ -440,7 +412,7 @@ public struct LoanBufferDocument: Codable, Sendable, Equatable {
     /// Whether the loan is in breach.
     public var inBreach: Bool
     /// What restores the target.
-    public var cure: BufferCureDocument?
+    public var cure: BufferCure?
     /// Samples of the history.
     public var historySamples: Int
     /// Breaches over the history.
@@ -468,7 +440,7 @@ public struct LoanBufferDocument: Codable, Sendable, Equatable {
         loanToValue = s.loanToValue.finiteOrNil
         loanToValueBuffer = s.loanToValueBuffer.finiteOrNil
         inBreach = s.inBreach
-        cure = s.cure.map(BufferCureDocument.init)
+        cure = s.cure
         historySamples = s.historySamples
         breaches = s.breaches.map(BufferBreachDocument.init)
         notes = s.notes
@@ -505,46 +477,6 @@ public struct BufferDocument: ReportDocument {
     }
 }
 
-/// One day of a collection's momentum.
-public struct MomentumDayDocument: Codable, Sendable, Equatable {
-    /// The day (midnight UTC).
-    public var day: Instant
-    /// The floor.
-    public var floor: Double?
-    /// RSI of the floor.
-    public var floorRSI: Double?
-    /// Sales that day.
-    public var salesCount: Int?
-    /// Sales volume.
-    public var volume: Double?
-    /// RSI of the volume.
-    public var volumeRSI: Double?
-    /// Sales above the previous day's floor.
-    public var advancing: Int?
-    /// Sales below it.
-    public var declining: Int?
-    /// The advance/decline line.
-    public var advanceDeclineLine: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case day, floor, floorRSI = "floor_rsi", salesCount = "sales_count", volume, volumeRSI = "volume_rsi", advancing, declining
-        case advanceDeclineLine = "advance_decline_line"
-    }
-
-    /// The document of `day`.
-    public init(_ d: MomentumDay) {
-        day = d.day
-        floor = d.floor.finiteOrNil
-        floorRSI = d.floorRSI.finiteOrNil
-        salesCount = d.salesCount
-        volume = d.volume.finiteOrNil
-        volumeRSI = d.volumeRSI.finiteOrNil
-        advancing = d.advancing
-        declining = d.declining
-        advanceDeclineLine = d.advanceDeclineLine
-    }
-}
-
 /// `report momentum COLLECTION`: RSI of the daily floor and volume, and the advance/decline line.
 public struct MomentumDocument: ReportDocument {
     /// Always `momentum`.
@@ -574,7 +506,7 @@ public struct MomentumDocument: ReportDocument {
     /// The latest advance/decline line.
     public var advanceDeclineLine: Int?
     /// Each day.
-    public var days: [MomentumDayDocument]
+    public var days: [MomentumDay]
 
     enum CodingKeys: String, CodingKey {
         case report, at, asKnownAt = "as_known_at", collectionID = "collection_id", from, to, historyFrom = "history_from", period
@@ -596,6 +528,6 @@ public struct MomentumDocument: ReportDocument {
         latestFloorRSI = r.latestFloorRSI.finiteOrNil
         latestVolumeRSI = r.latestVolumeRSI.finiteOrNil
         advanceDeclineLine = r.advanceDeclineLine
-        days = r.days.map(MomentumDayDocument.init)
+        days = r.days
     }
 }

@@ -1,13 +1,22 @@
 import LedgerMath
 
-/// An iron condor's fixed metrics from its opening trades (DESIGN §4 "Iron condor"), USD.
-public struct CondorMetrics: Sendable, Hashable {
+/// An iron condor's fixed metrics from its opening trades (DESIGN §4 "Iron condor"), USD; its own
+/// document in `report hedge`/`report hedges` (`condor`; docs/decisions.md, DOCUMENTS-4).
+public struct CondorMetrics: Codable, Sendable, Hashable {
+    /// Credit (short body) or debit (reverse) condor.
     public var kind: IronCondor.Kind
+    /// Net credit received (negative: a net debit paid).
     public var netCredit: ExactDecimal
+    /// Maximum profit at expiry.
     public var maxProfit: ExactDecimal
+    /// Maximum loss at expiry.
     public var maxLoss: ExactDecimal
     /// Index levels where the P&L at expiry is 0.
     public var breakEvens: [ExactDecimal]
+
+    enum CodingKeys: String, CodingKey {
+        case kind, netCredit = "net_credit", maxProfit = "max_profit", maxLoss = "max_loss", breakEvens = "break_evens"
+    }
 }
 
 /// A hedge at an instant: every leg valued, totals in USD, and its booked premium cash.

@@ -215,14 +215,10 @@ struct JournalOpeningLoan: JournalEntryBody {
     var openedAt: String, principalRepaid: String?, interestPaid: String?
     enum CodingKeys: String, CodingKey, CaseIterable { case openedAt = "opened_at", principalRepaid = "principal_repaid", interestPaid = "interest_paid" }
     static let keys = JournalLoan.keys + CodingKeys.allCases.map(\.rawValue)
+}
 
-    init(loan: JournalLoan, openedAt: String, principalRepaid: String?, interestPaid: String?) {
-        self.loan = loan
-        self.openedAt = openedAt
-        self.principalRepaid = principalRepaid
-        self.interestPaid = interestPaid
-    }
-
+/// The coders that flatten the nested keys into the line (in an extension, so the memberwise initializer stays synthesized).
+extension JournalOpeningLoan {
     init(from decoder: any Decoder) throws {
         loan = try JournalLoan(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -264,17 +260,10 @@ struct JournalOptionTrade: JournalEntryBody {
     var tradedAt: String, quantity: Int, price: String, fees: String?
     enum CodingKeys: String, CodingKey, CaseIterable { case hedge, strategy, tradedAt = "traded_at", quantity, price, fees }
     static let keys = ["hedge", "strategy"] + JournalContract.keys + ["traded_at", "quantity", "price", "fees"]
+}
 
-    init(hedge: String, strategy: String? = nil, contract: JournalContract, tradedAt: String, quantity: Int, price: String, fees: String?) {
-        self.hedge = hedge
-        self.strategy = strategy
-        self.contract = contract
-        self.tradedAt = tradedAt
-        self.quantity = quantity
-        self.price = price
-        self.fees = fees
-    }
-
+/// The coders that flatten the nested keys into the line (in an extension, so the memberwise initializer stays synthesized).
+extension JournalOptionTrade {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         hedge = try c.decode(String.self, forKey: .hedge)
@@ -304,13 +293,10 @@ struct JournalSettlement: JournalEntryBody {
     var settlementValue: String, settledAt: String?
     enum CodingKeys: String, CodingKey, CaseIterable { case settlementValue = "settlement_value", settledAt = "settled_at" }
     static let keys = JournalContract.keys + CodingKeys.allCases.map(\.rawValue)
+}
 
-    init(contract: JournalContract, settlementValue: String, settledAt: String?) {
-        self.contract = contract
-        self.settlementValue = settlementValue
-        self.settledAt = settledAt
-    }
-
+/// The coders that flatten the nested keys into the line (in an extension, so the memberwise initializer stays synthesized).
+extension JournalSettlement {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         settlementValue = try c.decode(String.self, forKey: .settlementValue)
@@ -400,18 +386,10 @@ struct JournalQuote: JournalEntryBody {
     var quotedAt: String, bid: JournalNumber?, ask: JournalNumber?, mark: JournalNumber?, impliedVol: JournalNumber?, underlying: JournalNumber?
     enum CodingKeys: String, CodingKey, CaseIterable { case quotedAt = "quoted_at", bid, ask, mark, impliedVol = "implied_vol", underlying }
     static let keys = JournalContract.keys + CodingKeys.allCases.map(\.rawValue)
+}
 
-    init(contract: JournalContract, quotedAt: String, bid: JournalNumber?, ask: JournalNumber?, mark: JournalNumber?, impliedVol: JournalNumber?,
-         underlying: JournalNumber?) {
-        self.contract = contract
-        self.quotedAt = quotedAt
-        self.bid = bid
-        self.ask = ask
-        self.mark = mark
-        self.impliedVol = impliedVol
-        self.underlying = underlying
-    }
-
+/// The coders that flatten the nested keys into the line (in an extension, so the memberwise initializer stays synthesized).
+extension JournalQuote {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         quotedAt = try c.decode(String.self, forKey: .quotedAt)

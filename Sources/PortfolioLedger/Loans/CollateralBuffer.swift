@@ -1,15 +1,23 @@
 import LedgerMath
 
-/// What gets a loan back to its buffer target, each alone: repay part of the debt, or add collateral.
-public struct BufferCure: Sendable, Hashable {
+/// What gets a loan back to its buffer target, each alone: repay part of the debt, or add
+/// collateral. Its own document in `report buffer` (`cure`; docs/decisions.md, DOCUMENTS-4).
+public struct BufferCure: Codable, Sendable, Hashable {
     /// Debt to repay, loan currency (rounded up to 18 places): `max(D − V·LT/h, D − m·V, 0)`.
     public var repayment: ExactDecimal
+    /// The repayment in USD, when the loan currency has a rate.
     public var repaymentUSD: Double?
     /// Collateral value to add, loan currency (rounded up): `max(D·h/LT − V, D/m − V, 0)`.
     public var extraCollateralValue: ExactDecimal
+    /// The extra collateral value in USD, when the loan currency has a rate.
     public var extraCollateralValueUSD: Double?
     /// Whole NFTs of the collateral's collection at the current price that cover it.
     public var extraNFTsAtCurrentPrice: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case repayment, repaymentUSD = "repayment_usd", extraCollateralValue = "extra_collateral_value"
+        case extraCollateralValueUSD = "extra_collateral_value_usd", extraNFTsAtCurrentPrice = "extra_nfts_at_current_price"
+    }
 }
 
 /// A contiguous run of history samples in breach of the target in force at each sample.

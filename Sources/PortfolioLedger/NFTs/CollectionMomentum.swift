@@ -11,17 +11,33 @@ public enum MomentumFloorSource: Sendable, Hashable {
 }
 
 /// One UTC day of a collection's momentum figures (fields are `nil` where the day has no data).
-public struct MomentumDay: Sendable, Hashable {
+///
+/// Its figures are JSON scalars already (RSI inputs are validated finite), so it is its own
+/// document in `report momentum`'s `days` (docs/decisions.md, DOCUMENTS-4).
+public struct MomentumDay: Codable, Sendable, Hashable {
+    /// The day (midnight UTC).
     public var day: Instant
+    /// The floor: the day's last floor observation, or its median sale.
     public var floor: Double?
+    /// Wilder RSI of the floor.
     public var floorRSI: Double?
+    /// Sales that day.
     public var salesCount: Int?
+    /// Sales volume that day.
     public var volume: Double?
+    /// Wilder RSI of the volume.
     public var volumeRSI: Double?
+    /// Sales above the previous day's floor.
     public var advancing: Int?
+    /// Sales below it.
     public var declining: Int?
     /// Cumulative Σ (advancing − declining) up to this day, over the days with counts.
     public var advanceDeclineLine: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case day, floor, floorRSI = "floor_rsi", salesCount = "sales_count", volume, volumeRSI = "volume_rsi", advancing, declining
+        case advanceDeclineLine = "advance_decline_line"
+    }
 }
 
 /// Collection momentum from stored market data (issue #9): Wilder RSI of the daily floor and of

@@ -33,6 +33,10 @@ import Testing
         let bufferDocument = BufferDocument(buffer)
         try expectRoundTrip(bufferDocument)
         #expect(bufferDocument.loansInBreach == [loan.rawValue] && bufferDocument.loans.first?.cure != nil)
+        // The cure is its own document (DOCUMENTS-4): the keys and order `report buffer` has always written.
+        let cureText = try ReportJSONEncoder().encode(try #require(bufferDocument.loans.first?.cure))
+        #expect(cureText.matches(of: /"(\w+)":/).map { String($0.1) }
+                == ["repayment", "repayment_usd", "extra_collateral_value", "extra_collateral_value_usd", "extra_nfts_at_current_price"])
         try expectRoundTrip(MomentumDocument(momentum, at: at))
     }
 
