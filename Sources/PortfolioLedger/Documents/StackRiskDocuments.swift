@@ -358,37 +358,6 @@ public struct BufferPolicyDocument: Codable, Sendable, Equatable {
     }
 }
 
-/// One breach of a buffer target.
-public struct BufferBreachDocument: Codable, Sendable, Equatable {
-    /// First sample in breach.
-    public var start: Instant
-    /// Last sample in breach.
-    public var end: Instant
-    /// When it was back within target.
-    public var recoveredAt: Instant?
-    /// Samples in breach.
-    public var samples: Int
-    /// Worst health factor.
-    public var worstHealthFactor: Double?
-    /// Worst LTV.
-    public var worstLoanToValue: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case start, end, recoveredAt = "recovered_at", samples, worstHealthFactor = "worst_health_factor"
-        case worstLoanToValue = "worst_loan_to_value"
-    }
-
-    /// The document of `breach`.
-    public init(_ b: BufferBreach) {
-        start = b.start
-        end = b.end
-        recoveredAt = b.recoveredAt
-        samples = b.samples
-        worstHealthFactor = b.worstHealthFactor.finiteOrNil
-        worstLoanToValue = b.worstLoanToValue.finiteOrNil
-    }
-}
-
 /// One open loan against its buffer target.
 public struct LoanBufferDocument: Codable, Sendable, Equatable {
     /// The loan id.
@@ -416,7 +385,7 @@ public struct LoanBufferDocument: Codable, Sendable, Equatable {
     /// Samples of the history.
     public var historySamples: Int
     /// Breaches over the history.
-    public var breaches: [BufferBreachDocument]
+    public var breaches: [BufferBreach]
     /// Notes.
     public var notes: [String]
     /// The price problem, when flagged.
@@ -442,7 +411,7 @@ public struct LoanBufferDocument: Codable, Sendable, Equatable {
         inBreach = s.inBreach
         cure = s.cure
         historySamples = s.historySamples
-        breaches = s.breaches.map(BufferBreachDocument.init)
+        breaches = s.breaches
         notes = s.notes
         priceProblem = s.priceProblem?.description
     }

@@ -20,16 +20,26 @@ public struct BufferCure: Codable, Sendable, Hashable {
     }
 }
 
-/// A contiguous run of history samples in breach of the target in force at each sample.
-public struct BufferBreach: Sendable, Hashable {
+/// A contiguous run of history samples in breach of the target in force at each sample; its own
+/// document in `report buffer`'s `breaches` (docs/decisions.md, DOCUMENTS-4).
+public struct BufferBreach: Codable, Sendable, Hashable {
+    /// The first sample in breach.
     public var start: Instant
     /// The last sample in breach.
     public var end: Instant
     /// The first sample back within the target, if the history reaches it.
     public var recoveredAt: Instant?
+    /// Samples in breach.
     public var samples: Int
+    /// The lowest health factor among them (a breach has debt, so a finite one).
     public var worstHealthFactor: Double?
+    /// The highest loan-to-value among them.
     public var worstLoanToValue: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case start, end, recoveredAt = "recovered_at", samples, worstHealthFactor = "worst_health_factor"
+        case worstLoanToValue = "worst_loan_to_value"
+    }
 }
 
 /// One loan against its collateral buffer target at an instant.
