@@ -117,37 +117,6 @@ public struct LoansDocument: ReportDocument {
     }
 }
 
-/// A borrowing cost split into interest, fees and the currency effect, in the numeraire.
-public struct CostSplitDocument: Codable, Sendable, Equatable {
-    /// Interest in the numeraire.
-    public var interest: Double?
-    /// Fees in the numeraire.
-    public var fees: Double?
-    /// The currency effect in the numeraire.
-    public var currencyEffect: Double?
-    /// Interest as an APR.
-    public var interestAPR: Double?
-    /// Fees as an APR.
-    public var feesAPR: Double?
-    /// The currency effect as an APR.
-    public var currencyEffectAPR: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case interest, fees, currencyEffect = "currency_effect", interestAPR = "interest_apr", feesAPR = "fees_apr"
-        case currencyEffectAPR = "currency_effect_apr"
-    }
-
-    /// The document of `split`.
-    public init(_ s: BorrowingCostSplit) {
-        interest = s.interest.finiteOrNil
-        fees = s.fees.finiteOrNil
-        currencyEffect = s.currencyEffect.finiteOrNil
-        interestAPR = s.interestAPR.finiteOrNil
-        feesAPR = s.feesAPR.finiteOrNil
-        currencyEffectAPR = s.currencyEffectAPR.finiteOrNil
-    }
-}
-
 /// One loan cash flow converted into the numeraire.
 public struct LoanCashFlowDocument: Codable, Sendable, Equatable {
     /// The flow kind.
@@ -204,7 +173,7 @@ public struct LoanBorrowingCostDocument: Codable, Sendable, Equatable {
     /// Effective APR in the numeraire.
     public var effectiveAPRInNumeraire: Double?
     /// The cost split in the numeraire.
-    public var costSplitInNumeraire: CostSplitDocument
+    public var costSplitInNumeraire: BorrowingCostSplit
     /// The cash flows.
     public var flows: [LoanCashFlowDocument]
     /// Rates assumed by rule, once each; `nil` (the key absent) when none.
@@ -234,7 +203,7 @@ public struct LoanBorrowingCostDocument: Codable, Sendable, Equatable {
         costInNumeraire = c.costInNumeraire.finiteOrNil
         receivedInNumeraire = c.receivedInNumeraire.finiteOrNil
         effectiveAPRInNumeraire = c.effectiveAPRInNumeraire.finiteOrNil
-        costSplitInNumeraire = CostSplitDocument(c.costSplit)
+        costSplitInNumeraire = c.costSplit
         flows = c.flows.map(LoanCashFlowDocument.init)
         assumptions = RateAssumption.documentTexts(c.assumptions)
     }

@@ -214,7 +214,7 @@ public struct LoanCostDocument: Codable, Sendable, Equatable {
     /// Effective APR in the numeraire.
     public var effectiveAPRInNumeraire: Double?
     /// The cost split in the numeraire.
-    public var costSplitInNumeraire: CostSplitDocument
+    public var costSplitInNumeraire: BorrowingCostSplit
 
     enum CodingKeys: String, CodingKey {
         case loanID = "loan_id", currency, received, interestPaid = "interest_paid", feesPaid = "fees_paid"
@@ -234,7 +234,7 @@ public struct LoanCostDocument: Codable, Sendable, Equatable {
         effectiveAPR = c.effectiveAPR.finiteOrNil
         costInNumeraire = c.costInNumeraire.finiteOrNil
         effectiveAPRInNumeraire = c.effectiveAPRInNumeraire.finiteOrNil
-        costSplitInNumeraire = CostSplitDocument(c.costSplit)
+        costSplitInNumeraire = c.costSplit
     }
 }
 

@@ -62,13 +62,26 @@ public struct LoanBorrowingCost: Sendable, Hashable {
 /// it fell, took from) the cost of the principal; it is 0 for a loan in the numeraire's currency.
 /// Each part's APR is `part / received × 31,536,000 / Δt` (numeraire), so the three add up to the
 /// effective APR in the numeraire.
-public struct BorrowingCostSplit: Sendable, Hashable {
+///
+/// Its own document under `cost_split_in_numeraire` (docs/decisions.md, DOCUMENTS-4).
+public struct BorrowingCostSplit: Codable, Sendable, Hashable {
+    /// Interest in the numeraire.
     public var interest: Double
+    /// Fees in the numeraire.
     public var fees: Double
+    /// The currency effect in the numeraire.
     public var currencyEffect: Double
+    /// Interest as an APR; `nil` when nothing was received (in the numeraire) or no time passed.
     public var interestAPR: Double?
+    /// Fees as an APR.
     public var feesAPR: Double?
+    /// The currency effect as an APR.
     public var currencyEffectAPR: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case interest, fees, currencyEffect = "currency_effect", interestAPR = "interest_apr", feesAPR = "fees_apr"
+        case currencyEffectAPR = "currency_effect_apr"
+    }
 }
 
 /// The borrowing cost of every loan that started by the instant, and the totals in the numeraire.
